@@ -1,0 +1,19 @@
+export { GpuNodePool } from "./component";
+export type {
+  AwsGpuNodePoolArgs,
+  CoreWeaveGpuNodePoolArgs,
+  EksNvidiaAmiType,
+  GcpGpuNodePoolArgs,
+  GkeGpuDriverVersion,
+  GpuNodePoolArgs,
+  KarpenterArgs,
+  LambdaClusterJoinArgs,
+  LambdaGpuNodePoolArgs,
+} from "./args";
+export { DEFAULT_GPU_POOL_TAINT, resolveGpuNodePoolArgs } from "./resolve";
+export type { ResolvedGpuNodePool } from "./resolve";
+export { coreweaveNodePoolObject } from "./coreweave";
+export { ec2NodeClassObject, eksNodeGroupArgs, karpenterNodePoolObject } from "./aws";
+export { gkeNodePoolArgs } from "./gcp";
+export { LAMBDA_API_BASE_URL, LambdaInstance, renderLambdaCloudInit } from "./lambda";
+export type { LambdaCloudInitArgs, LambdaInstanceArgs } from "./lambda";

@@ -1,0 +1,306 @@
+import {
+  CAPACITY_TYPES,
+  GPU_TYPE_IDS,
+  PROVIDERS,
+  findInstanceType,
+  getGpuType,
+  instanceTypesFor,
+  instanceTypesWithGpu,
+  nodeHourlyCost,
+  providerHasSpot,
+  supportsCapacityType,
+} from "@switchyard/catalog";
+import type { CapacityType, InstanceType, Provider } from "@switchyard/catalog";
+import type { Placement, Taint, Toleration } from "../contracts";
+import { ArgChecks, isKnown, oneOf } from "../internal/errors";
+import { GPU_TAINT_KEY, LABEL_PREFIX, POOL_LABEL } from "../internal/labels";
+import { DNS1123_HINT, isDns1123Label, isLabelKey, isLabelValue } from "../internal/names";
+import type {
+  AwsGpuNodePoolArgs,
+  CoreWeaveGpuNodePoolArgs,
+  GcpGpuNodePoolArgs,
+  GpuNodePoolArgs,
+  KarpenterArgs,
+  LambdaGpuNodePoolArgs,
+} from "./args";
+
+const TAINT_EFFECTS = ["NoSchedule", "PreferNoSchedule", "NoExecute"] as const;
+const EKS_AMI_TYPES = ["AL2023_x86_64_NVIDIA", "BOTTLEROCKET_x86_64_NVIDIA"] as const;
+const GKE_DRIVER_VERSIONS = ["DEFAULT", "LATEST", "INSTALLATION_DISABLED"] as const;
+/** GKE node pool names are at most 40 characters (GKE API). */
+const GKE_POOL_NAME_MAX = 40;
+/** Pinned Karpenter AMI aliases: `al2023@v20250920`, `bottlerocket@v1.46.0`. */
+const PINNED_AMI_ALIAS = /^(al2023|bottlerocket)@v\d+(\.\d+)*$/;
+const K3S_VERSION = /^v\d+\.\d+\.\d+\+k3s\d+$/;
+const RKE2_VERSION = /^v\d+\.\d+\.\d+\+rke2r\d+$/;
+
+/** The taint a pool gets when none is given: keeps non-GPU pods off expensive nodes. */
+export const DEFAULT_GPU_POOL_TAINT: Taint = { key: `${LABEL_PREFIX}/dedicated`, value: "gpu", effect: "NoSchedule" };
+
+export interface ResolvedAws {
+  clusterName: AwsGpuNodePoolArgs["clusterName"];
+  nodeRoleArn: AwsGpuNodePoolArgs["nodeRoleArn"];
+  subnetIds: AwsGpuNodePoolArgs["subnetIds"];
+  amiType: (typeof EKS_AMI_TYPES)[number];
+  diskSizeGiB: number;
+  karpenter: (KarpenterArgs & { consolidateAfterSeconds: number; capacityReservationIds: string[] }) | undefined;
+}
+
+export interface ResolvedGcp extends GcpGpuNodePoolArgs {
+  gpuDriverVersion: (typeof GKE_DRIVER_VERSIONS)[number];
+  diskSizeGiB: number;
+  acceleratorType: string;
+}
+
+export interface ResolvedGpuNodePool {
+  /** The pool's name on the cloud (EKS node group, GKE node pool, CKS NodePool, Lambda instance prefix). */
+  poolName: string;
+  provider: Provider;
+  region: string;
+  capacityType: CapacityType;
+  instance: InstanceType;
+  /** `instance.name` first, then any additional types (AWS). */
+  instanceTypes: string[];
+  minNodes: number;
+  maxNodes: number;
+  /** Node labels, including the pool label the Placement selects on. */
+  labels: Record<string, string>;
+  taints: Taint[];
+  placement: Placement;
+  aws: ResolvedAws | undefined;
+  gcp: ResolvedGcp | undefined;
+  coreweave: CoreWeaveGpuNodePoolArgs | undefined;
+  lambda: LambdaGpuNodePoolArgs | undefined;
+}
+
+/**
+ * Validates a GpuNodePool's arguments and fills the derived defaults. Throws one
+ * `pulumi.InputPropertiesError` listing every problem; pure, so tests call it without mocks.
+ */
+export function resolveGpuNodePoolArgs(name: string, args: GpuNodePoolArgs): ResolvedGpuNodePool {
+  const checks = new ArgChecks("GpuNodePool", name);
+  checks.check(isDns1123Label(name), "name", name, DNS1123_HINT);
+
+  const providerOk = checks.check((PROVIDERS as readonly string[]).includes(args.provider), "provider", args.provider, `must be ${oneOf(PROVIDERS)}`);
+  checkProviderBlocks(checks, args, providerOk);
+  checks.check(typeof args.region === "string" && args.region.length > 0, "region", args.region, "is required: the region (or CoreWeave zone) the nodes run in");
+  const capacityOk = checks.check((CAPACITY_TYPES as readonly string[]).includes(args.capacityType), "capacityType", args.capacityType, `must be ${oneOf(CAPACITY_TYPES)}`);
+
+  const instance = providerOk && capacityOk ? chooseInstanceType(checks, args) : undefined;
+  const minNodes = args.minNodes ?? 0;
+  checkNodeCounts(checks, args, minNodes);
+  checkLabels(checks, args.labels ?? {});
+  const taints = args.taints ?? [DEFAULT_GPU_POOL_TAINT];
+  checkTaints(checks, taints);
+
+  const additionalTypes = args.provider === "aws" && instance ? checkAdditionalInstanceTypes(checks, args, instance) : [];
+  const aws = args.provider === "aws" && args.aws ? resolveAws(checks, args, args.aws, minNodes) : undefined;
+  const gcp = args.provider === "gcp" && args.gcp && instance ? resolveGcp(checks, name, args.gcp, instance) : undefined;
+  if (args.provider === "coreweave" && args.coreweave) checkCoreWeave(checks, args.coreweave);
+  if (args.provider === "lambda" && args.lambda) checkLambda(checks, args, args.lambda, minNodes);
+
+  checks.throwIfAny();
+  // Every check above passed, so the instance type was found.
+  const chosen = instance as InstanceType;
+  const labels = { ...args.labels, [POOL_LABEL]: name };
+  const instanceTypes = [chosen.name, ...additionalTypes.map((t) => t.name)];
+  return {
+    poolName: name,
+    provider: args.provider,
+    region: args.region,
+    capacityType: args.capacityType,
+    instance: chosen,
+    instanceTypes,
+    minNodes,
+    maxNodes: args.maxNodes,
+    labels,
+    taints,
+    placement: placementFor(name, args, chosen, additionalTypes, taints),
+    aws,
+    gcp,
+    coreweave: args.provider === "coreweave" ? args.coreweave : undefined,
+    lambda: args.provider === "lambda" ? args.lambda : undefined,
+  };
+}
+
+function checkProviderBlocks(checks: ArgChecks, args: GpuNodePoolArgs, providerOk: boolean): void {
+  for (const provider of PROVIDERS) {
+    const present = args[provider] !== undefined;
+    if (providerOk && provider === args.provider && !present) {
+      checks.add(provider, undefined, `is required when provider is "${provider}"`);
+    } else if (present && provider !== args.provider) {
+      checks.add(provider, "{...}", `must not be set when provider is "${args.provider}"; remove it or set provider to "${provider}"`);
+    }
+  }
+}
+
+function chooseInstanceType(checks: ArgChecks, args: GpuNodePoolArgs): InstanceType | undefined {
+  const { provider, capacityType } = args;
+  if (args.instanceType !== undefined && args.gpuType !== undefined) {
+    checks.add("gpuType", args.gpuType, `must not be set together with instanceType ("${args.instanceType}"); keep one`);
+    return undefined;
+  }
+  if (!providerHasSpot(provider) && capacityType === "spot") {
+    checks.add("capacityType", capacityType, `is not sold by ${provider}, which has no spot tier; use "on-demand"`);
+    return undefined;
+  }
+  if (provider === "lambda" && capacityType === "reserved") {
+    checks.add("capacityType", capacityType, `is not available through the Lambda Cloud API (reserved Lambda capacity is sold as 1-Click Clusters); use "on-demand"`);
+    return undefined;
+  }
+  if (args.instanceType !== undefined) {
+    const instance = findInstanceType(provider, args.instanceType);
+    if (!instance) {
+      const known = instanceTypesFor(provider).map((t) => t.name);
+      checks.add("instanceType", args.instanceType, `is not in the catalog for ${provider}; use ${oneOf(known)}, or add it to @switchyard/catalog with its source`);
+      return undefined;
+    }
+    if (!supportsCapacityType(instance, capacityType)) {
+      checks.add("capacityType", capacityType, `has no ${capacityType} price in the catalog for ${instance.name}; choose another capacity type or add the price to @switchyard/catalog with its source`);
+      return undefined;
+    }
+    return instance;
+  }
+  if (args.gpuType !== undefined) {
+    if (!(GPU_TYPE_IDS as readonly string[]).includes(args.gpuType)) {
+      checks.add("gpuType", args.gpuType, `must be ${oneOf(GPU_TYPE_IDS)}`);
+      return undefined;
+    }
+    const candidates = instanceTypesWithGpu(args.gpuType, provider).filter((t) => supportsCapacityType(t, capacityType));
+    const cheapest = cheapestPerNode(candidates, capacityType);
+    if (!cheapest) {
+      checks.add("gpuType", args.gpuType, `has no ${capacityType} instance type for ${provider} in the catalog; set instanceType or choose another GPU type`);
+    }
+    return cheapest;
+  }
+  const examples = instanceTypesFor(provider).slice(0, 3).map((t) => t.name);
+  checks.add("instanceType", undefined, `or gpuType is required (Switchyard never picks a GPU for you); e.g. instanceType ${oneOf(examples)}`);
+  return undefined;
+}
+
+/** Cheapest node at this capacity type; ties go to the alphabetically first name, so the choice is stable. */
+function cheapestPerNode(candidates: readonly InstanceType[], capacityType: CapacityType): InstanceType | undefined {
+  return [...candidates].sort((a, b) => nodeHourlyCost(a, capacityType) - nodeHourlyCost(b, capacityType) || a.name.localeCompare(b.name))[0];
+}
+
+function checkNodeCounts(checks: ArgChecks, args: GpuNodePoolArgs, minNodes: number): void {
+  const minOk = checks.check(Number.isInteger(minNodes) && minNodes >= 0, "minNodes", minNodes, "must be a whole number ≥ 0");
+  const maxOk = checks.check(Number.isInteger(args.maxNodes) && args.maxNodes >= 1, "maxNodes", args.maxNodes, "must be a whole number ≥ 1");
+  if (minOk && maxOk) checks.check(minNodes <= args.maxNodes, "minNodes", minNodes, `must be ≤ maxNodes (${args.maxNodes}); lower minNodes or raise maxNodes`);
+}
+
+function checkLabels(checks: ArgChecks, labels: Record<string, string>): void {
+  for (const [key, value] of Object.entries(labels)) {
+    if (key === POOL_LABEL) {
+      checks.add(`labels["${key}"]`, value, "is set by GpuNodePool itself (it is what the Placement selects on); remove it");
+      continue;
+    }
+    checks.check(isLabelKey(key), `labels["${key}"]`, key, "is not a valid Kubernetes label key ([prefix/]name, name ≤ 63 characters of letters, digits, '-', '_', '.')");
+    checks.check(isLabelValue(value), `labels["${key}"]`, value, "is not a valid Kubernetes label value (≤ 63 characters of letters, digits, '-', '_', '.')");
+  }
+}
+
+function checkTaints(checks: ArgChecks, taints: Taint[]): void {
+  taints.forEach((taint, i) => {
+    checks.check(isLabelKey(taint.key), `taints[${i}].key`, taint.key, "is not a valid taint key ([prefix/]name)");
+    checks.check(isLabelValue(taint.value), `taints[${i}].value`, taint.value, "is not a valid taint value (≤ 63 characters of letters, digits, '-', '_', '.')");
+    checks.check((TAINT_EFFECTS as readonly string[]).includes(taint.effect), `taints[${i}].effect`, taint.effect, `must be ${oneOf(TAINT_EFFECTS)} (Kubernetes spelling; GpuNodePool translates it for each cloud's API)`);
+  });
+}
+
+function checkAdditionalInstanceTypes(checks: ArgChecks, args: GpuNodePoolArgs, primary: InstanceType): InstanceType[] {
+  const found: InstanceType[] = [];
+  (args.aws?.additionalInstanceTypes ?? []).forEach((typeName, i) => {
+    const property = `aws.additionalInstanceTypes[${i}]`;
+    const instance = findInstanceType("aws", typeName);
+    if (!instance) {
+      checks.add(property, typeName, "is not in the catalog for aws; add it to @switchyard/catalog with its source");
+    } else if (instance.gpuType !== primary.gpuType || instance.gpusPerNode !== primary.gpusPerNode) {
+      checks.add(property, typeName, `has ${instance.gpusPerNode}× ${instance.gpuType}, but ${primary.name} has ${primary.gpusPerNode}× ${primary.gpuType}; every type in a pool must offer the same GPUs`);
+    } else if (!supportsCapacityType(instance, args.capacityType)) {
+      checks.add(property, typeName, `has no ${args.capacityType} price in the catalog`);
+    } else if (instance.name === primary.name || found.some((t) => t.name === instance.name)) {
+      checks.add(property, typeName, "is listed twice");
+    } else {
+      found.push(instance);
+    }
+  });
+  return found;
+}
+
+function resolveAws(checks: ArgChecks, args: GpuNodePoolArgs, aws: AwsGpuNodePoolArgs, minNodes: number): ResolvedAws {
+  const amiType = aws.amiType ?? "AL2023_x86_64_NVIDIA";
+  checks.check((EKS_AMI_TYPES as readonly string[]).includes(amiType), "aws.amiType", amiType, `must be an NVIDIA AMI type: ${oneOf(EKS_AMI_TYPES)} (AL2 GPU AMIs are end of life)`);
+  const diskSizeGiB = aws.diskSizeGiB ?? 200;
+  checks.check(Number.isInteger(diskSizeGiB) && diskSizeGiB >= 100, "aws.diskSizeGiB", diskSizeGiB, "must be a whole number ≥ 100 (vLLM images alone are tens of GiB)");
+  if (!aws.karpenter) {
+    checks.check(aws.nodeRoleArn !== undefined, "aws.nodeRoleArn", undefined, "is required for a managed node group (or set aws.karpenter)");
+    checks.check(aws.subnetIds !== undefined, "aws.subnetIds", undefined, "is required for a managed node group (or set aws.karpenter)");
+    return { clusterName: aws.clusterName, nodeRoleArn: aws.nodeRoleArn, subnetIds: aws.subnetIds, amiType, diskSizeGiB, karpenter: undefined };
+  }
+  const k = aws.karpenter;
+  checks.check(aws.nodeRoleArn === undefined && aws.subnetIds === undefined, "aws.nodeRoleArn", "{...}", "and aws.subnetIds belong to managed node groups; with aws.karpenter use karpenter.nodeRoleName and karpenter.discoveryTagValue");
+  checks.check(aws.amiType === undefined, "aws.amiType", aws.amiType, "belongs to managed node groups; with aws.karpenter pin the AMI with karpenter.amiAlias");
+  checks.check(typeof k.amiAlias === "string" && PINNED_AMI_ALIAS.test(k.amiAlias), "aws.karpenter.amiAlias", k.amiAlias, "must pin a version, e.g. \"al2023@v20250920\" or \"bottlerocket@v1.46.0\"; \"@latest\" changes the AMI under running nodes");
+  checks.check(minNodes === 0, "minNodes", minNodes, "must be 0 with Karpenter, which launches nodes only for pending pods; keep a warm floor with VllmServing minReplicas instead");
+  const capacityReservationIds = k.capacityReservationIds ?? [];
+  if (args.capacityType === "reserved") {
+    checks.check(capacityReservationIds.length > 0, "aws.karpenter.capacityReservationIds", capacityReservationIds, "must name at least one EC2 capacity reservation when capacityType is \"reserved\"");
+  } else {
+    checks.check(capacityReservationIds.length === 0, "aws.karpenter.capacityReservationIds", capacityReservationIds, `only apply when capacityType is "reserved" (it is "${args.capacityType}")`);
+  }
+  const consolidateAfterSeconds = k.consolidateAfterSeconds ?? 300;
+  checks.check(Number.isInteger(consolidateAfterSeconds) && consolidateAfterSeconds >= 0, "aws.karpenter.consolidateAfterSeconds", consolidateAfterSeconds, "must be a whole number of seconds ≥ 0");
+  return { clusterName: aws.clusterName, nodeRoleArn: undefined, subnetIds: undefined, amiType, diskSizeGiB, karpenter: { ...k, consolidateAfterSeconds, capacityReservationIds } };
+}
+
+function resolveGcp(checks: ArgChecks, name: string, gcp: GcpGpuNodePoolArgs, instance: InstanceType): ResolvedGcp {
+  checks.check(name.length <= GKE_POOL_NAME_MAX, "name", name, `must be at most ${GKE_POOL_NAME_MAX} characters for a GKE node pool`);
+  const gpuDriverVersion = gcp.gpuDriverVersion ?? "DEFAULT";
+  checks.check((GKE_DRIVER_VERSIONS as readonly string[]).includes(gpuDriverVersion), "gcp.gpuDriverVersion", gpuDriverVersion, `must be ${oneOf(GKE_DRIVER_VERSIONS)}`);
+  const diskSizeGiB = gcp.diskSizeGiB ?? 200;
+  checks.check(Number.isInteger(diskSizeGiB) && diskSizeGiB >= 100, "gcp.diskSizeGiB", diskSizeGiB, "must be a whole number ≥ 100 (vLLM images alone are tens of GiB)");
+  const acceleratorType = instance.gcpAcceleratorType ?? "";
+  checks.check(acceleratorType !== "", "instanceType", instance.name, "has no GKE accelerator type in the catalog; add gcpAcceleratorType to its catalog entry");
+  return { ...gcp, gpuDriverVersion, diskSizeGiB, acceleratorType };
+}
+
+function checkCoreWeave(checks: ArgChecks, coreweave: CoreWeaveGpuNodePoolArgs): void {
+  if (coreweave.gpuDriverVersion !== undefined) {
+    checks.check(/^\d{3}$/.test(coreweave.gpuDriverVersion), "coreweave.gpuDriverVersion", coreweave.gpuDriverVersion, "must be an NVIDIA driver major version such as \"570\"");
+  }
+}
+
+function checkLambda(checks: ArgChecks, args: GpuNodePoolArgs, lambda: LambdaGpuNodePoolArgs, minNodes: number): void {
+  checks.check(minNodes === args.maxNodes, "maxNodes", args.maxNodes, `must equal minNodes (${minNodes}) on Lambda, which has no autoscaler: the pool launches exactly that many instances`);
+  checks.check(typeof lambda.sshKeyName === "string" && lambda.sshKeyName.length > 0, "lambda.sshKeyName", lambda.sshKeyName, "is required: the one SSH key of the Lambda account to install");
+  const { distribution, version, serverUrl } = lambda.cluster;
+  const versionPattern = distribution === "rke2" ? RKE2_VERSION : K3S_VERSION;
+  if (checks.check(distribution === "k3s" || distribution === "rke2", "lambda.cluster.distribution", distribution, `must be ${oneOf(["k3s", "rke2"])}`)) {
+    checks.check(typeof version === "string" && versionPattern.test(version), "lambda.cluster.version", version, `must be a pinned ${distribution} version such as ${distribution === "rke2" ? "v1.31.4+rke2r1" : "v1.31.4+k3s1"}`);
+  }
+  checks.check(typeof serverUrl === "string" && /^https:\/\/[^/\s]+:\d+\/?$/.test(serverUrl), "lambda.cluster.serverUrl", serverUrl, "must be the server's https URL with its port, e.g. https://10.0.0.5:6443 (k3s) or https://10.0.0.5:9345 (rke2)");
+  if (isKnown(lambda.cluster.joinToken)) {
+    checks.check(lambda.cluster.joinToken.length > 0, "lambda.cluster.joinToken", undefined, "is required (pass it as a Pulumi secret)");
+  }
+}
+
+function placementFor(name: string, args: GpuNodePoolArgs, instance: InstanceType, additional: InstanceType[], taints: Taint[]): Placement {
+  const tolerations: Toleration[] = taints.map((t) => ({ key: t.key, operator: "Equal", value: t.value, effect: t.effect }));
+  // GKE (and many EKS setups) taint GPU nodes nvidia.com/gpu themselves; tolerate it whatever its value.
+  if (!taints.some((t) => t.key === GPU_TAINT_KEY)) tolerations.push({ key: GPU_TAINT_KEY, operator: "Exists", effect: "NoSchedule" });
+  // A mixed-type spot pool is costed at its dearest type, so estimates never undershoot.
+  const hourlyCostPerNode = Math.max(...[instance, ...additional].map((t) => nodeHourlyCost(t, args.capacityType)));
+  return {
+    provider: args.provider,
+    region: args.region,
+    capacityType: args.capacityType,
+    instanceType: instance.name,
+    gpuType: instance.gpuType,
+    gpusPerNode: instance.gpusPerNode,
+    gpuMemoryGiB: getGpuType(instance.gpuType).memoryGiB,
+    nodeSelector: { [POOL_LABEL]: name },
+    tolerations,
+    hourlyCostPerNode,
+  };
+}
