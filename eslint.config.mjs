@@ -16,6 +16,18 @@ export default tseslint.config(
     },
   },
   {
+    // Tests dig into recorded resource inputs, which are untyped JSON by nature.
+    files: ["test/**", "packages/*/test/**"],
+    rules: {
+      "@typescript-eslint/no-explicit-any": "off",
+      "@typescript-eslint/no-unsafe-assignment": "off",
+      "@typescript-eslint/no-unsafe-member-access": "off",
+      "@typescript-eslint/no-unsafe-call": "off",
+      "@typescript-eslint/no-unsafe-return": "off",
+      "@typescript-eslint/no-unsafe-argument": "off",
+    },
+  },
+  {
     files: ["scripts/**", "bench/**", "packages/cli/**"],
     rules: { "no-console": "off" },
   },

@@ -219,8 +219,8 @@ describe("GpuNodePool placement", () => {
   });
 
   it.each([
-    ["coreweave on-demand", { ...coreweaveSpot, capacityType: "on-demand" } as GpuNodePoolArgs, 49.24],
-    ["aws p5 on-demand", { ...awsManaged, capacityType: "on-demand" } as GpuNodePoolArgs, 55.04],
+    ["coreweave on-demand", { ...coreweaveSpot, capacityType: "on-demand" }, 49.24],
+    ["aws p5 on-demand", { ...awsManaged, capacityType: "on-demand" }, 55.04],
     ["gcp a3 spot", gcpSpot, 52.96],
     ["lambda 8x h100", lambdaOnDemand, 31.92],
   ])("costs %s per node from the catalog", async (_label, args, perNode) => {
@@ -246,7 +246,8 @@ describe("GpuNodePool rejects bad arguments before registering anything", () => 
   const cases: [string, string, GpuNodePoolArgs, string[]][] = [
     ["missing provider block", "pool", { ...awsManaged, aws: undefined }, ["aws is required when provider is \"aws\""]],
     ["mismatched provider block", "pool", { ...awsManaged, gcp: gcpSpot.gcp }, ["gcp", "must not be set when provider is \"aws\""]],
-    ["spot on Lambda", "pool", { ...lambdaOnDemand, capacityType: "spot" }, ["capacityType (\"spot\")", "no spot tier", "on-demand"]],
+    ["spot on Lambda", "pool", { ...lambdaOnDemand, capacityType: "spot" }, ["capacityType (\"spot\")", "not sold by lambda", "use \"on-demand\""]],
+    ["reserved on Lambda", "pool", { ...lambdaOnDemand, capacityType: "reserved" }, ["capacityType (\"reserved\")", "not sold by lambda"]],
     ["no instance or GPU type", "pool", { ...coreweaveSpot, instanceType: undefined }, ["instanceType", "never picks a GPU"]],
     ["unknown instance type", "pool", { ...awsManaged, instanceType: "p9.huge" }, ["instanceType (\"p9.huge\")", "p5.48xlarge"]],
     ["min above max", "pool", { ...coreweaveSpot, minNodes: 5, maxNodes: 2 }, ["minNodes (5) must be ≤ maxNodes (2)"]],

@@ -87,7 +87,7 @@ export function validateKubernetesObjects(resources: RecordedResource[]): number
     try {
       validate(resource.inputs);
     } catch (error) {
-      throw new Error(`${resource.type} ${resource.name} is not a valid object: ${(error as Error).message}`);
+      throw new Error(`${resource.type} ${resource.name} is not a valid object: ${(error as Error).message}`, { cause: error });
     }
     checked++;
   }

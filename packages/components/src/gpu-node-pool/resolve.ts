@@ -7,7 +7,8 @@ import {
   instanceTypesFor,
   instanceTypesWithGpu,
   nodeHourlyCost,
-  providerHasSpot,
+  PROVIDER_CAPACITY_TYPES,
+  providerSellsCapacityType,
   supportsCapacityType,
 } from "@switchyard/catalog";
 import type { CapacityType, InstanceType, Provider } from "@switchyard/catalog";
@@ -140,12 +141,9 @@ function chooseInstanceType(checks: ArgChecks, args: GpuNodePoolArgs): InstanceT
     checks.add("gpuType", args.gpuType, `must not be set together with instanceType ("${args.instanceType}"); keep one`);
     return undefined;
   }
-  if (!providerHasSpot(provider) && capacityType === "spot") {
-    checks.add("capacityType", capacityType, `is not sold by ${provider}, which has no spot tier; use "on-demand"`);
-    return undefined;
-  }
-  if (provider === "lambda" && capacityType === "reserved") {
-    checks.add("capacityType", capacityType, `is not available through the Lambda Cloud API (reserved Lambda capacity is sold as 1-Click Clusters); use "on-demand"`);
+  if (!providerSellsCapacityType(provider, capacityType)) {
+    const sold = PROVIDER_CAPACITY_TYPES[provider];
+    checks.add("capacityType", capacityType, `is not sold by ${provider}, which sells ${oneOf(sold)} capacity; use ${oneOf(sold)}`);
     return undefined;
   }
   if (args.instanceType !== undefined) {

@@ -1,0 +1,53 @@
+/**
+ * @switchyard/catalog — GPU types, instance types and their prices, egress prices and model sizes,
+ * as typed, zod-validated data plus pure lookup and pricing functions. No Pulumi.
+ *
+ * Units: USD; prices per whole node per hour (per-GPU values are derived); memory in GiB (2^30 bytes);
+ * egress and model files in decimal GB (10^9 bytes).
+ */
+export {
+  CAPACITY_TYPES,
+  CATALOG_COMPILED_ON,
+  EGRESS_DESTINATIONS,
+  GPU_TYPE_IDS,
+  PROVIDERS,
+  assertCapacityType,
+  assertProvider,
+  isCapacityType,
+  isGpuTypeId,
+  isProvider,
+  PROVIDER_CAPACITY_TYPES,
+  providerHasSpot,
+  providerSellsCapacityType,
+} from "./constants";
+export type { CapacityType, EgressDestination, GpuTypeId, Provider } from "./constants";
+export type { EgressPrice, Fit, FitQuery, GpuType, InstanceType } from "./types";
+export {
+  CapacityTypeSchema,
+  EgressPriceSchema,
+  GpuTypeIdSchema,
+  GpuTypeSchema,
+  InstanceTypeSchema,
+  IsoDateSchema,
+  ProviderSchema,
+  SourceSchema,
+  parseEgressPrices,
+  parseGpuTypes,
+  parseInstanceTypes,
+} from "./schemas";
+export { GPU_TYPES } from "./gpu-types";
+export { INSTANCE_TYPES } from "./instance-types";
+export {
+  findInstanceType,
+  getGpuType,
+  getInstanceType,
+  gpuMemoryGiB,
+  instanceTypesFor,
+  instanceTypesWithGpu,
+} from "./lookup";
+export { gpuHourlyCost, nodeHourlyCost, supportsCapacityType } from "./pricing";
+export { cheapestFit, cheapestFitAmong, compareFits, nodesNeeded } from "./fit";
+export { EGRESS_PRICES, egressPriceFor, egressPricePerGB, egressPriceTable } from "./egress";
+export { DTYPES, bytesPerParameter, isDtype, modelWeightGB, modelWeightGiB } from "./models";
+export type { Dtype } from "./models";
+export { BYTES_PER_GB, BYTES_PER_GIB, decimalGBToGiB } from "./units";
