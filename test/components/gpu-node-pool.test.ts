@@ -218,7 +218,7 @@ describe("GpuNodePool placement", () => {
     });
   });
 
-  it.each([
+  it.each<[string, GpuNodePoolArgs, number]>([
     ["coreweave on-demand", { ...coreweaveSpot, capacityType: "on-demand" }, 49.24],
     ["aws p5 on-demand", { ...awsManaged, capacityType: "on-demand" }, 55.04],
     ["gcp a3 spot", gcpSpot, 52.96],
@@ -259,9 +259,11 @@ describe("GpuNodePool rejects bad arguments before registering anything", () => 
     ["Karpenter floor", "pool", { ...awsKarpenter, minNodes: 1 }, ["minNodes (1) must be 0 with Karpenter"]],
     ["managed group without role", "pool", { ...awsManaged, aws: { clusterName: "c", subnetIds: ["s"] } }, ["aws.nodeRoleArn is required"]],
     ["Lambda autoscaling", "pool", { ...lambdaOnDemand, minNodes: 1, maxNodes: 3 }, ["maxNodes (3) must equal minNodes (1)", "no autoscaler"]],
-    ["unpinned k3s", "pool", { ...lambdaOnDemand, lambda: { ...lambdaOnDemand.lambda!, cluster: { ...lambdaOnDemand.lambda!.cluster, version: "stable" } } }, ["lambda.cluster.version (\"stable\")", "pinned k3s version"]],
+    ["unpinned k3s", "pool", { ...lambdaOnDemand, lambda: { ...lambdaOnDemand.lambda!, cluster: { ...lambdaOnDemand.lambda!.cluster, version: "stable" } } }, ["lambda.cluster.version (\"stable\")", "pinned k3s release"]],
     ["spot without a catalog price", "pool", { ...awsManaged, instanceType: "g5.12xlarge", capacityType: "spot" }, ["capacityType (\"spot\")", "g5.12xlarge"]],
     ["mixed GPU shapes", "pool", { ...awsManaged, aws: { ...awsManaged.aws!, additionalInstanceTypes: ["g6e.12xlarge"] } }, ["aws.additionalInstanceTypes[0] (\"g6e.12xlarge\")", "same GPUs"]],
+    ["kubelet-restricted label", "pool", { ...coreweaveSpot, labels: { "node-role.kubernetes.io/gpu": "true" } }, ['labels["node-role.kubernetes.io/gpu"]', "NodeRestriction"]],
+    ["rke2 on the k3s port", "pool", { ...lambdaOnDemand, lambda: { ...lambdaOnDemand.lambda!, cluster: { ...lambdaOnDemand.lambda!.cluster, distribution: "rke2", version: "v1.31.4+rke2r1" } } }, ["lambda.cluster.serverUrl", "9345"]],
     ["GKE name too long", "a-very-long-gke-node-pool-name-that-overflows", gcpSpot, ["at most 40 characters"]],
   ];
 

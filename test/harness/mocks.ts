@@ -8,7 +8,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { MockMonitor } from "@pulumi/pulumi/runtime/mocks.js";
 import type { MockCallArgs, MockResourceArgs, Mocks } from "@pulumi/pulumi/runtime/mocks.js";
 import { specialSecretSig, specialSigKey } from "@pulumi/pulumi/runtime/rpc.js";
-import { getStore } from "@pulumi/pulumi/runtime/state.js";
+import * as state from "@pulumi/pulumi/runtime/state.js";
 
 export interface RecordedResource {
   /** Type token, e.g. `aws:eks/nodeGroup:NodeGroup` or `switchyard:index:GpuNodePool`. */
@@ -145,7 +145,9 @@ export async function synthesizeFailure(program: () => unknown): Promise<{ error
 
 /** The feature flags `pulumi.runtime.setMocks` sets; without `supportsSecrets` secrets reach the monitor unmarked. */
 function enableMockFeatures(): void {
-  Object.assign(getStore(), {
+  // getStore is exported by the runtime but not declared in its typings.
+  const runtimeState = state as unknown as { getStore: () => Record<string, unknown> };
+  Object.assign(runtimeState.getStore(), {
     supportsSecrets: true,
     supportsResourceReferences: true,
     supportsOutputValues: false,

@@ -3,7 +3,53 @@
  * Every component registers under `switchyard:index:<Class>`.
  */
 export type { Backend, Placement, Taint, TaintEffect, Toleration, WeightSource } from "./contracts";
-export * from "./gpu-node-pool";
+export {
+  DEFAULT_GPU_POOL_TAINT,
+  GpuNodePool,
+  LAMBDA_API_BASE_URL,
+  LambdaInstance,
+  renderLambdaCloudInit,
+  resolveGpuNodePoolArgs,
+} from "./gpu-node-pool";
+export type {
+  AwsGpuNodePoolArgs,
+  CoreWeaveGpuNodePoolArgs,
+  EksNvidiaAmiType,
+  GcpGpuNodePoolArgs,
+  GkeGpuDriverVersion,
+  GpuNodePoolArgs,
+  KarpenterArgs,
+  LambdaCloudInitArgs,
+  LambdaClusterJoinArgs,
+  LambdaGpuNodePoolArgs,
+  LambdaInstanceArgs,
+  ResolvedGpuNodePool,
+} from "./gpu-node-pool";
 export { ArgChecks } from "./internal/errors";
 export type { ArgProblem } from "./internal/errors";
 export { GPU_TAINT_KEY, POOL_LABEL } from "./internal/labels";
+// VllmServing's spec builders stay internal to its folder: generic names like `serviceSpec` would
+// collide at the package root.
+export {
+  AUTOSCALING_MODES,
+  VLLM_PORT,
+  VLLM_QUANTIZATIONS,
+  VllmServing,
+  defaultColdStartBudgetSeconds,
+  isPinnedImage,
+  replicaCostPerHour,
+  resolveVllmServingArgs,
+} from "./vllm-serving";
+export type {
+  AutoscalingMode,
+  ResolvedVllmServing,
+  VllmAutoscalingArgs,
+  VllmBackendArgs,
+  VllmGatewayArgs,
+  VllmIngressArgs,
+  VllmModelArgs,
+  VllmQuantization,
+  VllmResourcesArgs,
+  VllmSecretKeyRef,
+  VllmServingArgs,
+} from "./vllm-serving";

@@ -15,7 +15,8 @@ import type { CapacityType, InstanceType, Provider } from "@switchyard/catalog";
 import type { Placement, Taint, Toleration } from "../contracts";
 import { ArgChecks, isKnown, oneOf } from "../internal/errors";
 import { GPU_TAINT_KEY, LABEL_PREFIX, POOL_LABEL } from "../internal/labels";
-import { DNS1123_HINT, isDns1123Label, isLabelKey, isLabelValue } from "../internal/names";
+import { DNS1123_HINT, KUBELET_RESTRICTED_HINT, isDns1123Label, isKubeletRestrictedLabel, isLabelKey, isLabelValue } from "../internal/names";
+import { lambdaCloudInitProblems } from "./lambda";
 import type {
   AwsGpuNodePoolArgs,
   CoreWeaveGpuNodePoolArgs,
@@ -32,8 +33,6 @@ const GKE_DRIVER_VERSIONS = ["DEFAULT", "LATEST", "INSTALLATION_DISABLED"] as co
 const GKE_POOL_NAME_MAX = 40;
 /** Pinned Karpenter AMI aliases: `al2023@v20250920`, `bottlerocket@v1.46.0`. */
 const PINNED_AMI_ALIAS = /^(al2023|bottlerocket)@v\d+(\.\d+)*$/;
-const K3S_VERSION = /^v\d+\.\d+\.\d+\+k3s\d+$/;
-const RKE2_VERSION = /^v\d+\.\d+\.\d+\+rke2r\d+$/;
 
 /** The taint a pool gets when none is given: keeps non-GPU pods off expensive nodes. */
 export const DEFAULT_GPU_POOL_TAINT: Taint = { key: `${LABEL_PREFIX}/dedicated`, value: "gpu", effect: "NoSchedule" };
@@ -98,7 +97,7 @@ export function resolveGpuNodePoolArgs(name: string, args: GpuNodePoolArgs): Res
   const aws = args.provider === "aws" && args.aws ? resolveAws(checks, args, args.aws, minNodes) : undefined;
   const gcp = args.provider === "gcp" && args.gcp && instance ? resolveGcp(checks, name, args.gcp, instance) : undefined;
   if (args.provider === "coreweave" && args.coreweave) checkCoreWeave(checks, args.coreweave);
-  if (args.provider === "lambda" && args.lambda) checkLambda(checks, args, args.lambda, minNodes);
+  if (args.provider === "lambda" && args.lambda) checkLambda(checks, args, args.lambda, minNodes, { ...args.labels, [POOL_LABEL]: name }, taints);
 
   checks.throwIfAny();
   // Every check above passed, so the instance type was found.
@@ -193,7 +192,8 @@ function checkLabels(checks: ArgChecks, labels: Record<string, string>): void {
       checks.add(`labels["${key}"]`, value, "is set by GpuNodePool itself (it is what the Placement selects on); remove it");
       continue;
     }
-    checks.check(isLabelKey(key), `labels["${key}"]`, key, "is not a valid Kubernetes label key ([prefix/]name, name ≤ 63 characters of letters, digits, '-', '_', '.')");
+    const keyOk = checks.check(isLabelKey(key), `labels["${key}"]`, key, "is not a valid Kubernetes label key ([prefix/]name, name ≤ 63 characters of letters, digits, '-', '_', '.')");
+    if (keyOk) checks.check(!isKubeletRestrictedLabel(key), `labels["${key}"]`, key, KUBELET_RESTRICTED_HINT);
     checks.check(isLabelValue(value), `labels["${key}"]`, value, "is not a valid Kubernetes label value (≤ 63 characters of letters, digits, '-', '_', '.')");
   }
 }
@@ -269,17 +269,16 @@ function checkCoreWeave(checks: ArgChecks, coreweave: CoreWeaveGpuNodePoolArgs):
   }
 }
 
-function checkLambda(checks: ArgChecks, args: GpuNodePoolArgs, lambda: LambdaGpuNodePoolArgs, minNodes: number): void {
+function checkLambda(checks: ArgChecks, args: GpuNodePoolArgs, lambda: LambdaGpuNodePoolArgs, minNodes: number, labels: Record<string, string>, taints: Taint[]): void {
   checks.check(minNodes === args.maxNodes, "maxNodes", args.maxNodes, `must equal minNodes (${minNodes}) on Lambda, which has no autoscaler: the pool launches exactly that many instances`);
   checks.check(typeof lambda.sshKeyName === "string" && lambda.sshKeyName.length > 0, "lambda.sshKeyName", lambda.sshKeyName, "is required: the one SSH key of the Lambda account to install");
-  const { distribution, version, serverUrl } = lambda.cluster;
-  const versionPattern = distribution === "rke2" ? RKE2_VERSION : K3S_VERSION;
-  if (checks.check(distribution === "k3s" || distribution === "rke2", "lambda.cluster.distribution", distribution, `must be ${oneOf(["k3s", "rke2"])}`)) {
-    checks.check(typeof version === "string" && versionPattern.test(version), "lambda.cluster.version", version, `must be a pinned ${distribution} version such as ${distribution === "rke2" ? "v1.31.4+rke2r1" : "v1.31.4+k3s1"}`);
-  }
-  checks.check(typeof serverUrl === "string" && /^https:\/\/[^/\s]+:\d+\/?$/.test(serverUrl), "lambda.cluster.serverUrl", serverUrl, "must be the server's https URL with its port, e.g. https://10.0.0.5:6443 (k3s) or https://10.0.0.5:9345 (rke2)");
-  if (isKnown(lambda.cluster.joinToken)) {
-    checks.check(lambda.cluster.joinToken.length > 0, "lambda.cluster.joinToken", undefined, "is required (pass it as a Pulumi secret)");
+  // The cloud-init is rendered later, inside an apply on the (secret) join token; check its plain
+  // fields now so a bad cluster spec fails before anything is registered. Labels and taints are
+  // checked above for every provider.
+  const { joinToken, ...cluster } = lambda.cluster;
+  const token = isKnown(joinToken) ? joinToken : "token-not-known-until-apply";
+  for (const problem of lambdaCloudInitProblems({ ...cluster, joinToken: token, nodeLabels: labels, nodeTaints: taints })) {
+    if (/^(distribution|version|serverUrl|joinToken)$/.test(problem.property)) checks.add(`lambda.cluster.${problem.property}`, problem.received, problem.reason);
   }
 }
 

@@ -35,6 +35,11 @@ export class ArgChecks {
     return this.problems.length;
   }
 
+  /** The problems found so far, for callers that merge them into another component's checks. */
+  get found(): readonly ArgProblem[] {
+    return this.problems;
+  }
+
   throwIfAny(): void {
     if (this.problems.length === 0) return;
     const lines = this.problems.map((p) => `  - ${describeProblem(p)}`);

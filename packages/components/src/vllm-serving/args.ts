@@ -1,0 +1,210 @@
+import type * as pulumi from "@pulumi/pulumi";
+import type { Dtype } from "@switchyard/catalog";
+import type { Placement, WeightSource } from "../contracts";
+
+/**
+ * vLLM `--quantization` methods this component knows the weight size of (a subset of vLLM's
+ * `QuantizationMethods`, vllm/model_executor/layers/quantization/__init__.py).
+ */
+export const VLLM_QUANTIZATIONS = [
+  "awq",
+  "awq_marlin",
+  "gptq",
+  "gptq_marlin",
+  "bitsandbytes",
+  "fp8",
+  "fbgemm_fp8",
+  "modelopt",
+  "compressed-tensors",
+] as const;
+export type VllmQuantization = (typeof VLLM_QUANTIZATIONS)[number];
+
+export const AUTOSCALING_MODES = ["keda", "hpa"] as const;
+export type AutoscalingMode = (typeof AUTOSCALING_MODES)[number];
+
+/** The model vLLM serves, pinned to one Hugging Face commit. */
+export interface VllmModelArgs {
+  /** Hugging Face repo id, e.g. `meta-llama/Llama-3.1-8B-Instruct`. Required. */
+  id: string;
+  /**
+   * Hugging Face commit SHA (40 hex characters) of `id`; branch and tag names float and are rejected.
+   * Required.
+   */
+  revision: string;
+  /**
+   * Name clients and the gateway use (`--served-model-name`), also vLLM's `model_name` metrics label:
+   * lowercase letters, digits, '-' and '.', at most 63 characters. Required.
+   */
+  servedModelName: string;
+  /** Parameter count in billions (8 for an 8B model); sizes the weights with the catalog. Required. */
+  parameterCountBillions: number;
+  /**
+   * Data type the checkpoint's weights are stored in (`int4` for an AWQ/GPTQ checkpoint, `fp8` for an
+   * FP8 one). Required.
+   */
+  dtype: Dtype;
+}
+
+/** Queue-depth autoscaling of the vLLM Deployment. */
+export interface VllmAutoscalingArgs {
+  /**
+   * `keda`: a KEDA `ScaledObject` (keda.sh/v1alpha1) with a Prometheus trigger; the only mode that can
+   * scale to zero. `hpa`: an `autoscaling/v2` HorizontalPodAutoscaler on the Pods metric
+   * `vllm_num_requests_waiting`, which needs a custom-metrics adapter (e.g. prometheus-adapter with a
+   * rule renaming `vllm:num_requests_waiting` to `vllm_num_requests_waiting`, keeping the `namespace`,
+   * `pod` and `model_name` labels). Required.
+   */
+  mode: AutoscalingMode;
+  /**
+   * Prometheus base URL KEDA queries, e.g. `http://prometheus-operated.monitoring:9090`. Required in
+   * `keda` mode; not accepted in `hpa` mode, where the metrics adapter has its own Prometheus.
+   */
+  prometheusServerUrl?: string;
+  /**
+   * Waiting requests (`vllm:num_requests_waiting`) one replica may have before another is added.
+   * Defaults to 5.
+   */
+  targetQueueDepthPerReplica?: number;
+  /**
+   * PromQL on a gateway-side metric (e.g. LiteLLM's request rate for this model) that is above 0 when
+   * clients want the model. Required when `minReplicas` is 0 (vLLM exports nothing at zero replicas, so
+   * only the gateway can wake it) and accepted only then. Defaults to none.
+   */
+  wakeQuery?: string;
+  /** How often KEDA evaluates the triggers, `keda` mode only. Defaults to 15 seconds. */
+  pollingIntervalSeconds?: number;
+  /**
+   * How long load must stay low before replicas are removed (HPA scale-down stabilization window, and
+   * KEDA's `cooldownPeriod` before scaling to zero); GPU cold starts take minutes, so this is long.
+   * Defaults to 600 seconds.
+   */
+  scaleDownCooldownSeconds?: number;
+}
+
+/** The gateway pods that may call vLLM. */
+export interface VllmGatewayArgs {
+  /** Namespace of the gateway pods (DNS-1123 label). Required. */
+  namespace: string;
+  /** Labels selecting the gateway pods; at least one, since an empty selector admits every pod. Required. */
+  podLabels: Record<string, string>;
+}
+
+/** An Ingress for callers outside the cluster (e.g. the gateway on another cloud). */
+export interface VllmIngressArgs {
+  /** Fully qualified host name, e.g. `llama.coreweave.example.com`; no wildcards. Required. */
+  host: string;
+  /** `ingressClassName` of the controller that serves it, e.g. `nginx`. Required. */
+  className: string;
+  /** Secret (same namespace) holding the TLS certificate for `host`. Required. */
+  tlsSecretName: string;
+  /** Namespace of the ingress controller's pods, admitted by the NetworkPolicy. Required. */
+  controllerNamespace: string;
+}
+
+/**
+ * CPU and memory of the vLLM container, when the GPU-derived defaults do not suit. `/dev/shm` is always a
+ * memory-backed emptyDir of 2 GiB per GPU (capped at 16 GiB) and is added to the memory limit.
+ */
+export interface VllmResourcesArgs {
+  /** CPU cores requested (no CPU limit is set: a limit throttles tokenization). Defaults to 1 + 2 per GPU. */
+  cpuCores?: number;
+  /**
+   * Memory for the vLLM process in GiB; the container's memory request and limit are this plus the
+   * `/dev/shm` size, which counts against the limit. Defaults to 6 GiB + 4 GiB per GPU.
+   */
+  memoryGiB?: number;
+}
+
+/** One key of a Kubernetes Secret in the component's namespace. */
+export interface VllmSecretKeyRef {
+  /** Secret name (DNS-1123 subdomain). Required. */
+  name: string;
+  /** Key inside the Secret. Required. */
+  key: string;
+}
+
+/** How the gateway sees this deployment (the `Backend` output). */
+export interface VllmBackendArgs {
+  /** Model group clients ask the gateway for. Defaults to `model.servedModelName`. */
+  modelName?: string;
+  /** Measured output tokens per second of one replica. Required. */
+  tokensPerSecond: number;
+  /** Expected time to first token in milliseconds. Required. */
+  expectedLatencyMs: number;
+  /**
+   * Environment variable the gateway reads this backend's API key from (upper snake case). Defaults to
+   * the component name in upper snake case followed by `_API_KEY` (`llama-8b` → `LLAMA_8B_API_KEY`).
+   */
+  apiKeySecretEnv?: string;
+}
+
+export interface VllmServingArgs {
+  /** Where the pods run: the `placement` output of a `GpuNodePool`. Required. */
+  placement: Placement;
+  /** Namespace for every object (DNS-1123 label); must already exist. Required. */
+  namespace: string;
+  /**
+   * vLLM OpenAI server image pinned by a version tag (`vllm/vllm-openai:v0.11.0`) or an `@sha256:`
+   * digest; `latest`, `nightly`, `main` and tags without a version are rejected. Required.
+   */
+  image: string;
+  /** The model to serve. Required. */
+  model: VllmModelArgs;
+  /**
+   * Where the weights come from: the `weightSource` output of a `ModelWeightCache`. Defaults to loading
+   * `model.id` from the Hugging Face Hub at `model.revision` (safetensors only).
+   */
+  weightSource?: WeightSource;
+  /**
+   * Secret (same namespace) and key holding a Hugging Face token, injected as `HF_TOKEN`, for gated
+   * models loaded from the Hub. Defaults to no token.
+   */
+  hfTokenSecret?: VllmSecretKeyRef;
+  /**
+   * GPUs one replica shards the model across (its `nvidia.com/gpu` request and limit); must divide
+   * `placement.gpusPerNode`, and the weights (catalog size at `model.dtype`, or at the quantization's
+   * dtype when smaller) must fit in 90% of tensorParallelSize × `placement.gpuMemoryGiB` ×
+   * `gpuMemoryUtilization`, leaving the rest for the KV cache. Defaults to 1.
+   */
+  tensorParallelSize?: number;
+  /** Context length cap (`--max-model-len`); lowering it frees KV cache. Defaults to the model's own. */
+  maxModelLen?: number;
+  /** Fraction (0–1, exclusive) of each GPU's memory vLLM may use. Defaults to 0.9. */
+  gpuMemoryUtilization?: number;
+  /** vLLM `--quantization` method. Defaults to none (vLLM detects it from the checkpoint). */
+  quantization?: VllmQuantization;
+  /** Automatic prefix caching; the flag is always passed explicitly. Defaults to true. */
+  enablePrefixCaching?: boolean;
+  /**
+   * Extra `vllm serve` flags, the escape hatch for what has no typed arg (e.g. `--max-num-seqs`).
+   * `--trust-remote-code`, `--api-key` and flags owned by typed args are rejected. Defaults to none.
+   */
+  extraArgs?: string[];
+  /**
+   * Replicas kept when idle; 0 (scale to zero) needs `autoscaling.mode` `keda` with a `wakeQuery`.
+   * Defaults to 1.
+   */
+  minReplicas?: number;
+  /** Most replicas; without autoscaling it must equal `minReplicas`. Required. */
+  maxReplicas: number;
+  /** Queue-depth autoscaling. Defaults to none: a fixed `minReplicas` replicas. */
+  autoscaling?: VllmAutoscalingArgs;
+  /**
+   * Bearer key vLLM requires on `/v1/*`, stored in a Kubernetes Secret. Defaults to a generated
+   * 48-character random key.
+   */
+  apiKey?: pulumi.Input<string>;
+  /** The gateway pods that may call vLLM (the NetworkPolicy admits only them). Required. */
+  gateway: VllmGatewayArgs;
+  /** TLS Ingress exposing only `/v1` for cross-cluster callers. Defaults to none (in-cluster only). */
+  ingress?: VllmIngressArgs;
+  /**
+   * Seconds vLLM may take from container start to a healthy `/health` (weights load, compile, CUDA
+   * graphs) before the startup probe gives up. Defaults to max(1200, 600 + 10 × weight GiB).
+   */
+  coldStartBudgetSeconds?: number;
+  /** CPU and memory of the vLLM container. Defaults to values derived from the GPU count. */
+  resources?: VllmResourcesArgs;
+  /** How the gateway routes to this deployment. Required. */
+  backend: VllmBackendArgs;
+}

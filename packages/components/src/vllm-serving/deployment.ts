@@ -1,0 +1,81 @@
+import type * as k8s from "@pulumi/kubernetes";
+import type { ResolvedProbe, ResolvedVllmServing } from "./resolve";
+import { formatGiB } from "./resolve";
+
+/**
+ * The vLLM Deployment: explicit `vllm serve` command, GPU limit = tensor-parallel size, memory-backed
+ * `/dev/shm`, a startup probe sized to the cold-start budget, and no `replicas` when a scaler owns them.
+ */
+export function deploymentSpec(r: ResolvedVllmServing): k8s.apps.v1.DeploymentArgs {
+  return {
+    metadata: { name: r.objectNames.deployment, namespace: r.namespace, labels: r.labels },
+    spec: {
+      ...(r.replicas !== undefined ? { replicas: r.replicas } : {}),
+      selector: { matchLabels: r.selector },
+      // A new replica must be serving before an old one goes: GPUs are scarce, so never drop capacity first.
+      strategy: { type: "RollingUpdate", rollingUpdate: { maxSurge: 1, maxUnavailable: 0 } },
+      // The default 600 s would mark every large-model rollout as failed while it is still loading.
+      progressDeadlineSeconds: r.rolloutTimeoutSeconds,
+      revisionHistoryLimit: 5,
+      template: {
+        metadata: { labels: r.podLabels },
+        spec: podSpec(r),
+      },
+    },
+  };
+}
+
+function podSpec(r: ResolvedVllmServing): k8s.types.input.core.v1.PodSpec {
+  return {
+    // vLLM never talks to the Kubernetes API.
+    automountServiceAccountToken: false,
+    // Service links would inject VLLM_PORT=tcp://... for a Service named "vllm", which vLLM reads as its own setting.
+    enableServiceLinks: false,
+    terminationGracePeriodSeconds: r.terminationGracePeriodSeconds,
+    nodeSelector: r.nodeSelector,
+    tolerations: r.tolerations,
+    topologySpreadConstraints: [
+      { maxSkew: 1, topologyKey: "kubernetes.io/hostname", whenUnsatisfiable: "ScheduleAnyway", labelSelector: { matchLabels: r.selector } },
+    ],
+    securityContext: { seccompProfile: { type: "RuntimeDefault" } },
+    ...(r.initContainers.length > 0 ? { initContainers: r.initContainers } : {}),
+    containers: [
+      {
+        name: "vllm",
+        image: r.image,
+        imagePullPolicy: "IfNotPresent",
+        // Set explicitly: newer images have ENTRYPOINT ["vllm","serve"], older ones the api_server module.
+        command: r.command,
+        args: r.args,
+        ports: [{ name: "http", containerPort: r.port, protocol: "TCP" }],
+        env: r.env,
+        resources: {
+          requests: { cpu: String(r.resources.cpuCores), memory: formatGiB(r.resources.memoryLimitGiB), "nvidia.com/gpu": String(r.resources.gpus) },
+          // No CPU limit: throttling starves tokenization. Memory and GPUs: limit = request.
+          limits: { memory: formatGiB(r.resources.memoryLimitGiB), "nvidia.com/gpu": String(r.resources.gpus) },
+        },
+        volumeMounts: r.volumeMounts,
+        startupProbe: probe(r.probes.startup),
+        readinessProbe: probe(r.probes.readiness),
+        livenessProbe: probe(r.probes.liveness),
+        securityContext: {
+          allowPrivilegeEscalation: false,
+          privileged: false,
+          capabilities: { drop: ["ALL"] },
+          seccompProfile: { type: "RuntimeDefault" },
+        },
+      },
+    ],
+    volumes: r.volumes,
+  };
+}
+
+function probe(p: ResolvedProbe): k8s.types.input.core.v1.Probe {
+  return {
+    httpGet: { path: p.path, port: "http" },
+    periodSeconds: p.periodSeconds,
+    failureThreshold: p.failureThreshold,
+    timeoutSeconds: p.timeoutSeconds,
+    successThreshold: 1,
+  };
+}

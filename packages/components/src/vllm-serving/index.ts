@@ -1,0 +1,37 @@
+export { VllmServing } from "./component";
+export { AUTOSCALING_MODES, VLLM_QUANTIZATIONS } from "./args";
+export type {
+  AutoscalingMode,
+  VllmAutoscalingArgs,
+  VllmBackendArgs,
+  VllmGatewayArgs,
+  VllmIngressArgs,
+  VllmModelArgs,
+  VllmQuantization,
+  VllmResourcesArgs,
+  VllmSecretKeyRef,
+  VllmServingArgs,
+} from "./args";
+export {
+  API_KEY_SECRET_KEY,
+  HPA_QUEUE_METRIC,
+  VLLM_PORT,
+  WEIGHT_SHARE_OF_GPU_BUDGET,
+  defaultApiKeySecretEnv,
+  defaultColdStartBudgetSeconds,
+  defaultCpuCores,
+  defaultProcessMemoryGiB,
+  effectiveWeights,
+  isPinnedImage,
+  replicaCostPerHour,
+  resolveVllmServingArgs,
+  shmSizeGiB,
+} from "./resolve";
+export type { ResolvedAutoscaling, ResolvedProbe, ResolvedResources, ResolvedVllmServing } from "./resolve";
+export { deploymentSpec } from "./deployment";
+export { serviceSpec } from "./service";
+export { podDisruptionBudgetSpec } from "./pod-disruption-budget";
+export { WAKE_TRIGGER_THRESHOLD, horizontalPodAutoscalerSpec, scaledObjectSpec } from "./scaler";
+export { networkPolicySpec } from "./network-policy";
+export { ingressSpec } from "./ingress";
+export { apiKeyPasswordSpec, apiKeySecretSpec } from "./secret";

@@ -1,0 +1,71 @@
+import type * as k8s from "@pulumi/kubernetes";
+import { HPA_QUEUE_METRIC } from "./resolve";
+import type { ResolvedAutoscaling, ResolvedVllmServing } from "./resolve";
+
+/**
+ * The wake trigger's threshold: so high that it never asks for more than one replica. It only decides
+ * activation (0 ↔ 1) through `activationThreshold`; the queue-depth trigger does the scaling beyond one.
+ */
+export const WAKE_TRIGGER_THRESHOLD = "1000000";
+
+/**
+ * KEDA ScaledObject (keda.sh/v1alpha1) scaling on queue depth per replica; with `minReplicas: 0` a
+ * second, gateway-side trigger wakes the deployment, because vLLM exports nothing at zero replicas.
+ */
+export function scaledObjectSpec(r: ResolvedVllmServing, a: ResolvedAutoscaling): k8s.apiextensions.CustomResourceArgs {
+  const serverAddress = a.prometheusServerUrl ?? "";
+  return {
+    apiVersion: "keda.sh/v1alpha1",
+    kind: "ScaledObject",
+    metadata: { name: r.objectNames.scaler, namespace: r.namespace, labels: r.labels },
+    spec: {
+      scaleTargetRef: { apiVersion: "apps/v1", kind: "Deployment", name: r.objectNames.deployment },
+      minReplicaCount: r.minReplicas,
+      maxReplicaCount: r.maxReplicas,
+      pollingInterval: a.pollingIntervalSeconds,
+      // KEDA's cooldownPeriod applies only to the last step, 1 → 0; the HPA behaviour below covers N → M.
+      cooldownPeriod: a.scaleDownCooldownSeconds,
+      advanced: { horizontalPodAutoscalerConfig: { behavior: { scaleDown: { stabilizationWindowSeconds: a.scaleDownCooldownSeconds } } } },
+      triggers: [
+        {
+          type: "prometheus",
+          name: "queue-depth",
+          // threshold is an AverageValue target: waiting requests per replica.
+          metadata: { serverAddress, query: a.queueQuery, threshold: String(a.targetQueueDepthPerReplica) },
+        },
+        ...(a.wakeQuery !== undefined
+          ? [
+              {
+                type: "prometheus",
+                name: "wake",
+                metadata: { serverAddress, query: a.wakeQuery, threshold: WAKE_TRIGGER_THRESHOLD, activationThreshold: "0" },
+              },
+            ]
+          : []),
+      ],
+    },
+  };
+}
+
+/**
+ * autoscaling/v2 HPA on the per-pod metric `vllm_num_requests_waiting`, averaged over the replicas. It
+ * needs a custom-metrics adapter (e.g. prometheus-adapter) that exposes vLLM's `vllm:num_requests_waiting`
+ * under that name for each pod; without one the HPA reports `FailedGetPodsMetric` and never scales.
+ */
+export function horizontalPodAutoscalerSpec(r: ResolvedVllmServing, a: ResolvedAutoscaling): k8s.autoscaling.v2.HorizontalPodAutoscalerArgs {
+  return {
+    metadata: { name: r.objectNames.scaler, namespace: r.namespace, labels: r.labels },
+    spec: {
+      scaleTargetRef: { apiVersion: "apps/v1", kind: "Deployment", name: r.objectNames.deployment },
+      minReplicas: r.minReplicas,
+      maxReplicas: r.maxReplicas,
+      metrics: [
+        {
+          type: "Pods",
+          pods: { metric: { name: HPA_QUEUE_METRIC }, target: { type: "AverageValue", averageValue: String(a.targetQueueDepthPerReplica) } },
+        },
+      ],
+      behavior: { scaleDown: { stabilizationWindowSeconds: a.scaleDownCooldownSeconds } },
+    },
+  };
+}

@@ -1,0 +1,228 @@
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import {
+  deploymentSpec,
+  horizontalPodAutoscalerSpec,
+  ingressSpec,
+  networkPolicySpec,
+  podDisruptionBudgetSpec,
+  resolveVllmServingArgs,
+  scaledObjectSpec,
+  serviceSpec,
+  shmSizeGiB,
+  WAKE_TRIGGER_THRESHOLD,
+} from "../../src/vllm-serving";
+import type { ResolvedVllmServing, VllmServingArgs } from "../../src/vllm-serving";
+import { h100Node, kedaScaling, llama8b, nodeCache } from "./fixtures";
+
+/** The parts of the specs the tests read, typed loosely: the builders return Pulumi input types. */
+type Json = Record<string, any>;
+
+const resolve = (overrides: Partial<VllmServingArgs> = {}) => resolveVllmServingArgs("llama-8b", { ...llama8b, ...overrides });
+const pod = (r: ResolvedVllmServing): Json => (deploymentSpec(r) as Json).spec.template.spec;
+const container = (r: ResolvedVllmServing): Json => pod(r).containers[0];
+const ingressArgs = { host: "llama.coreweave.example.com", className: "nginx", tlsSecretName: "llama-tls", controllerNamespace: "ingress-nginx" };
+
+describe("deploymentSpec", () => {
+  it("runs vllm serve explicitly with the resolved args on port 8000", () => {
+    const r = resolve();
+    expect(container(r)).toMatchObject({ name: "vllm", image: "vllm/vllm-openai:v0.11.0", command: ["vllm", "serve"], args: r.args, ports: [{ name: "http", containerPort: 8000 }] });
+  });
+
+  it("sets replicas = minReplicas without a scaler and leaves it out when one owns the Deployment", () => {
+    expect((deploymentSpec(resolve({ minReplicas: 2, maxReplicas: 2 })) as Json).spec.replicas).toBe(2);
+    expect((deploymentSpec(resolve({ maxReplicas: 3, autoscaling: kedaScaling })) as Json).spec).not.toHaveProperty("replicas");
+    expect((deploymentSpec(resolve({ maxReplicas: 3, autoscaling: { mode: "hpa" } })) as Json).spec).not.toHaveProperty("replicas");
+  });
+
+  it("pins pods to the Placement and spreads them across nodes", () => {
+    const spec = pod(resolve());
+    expect(spec.nodeSelector).toEqual({ "switchyard.dev/pool": "h100-reserved" });
+    expect(spec.tolerations).toEqual([
+      { key: "switchyard.dev/dedicated", operator: "Equal", value: "gpu", effect: "NoSchedule" },
+      { key: "nvidia.com/gpu", operator: "Exists", effect: "NoSchedule" },
+    ]);
+    expect(spec.topologySpreadConstraints).toEqual([
+      { maxSkew: 1, topologyKey: "kubernetes.io/hostname", whenUnsatisfiable: "ScheduleAnyway", labelSelector: { matchLabels: { "app.kubernetes.io/name": "vllm-serving", "app.kubernetes.io/instance": "llama-8b", "app.kubernetes.io/managed-by": "switchyard" } } },
+    ]);
+  });
+
+  it("hardens the pod: no service-account token, no service links, no escalation, no capabilities, RuntimeDefault seccomp", () => {
+    const spec = pod(resolve());
+    expect(spec.automountServiceAccountToken).toBe(false);
+    expect(spec.enableServiceLinks).toBe(false);
+    expect(spec.terminationGracePeriodSeconds).toBe(60);
+    expect(spec.securityContext).toEqual({ seccompProfile: { type: "RuntimeDefault" } });
+    expect(container(resolve()).securityContext).toEqual({ allowPrivilegeEscalation: false, privileged: false, capabilities: { drop: ["ALL"] }, seccompProfile: { type: "RuntimeDefault" } });
+    expect(spec).not.toHaveProperty("hostIPC");
+    expect(spec).not.toHaveProperty("hostNetwork");
+  });
+
+  it("probes /health three different ways: a startup budget, fast readiness, tolerant liveness", () => {
+    const c = container(resolve());
+    expect(c.startupProbe).toEqual({ httpGet: { path: "/health", port: "http" }, periodSeconds: 10, failureThreshold: 120, timeoutSeconds: 5, successThreshold: 1 });
+    expect(c.readinessProbe).toEqual({ httpGet: { path: "/health", port: "http" }, periodSeconds: 5, failureThreshold: 3, timeoutSeconds: 3, successThreshold: 1 });
+    expect(c.livenessProbe).toEqual({ httpGet: { path: "/health", port: "http" }, periodSeconds: 15, failureThreshold: 4, timeoutSeconds: 10, successThreshold: 1 });
+    expect(c.livenessProbe.periodSeconds * c.livenessProbe.failureThreshold).toBeGreaterThan(c.readinessProbe.periodSeconds * c.readinessProbe.failureThreshold);
+  });
+
+  it("lets a rollout take as long as the cold start plus scheduling, not the 600 s default", () => {
+    const r = resolve({ coldStartBudgetSeconds: 3000 });
+    expect((deploymentSpec(r) as Json).spec.progressDeadlineSeconds).toBe(4800);
+    expect(r.rolloutTimeout).toBe("80m"); // Pulumi's customTimeouts on the Deployment
+    expect((deploymentSpec(r) as Json).spec.strategy).toEqual({ type: "RollingUpdate", rollingUpdate: { maxSurge: 1, maxUnavailable: 0 } });
+  });
+
+  it("takes the API key from the Secret and merges the weight source", () => {
+    const spec = pod(resolve({ weightSource: nodeCache }));
+    expect(spec.containers[0].env[0]).toEqual({ name: "VLLM_API_KEY", valueFrom: { secretKeyRef: { name: "llama-8b-api-key", key: "api-key" } } });
+    expect(spec.initContainers.map((c: Json) => c.name)).toEqual(["wait-for-cache"]);
+    expect(spec.volumes.map((v: Json) => v.name)).toEqual(["dshm", "model-cache"]);
+    expect(pod(resolve())).not.toHaveProperty("initContainers");
+  });
+
+  // For any node size and any tensor-parallel size that divides it, the GPU request and limit are the TP
+  // size, /dev/shm is memory-backed and scales with it, and the memory limit covers the process plus shm.
+  it("derives GPU, /dev/shm and memory from tensorParallelSize (property)", () => {
+    const nodeAndTp = fc.constantFrom(1, 2, 4, 8).chain((gpus) => fc.tuple(fc.constant(gpus), fc.constantFrom(...[1, 2, 4, 8].filter((d) => gpus % d === 0))));
+    fc.assert(
+      fc.property(nodeAndTp, ([gpusPerNode, tp]) => {
+        const r = resolve({ placement: { ...h100Node, gpusPerNode }, tensorParallelSize: tp });
+        const c = container(r);
+        expect(c.resources.limits["nvidia.com/gpu"]).toBe(String(tp));
+        expect(c.resources.requests["nvidia.com/gpu"]).toBe(String(tp));
+        expect(c.resources.requests.memory).toBe(c.resources.limits.memory);
+        const shm = pod(r).volumes.find((v: Json) => v.name === "dshm");
+        expect(shm.emptyDir).toEqual({ medium: "Memory", sizeLimit: `${shmSizeGiB(tp)}Gi` });
+        expect(shmSizeGiB(tp)).toBeGreaterThanOrEqual(shmSizeGiB(Math.max(1, tp / 2)));
+        expect(r.resources.memoryLimitGiB).toBe(r.resources.processMemoryGiB + shmSizeGiB(tp));
+        expect(c.resources.limits.memory).toBe(`${r.resources.memoryLimitGiB}Gi`);
+        expect(r.backend.costPerHour * (gpusPerNode / tp)).toBeCloseTo(h100Node.hourlyCostPerNode, 9);
+      }),
+    );
+  });
+
+  it("gives the startup probe at least the cold-start budget for any model size or explicit budget (property)", () => {
+    fc.assert(
+      fc.property(fc.double({ min: 0.1, max: 70, noNaN: true }), fc.option(fc.integer({ min: 60, max: 86_400 }), { nil: undefined }), (params, budget) => {
+        const r = resolve({ model: { ...llama8b.model, parameterCountBillions: params }, tensorParallelSize: 8, coldStartBudgetSeconds: budget });
+        const startup = container(r).startupProbe;
+        expect(startup.periodSeconds * startup.failureThreshold).toBeGreaterThanOrEqual(r.coldStartBudgetSeconds);
+        expect(startup.periodSeconds * startup.failureThreshold).toBeLessThan(r.coldStartBudgetSeconds + startup.periodSeconds);
+        if (budget !== undefined) expect(r.coldStartBudgetSeconds).toBe(budget);
+        else expect(r.coldStartBudgetSeconds).toBeGreaterThanOrEqual(1200);
+      }),
+    );
+  });
+
+  it("never passes --trust-remote-code or --api-key to vLLM, however extraArgs spell them (property)", () => {
+    const dangerous = fc.constantFrom("--trust-remote-code", "--trust_remote_code", "--trust-remote", "--api-key", "--api-key=sk-123", "--api_key", "--trust-remote-code=true");
+    const benign = fc.constantFrom("--max-num-seqs", "64", "--enforce-eager", "--kv-cache-dtype", "fp8", "--swap-space=4");
+    fc.assert(
+      fc.property(fc.array(fc.oneof(dangerous, benign), { maxLength: 8 }), (extraArgs) => {
+        let args: string[];
+        try {
+          args = resolve({ extraArgs }).args;
+        } catch {
+          return; // rejected: nothing reaches the pod
+        }
+        for (const arg of args) expect(arg.replace(/_/g, "-")).not.toMatch(/^--(trust-remote|api-key)/);
+      }),
+    );
+  });
+});
+
+describe("serviceSpec and podDisruptionBudgetSpec", () => {
+  it("exposes port 8000 on a ClusterIP Service only", () => {
+    expect((serviceSpec(resolve()) as Json).spec).toEqual({
+      type: "ClusterIP",
+      selector: { "app.kubernetes.io/name": "vllm-serving", "app.kubernetes.io/instance": "llama-8b", "app.kubernetes.io/managed-by": "switchyard" },
+      ports: [{ name: "http", port: 8000, targetPort: "http", protocol: "TCP" }],
+    });
+  });
+
+  it("lets one pod go at a time, never blocking drains", () => {
+    expect((podDisruptionBudgetSpec(resolve()) as Json).spec).toMatchObject({ maxUnavailable: 1 });
+    expect((podDisruptionBudgetSpec(resolve()) as Json).spec).not.toHaveProperty("minAvailable");
+  });
+});
+
+describe("networkPolicySpec", () => {
+  it("admits only the gateway pods, on 8000, and blocks the metadata endpoint", () => {
+    const spec = (networkPolicySpec(resolve()) as Json).spec;
+    expect(spec.policyTypes).toEqual(["Ingress", "Egress"]);
+    expect(spec.ingress).toEqual([
+      {
+        from: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "gateway" } }, podSelector: { matchLabels: { "app.kubernetes.io/name": "litellm" } } }],
+        ports: [{ protocol: "TCP", port: 8000 }],
+      },
+    ]);
+    expect(spec.egress[0].to).toContainEqual({ ipBlock: { cidr: "0.0.0.0/0", except: ["169.254.169.254/32"] } });
+  });
+
+  it("also admits the ingress controller's namespace when there is an Ingress", () => {
+    const from = (networkPolicySpec(resolve({ ingress: ingressArgs })) as Json).spec.ingress[0].from;
+    expect(from).toHaveLength(2);
+    expect(from[1]).toEqual({ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "ingress-nginx" } } });
+  });
+});
+
+describe("ingressSpec", () => {
+  it("routes only the /v1 prefix over TLS", () => {
+    const spec = (ingressSpec(resolve({ ingress: ingressArgs }), ingressArgs) as Json).spec;
+    expect(spec.ingressClassName).toBe("nginx");
+    expect(spec.tls).toEqual([{ hosts: ["llama.coreweave.example.com"], secretName: "llama-tls" }]);
+    expect(spec.rules).toEqual([
+      {
+        host: "llama.coreweave.example.com",
+        http: { paths: [{ path: "/v1", pathType: "Prefix", backend: { service: { name: "llama-8b", port: { name: "http" } } } }] },
+      },
+    ]);
+    expect(spec).not.toHaveProperty("defaultBackend");
+  });
+});
+
+describe("scaler specs", () => {
+  it("scales on waiting requests per replica with KEDA", () => {
+    const r = resolve({ minReplicas: 1, maxReplicas: 6, autoscaling: { ...kedaScaling, targetQueueDepthPerReplica: 8, pollingIntervalSeconds: 30, scaleDownCooldownSeconds: 900 } });
+    const spec = (scaledObjectSpec(r, r.autoscaling!) as Json).spec;
+    expect(spec).toMatchObject({
+      scaleTargetRef: { apiVersion: "apps/v1", kind: "Deployment", name: "llama-8b" },
+      minReplicaCount: 1,
+      maxReplicaCount: 6,
+      pollingInterval: 30,
+      cooldownPeriod: 900,
+      advanced: { horizontalPodAutoscalerConfig: { behavior: { scaleDown: { stabilizationWindowSeconds: 900 } } } },
+    });
+    expect(spec.triggers).toEqual([
+      {
+        type: "prometheus",
+        name: "queue-depth",
+        metadata: { serverAddress: "http://prometheus-operated.monitoring:9090", query: 'sum(vllm:num_requests_waiting{model_name="llama-3.1-8b"})', threshold: "8" },
+      },
+    ]);
+  });
+
+  it("adds a gateway-side wake trigger that only governs activation when scaling to zero", () => {
+    const wakeQuery = 'sum(rate(litellm_proxy_total_requests_metric_total{requested_model="llama-3.1-8b"}[2m]))';
+    const r = resolve({ minReplicas: 0, maxReplicas: 4, autoscaling: { ...kedaScaling, wakeQuery } });
+    const spec = (scaledObjectSpec(r, r.autoscaling!) as Json).spec;
+    expect(spec.minReplicaCount).toBe(0);
+    expect(spec.triggers[1]).toEqual({
+      type: "prometheus",
+      name: "wake",
+      metadata: { serverAddress: "http://prometheus-operated.monitoring:9090", query: wakeQuery, threshold: WAKE_TRIGGER_THRESHOLD, activationThreshold: "0" },
+    });
+  });
+
+  it("targets the same queue depth as an HPA Pods metric", () => {
+    const r = resolve({ minReplicas: 1, maxReplicas: 3, autoscaling: { mode: "hpa" } });
+    expect((horizontalPodAutoscalerSpec(r, r.autoscaling!) as Json).spec).toEqual({
+      scaleTargetRef: { apiVersion: "apps/v1", kind: "Deployment", name: "llama-8b" },
+      minReplicas: 1,
+      maxReplicas: 3,
+      metrics: [{ type: "Pods", pods: { metric: { name: "vllm_num_requests_waiting" }, target: { type: "AverageValue", averageValue: "5" } } }],
+      behavior: { scaleDown: { stabilizationWindowSeconds: 600 } },
+    });
+  });
+});
