@@ -1,18 +1,7 @@
 import type * as aws from "@pulumi/aws";
-import type { Taint, TaintEffect } from "../contracts";
 import { componentLabels } from "../internal/labels";
+import { upperSnakeTaints } from "./taints";
 import type { ResolvedAws, ResolvedGpuNodePool } from "./resolve";
-
-/** EKS managed node group API spells taint effects in upper snake case (provider-facts §0 row 7). */
-const EKS_TAINT_EFFECT: Record<TaintEffect, string> = {
-  NoSchedule: "NO_SCHEDULE",
-  PreferNoSchedule: "PREFER_NO_SCHEDULE",
-  NoExecute: "NO_EXECUTE",
-};
-
-export function eksTaints(taints: Taint[]): aws.types.input.eks.NodeGroupTaint[] {
-  return taints.map((t) => ({ key: t.key, value: t.value, effect: EKS_TAINT_EFFECT[t.effect] }));
-}
 
 /** Reserved capacity on EKS is a billing commitment (Savings Plans, reservations) over ON_DEMAND nodes. */
 export function eksCapacityType(r: ResolvedGpuNodePool): "SPOT" | "ON_DEMAND" {
@@ -35,7 +24,7 @@ export function eksNodeGroupArgs(r: ResolvedGpuNodePool, a: ResolvedAws): aws.ek
     // GPU capacity is scarce: replace one node at a time rather than surging.
     updateConfig: { maxUnavailable: 1 },
     labels: r.labels,
-    taints: eksTaints(r.taints),
+    taints: upperSnakeTaints(r.taints),
     tags: { ...componentLabels("gpu-node-pool", r.poolName), "switchyard.dev/capacity-type": r.capacityType },
   };
 }

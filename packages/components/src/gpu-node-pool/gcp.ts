@@ -1,17 +1,6 @@
 import type * as gcp from "@pulumi/gcp";
-import type { Taint, TaintEffect } from "../contracts";
+import { upperSnakeTaints } from "./taints";
 import type { ResolvedGcp, ResolvedGpuNodePool } from "./resolve";
-
-/** GKE node pool API spells taint effects in upper snake case (provider-facts §0 row 7). */
-const GKE_TAINT_EFFECT: Record<TaintEffect, string> = {
-  NoSchedule: "NO_SCHEDULE",
-  PreferNoSchedule: "PREFER_NO_SCHEDULE",
-  NoExecute: "NO_EXECUTE",
-};
-
-export function gkeTaints(taints: Taint[]): gcp.types.input.container.NodePoolNodeConfigTaint[] {
-  return taints.map((t) => ({ key: t.key, value: t.value, effect: GKE_TAINT_EFFECT[t.effect] }));
-}
 
 export function gkeNodePoolArgs(r: ResolvedGpuNodePool, g: ResolvedGcp): gcp.container.NodePoolArgs {
   const spot = r.capacityType === "spot";
@@ -40,7 +29,7 @@ export function gkeNodePoolArgs(r: ResolvedGpuNodePool, g: ResolvedGcp): gcp.con
         },
       ],
       labels: r.labels,
-      taints: gkeTaints(r.taints),
+      taints: upperSnakeTaints(r.taints),
       oauthScopes: ["https://www.googleapis.com/auth/cloud-platform"],
       ...(g.serviceAccount !== undefined ? { serviceAccount: g.serviceAccount } : {}),
       // Workload Identity: pods get their own identity, never the node's.

@@ -1,8 +1,7 @@
 import * as fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { coreweaveNodePoolObject } from "../../src/gpu-node-pool/coreweave";
-import { eksTaints } from "../../src/gpu-node-pool/aws";
-import { gkeTaints } from "../../src/gpu-node-pool/gcp";
+import { upperSnakeTaints } from "../../src/gpu-node-pool/taints";
 import { DEFAULT_GPU_POOL_TAINT, resolveGpuNodePoolArgs } from "../../src/gpu-node-pool/resolve";
 import type { GpuNodePoolArgs } from "../../src/gpu-node-pool/args";
 import type { Taint } from "../../src/contracts";
@@ -16,8 +15,7 @@ describe("taint effect spelling per API", () => {
     ["NoExecute", "NO_EXECUTE"],
   ] as const)("%s is %s on EKS and GKE", (kubernetes, upper) => {
     const taint: Taint = { key: "k", value: "v", effect: kubernetes };
-    expect(eksTaints([taint])).toEqual([{ key: "k", value: "v", effect: upper }]);
-    expect(gkeTaints([taint])).toEqual([{ key: "k", value: "v", effect: upper }]);
+    expect(upperSnakeTaints([taint])).toEqual([{ key: "k", value: "v", effect: upper }]);
   });
 });
 
