@@ -21,7 +21,7 @@ export {
   providerSellsCapacityType,
 } from "./constants";
 export type { CapacityType, EgressDestination, GpuTypeId, Provider } from "./constants";
-export type { EgressPrice, Fit, FitQuery, GpuType, InstanceType } from "./types";
+export type { EgressPrice, Fit, FitQuery, GpuType, InstanceType, StoragePrice } from "./types";
 export {
   CapacityTypeSchema,
   EgressPriceSchema,
@@ -31,9 +31,11 @@ export {
   IsoDateSchema,
   ProviderSchema,
   SourceSchema,
+  StoragePriceSchema,
   parseEgressPrices,
   parseGpuTypes,
   parseInstanceTypes,
+  parseStoragePrices,
 } from "./schemas";
 export { GPU_TYPES } from "./gpu-types";
 export { INSTANCE_TYPES } from "./instance-types";
@@ -48,6 +50,7 @@ export {
 export { gpuHourlyCost, nodeHourlyCost, supportsCapacityType } from "./pricing";
 export { cheapestFit, cheapestFitAmong, compareFits, nodesNeeded } from "./fit";
 export { EGRESS_PRICES, egressPriceFor, egressPricePerGB, egressPriceTable } from "./egress";
+export { STORAGE_PRICES, objectStoragePricePerGBMonth, storagePriceFor } from "./storage";
 export { DTYPES, bytesPerParameter, isDtype, modelWeightGB, modelWeightGiB } from "./models";
 export type { Dtype } from "./models";
 export { BYTES_PER_GB, BYTES_PER_GIB, decimalGBToGiB } from "./units";

@@ -4,7 +4,7 @@
  */
 import { z } from "zod";
 import { CAPACITY_TYPES, GPU_TYPE_IDS, PROVIDERS, providerHasSpot } from "./constants";
-import type { EgressPrice, GpuType, InstanceType } from "./types";
+import type { EgressPrice, GpuType, InstanceType, StoragePrice } from "./types";
 
 export const ProviderSchema = z.enum(PROVIDERS);
 export const CapacityTypeSchema = z.enum(CAPACITY_TYPES);
@@ -72,6 +72,15 @@ export const EgressPriceSchema = z.strictObject({
   provider: ProviderSchema,
   sameProviderPerGB: z.number().nonnegative(),
   internetPerGB: z.number().nonnegative(),
+  note: z.string().min(1),
+  source: SourceSchema,
+  verifiedOn: IsoDateSchema,
+});
+
+export const StoragePriceSchema = z.strictObject({
+  provider: ProviderSchema,
+  objectStoragePerGBMonth: z.number().positive().nullable(),
+  filesystemPerGBMonth: z.number().positive().nullable(),
   note: z.string().min(1),
   source: SourceSchema,
   verifiedOn: IsoDateSchema,
@@ -153,6 +162,22 @@ export function parseEgressPrices(raw: unknown): readonly EgressPrice[] {
   if (dups.length > 0 || missing.length > 0) {
     throw new Error(
       `invalid egress price catalog: need exactly one entry per provider (duplicates: ${dups.join(", ") || "none"}; missing: ${missing.join(", ") || "none"})`,
+    );
+  }
+  return deepFreeze(result.data);
+}
+
+/** Validates storage price records (exactly one per provider); throws an Error naming each bad entry and field. */
+export function parseStoragePrices(raw: unknown): readonly StoragePrice[] {
+  const result = z.array(StoragePriceSchema).safeParse(raw);
+  if (!result.success) {
+    throw new Error(`invalid storage price catalog:\n  ${describeIssues(result.error, (i) => entryLabel(raw, i, (e) => show(e.provider)))}`);
+  }
+  const dups = duplicates(result.data.map((e) => e.provider));
+  const missing = PROVIDERS.filter((p) => !result.data.some((e) => e.provider === p));
+  if (dups.length > 0 || missing.length > 0) {
+    throw new Error(
+      `invalid storage price catalog: need exactly one entry per provider (duplicates: ${dups.join(", ") || "none"}; missing: ${missing.join(", ") || "none"})`,
     );
   }
   return deepFreeze(result.data);

@@ -59,6 +59,18 @@ export interface EgressPrice {
   verifiedOn: string;
 }
 
+/** What keeping data in one provider costs a month. */
+export interface StoragePrice {
+  provider: Provider;
+  /** USD per GB-month of the standard (hot) object-storage class; null where the provider sells none. */
+  objectStoragePerGBMonth: number | null;
+  /** USD per GB-month of a shared filesystem, where one is listed; null otherwise. */
+  filesystemPerGBMonth: number | null;
+  note: string;
+  source: string;
+  verifiedOn: string;
+}
+
 /** A request for GPU capacity, answered by `cheapestFit`. */
 export interface FitQuery {
   /** GPUs wanted in total (positive integer). */

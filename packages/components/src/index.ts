@@ -53,3 +53,5 @@ export type {
   VllmSecretKeyRef,
   VllmServingArgs,
 } from "./vllm-serving";
+export * from "./model-weight-cache";
+export * from "./shared-services";

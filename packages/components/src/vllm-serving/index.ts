@@ -22,7 +22,6 @@ export {
   defaultCpuCores,
   defaultProcessMemoryGiB,
   effectiveWeights,
-  isPinnedImage,
   replicaCostPerHour,
   resolveVllmServingArgs,
   shmSizeGiB,
@@ -35,3 +34,4 @@ export { WAKE_TRIGGER_THRESHOLD, horizontalPodAutoscalerSpec, scaledObjectSpec }
 export { networkPolicySpec } from "./network-policy";
 export { ingressSpec } from "./ingress";
 export { apiKeyPasswordSpec, apiKeySecretSpec } from "./secret";
+export { isPinnedImage } from "../internal/images";

@@ -3,6 +3,7 @@ import type * as pulumi from "@pulumi/pulumi";
 import { DTYPES, modelWeightGiB } from "@switchyard/catalog";
 import type { Dtype } from "@switchyard/catalog";
 import type { Backend, Placement, WeightSource } from "../contracts";
+import { IMAGE_REFERENCE, isPinnedImage } from "../internal/images";
 import { ArgChecks, isKnown, oneOf } from "../internal/errors";
 import { LABEL_PREFIX, componentLabels } from "../internal/labels";
 import { DNS1123_HINT, isDns1123Label, isLabelKey, isLabelValue } from "../internal/names";
@@ -47,13 +48,6 @@ const SERVED_MODEL_NAME = /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/;
 const ENV_NAME = /^[A-Z_][A-Z0-9_]*$/;
 const SECRET_KEY = /^[-._a-zA-Z0-9]+$/;
 const HTTP_URL = /^https?:\/\/[^\s/]+(\/\S*)?$/;
-/** `registry[:port]/path[:tag][@sha256:digest]`, the Docker reference grammar without uppercase. */
-const IMAGE_REFERENCE =
-  /^(?<repository>[a-z0-9]+(?:[._-][a-z0-9]+)*(?::[0-9]+)?(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*)(?::(?<tag>[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}))?(?:@(?<digest>sha256:[a-f0-9]{64}))?$/;
-/** Tags that move: any tag made of (or containing as a word) one of these floats. */
-const FLOATING_TAG_WORD = /(^|[-_.])(latest|nightly|main|master|dev|edge|stable|head|release)([-_.]|$)/i;
-/** A pinned tag carries a dotted version: `v0.11.0`, `0.11.0-cu129`, `8552fbc-v0.10.0`. */
-const VERSION_IN_TAG = /\d+\.\d+/;
 
 /**
  * Bytes per parameter a `--quantization` method stores weights in; undefined where the method does not
@@ -425,15 +419,6 @@ export function effectiveWeights(args: Pick<VllmServingArgs, "model" | "quantiza
   if (quantized === undefined) return stored;
   const gib = modelWeightGiB(args.model.parameterCountBillions, quantized);
   return gib < stored.gib ? { dtype: quantized, gib } : stored;
-}
-
-/** Whether an image reference is pinned: an `@sha256:` digest, or a tag carrying a dotted version and no floating word. */
-export function isPinnedImage(image: string): boolean {
-  const match = IMAGE_REFERENCE.exec(image);
-  if (!match?.groups) return false;
-  const { tag, digest } = match.groups;
-  if (digest) return true;
-  return tag !== undefined && VERSION_IN_TAG.test(tag) && !FLOATING_TAG_WORD.test(tag);
 }
 
 /** The positive divisors of `n`, ascending: the tensor-parallel sizes a node of n GPUs allows. */

@@ -1,0 +1,110 @@
+import * as aws from "@pulumi/aws";
+import type * as pulumi from "@pulumi/pulumi";
+
+/**
+ * A private S3 bucket with every control Switchyard requires declared explicitly (security-and-reliability.md
+ * §6.1, checks 19–20), even where AWS now defaults to them, so that drift shows up and tests can see them:
+ * versioning, SSE-KMS with a full key ARN and bucket keys, all four public-access blocks, ACLs disabled
+ * (BucketOwnerEnforced) and a policy denying plain HTTP and TLS below 1.2.
+ */
+export interface HardenedBucketOptions {
+  /** AWS region of the bucket. */
+  region: string;
+  /** Physical bucket name; undefined lets Pulumi auto-name it (`<logical name>-<random>`). */
+  bucketName: string | undefined;
+  /** Full KMS key ARN (never an alias: an alias resolves in the requester's account). */
+  kmsKeyArn: pulumi.Input<string>;
+  /** Object Lock must be chosen at creation and can never be turned off. */
+  objectLockEnabled: boolean;
+  tags: Record<string, string>;
+  /** Extra statements for the bucket policy (e.g. who may write). */
+  extraPolicyStatements?: (bucketArn: string) => Record<string, unknown>[];
+}
+
+export interface HardenedBucket {
+  bucket: aws.s3.Bucket;
+  /** Versioning is what replication and Object Lock wait for. */
+  versioning: aws.s3.BucketVersioning;
+  /** Every companion resource, so that callers can depend on the whole set. */
+  companions: pulumi.Resource[];
+}
+
+export function bucketArgs(o: HardenedBucketOptions): aws.s3.BucketArgs {
+  return {
+    ...(o.bucketName !== undefined ? { bucket: o.bucketName } : {}),
+    region: o.region,
+    // A weights or audit bucket is never emptied by `pulumi destroy`.
+    forceDestroy: false,
+    ...(o.objectLockEnabled ? { objectLockEnabled: true } : {}),
+    tags: o.tags,
+  };
+}
+
+export function versioningArgs(bucket: pulumi.Input<string>, region: string): aws.s3.BucketVersioningArgs {
+  return { bucket, region, versioningConfiguration: { status: "Enabled" } };
+}
+
+export function encryptionArgs(bucket: pulumi.Input<string>, region: string, kmsKeyArn: pulumi.Input<string>): aws.s3.BucketServerSideEncryptionConfigurationArgs {
+  return {
+    bucket,
+    region,
+    rules: [
+      {
+        applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: kmsKeyArn },
+        // S3 Bucket Keys cut KMS request costs by ~99% for buckets of many large objects.
+        bucketKeyEnabled: true,
+      },
+    ],
+  };
+}
+
+export function publicAccessBlockArgs(bucket: pulumi.Input<string>, region: string): aws.s3.BucketPublicAccessBlockArgs {
+  return { bucket, region, blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true };
+}
+
+export function ownershipControlsArgs(bucket: pulumi.Input<string>, region: string): aws.s3.BucketOwnershipControlsArgs {
+  return { bucket, region, rule: { objectOwnership: "BucketOwnerEnforced" } };
+}
+
+/** Denies every request over plain HTTP or TLS < 1.2 (Security Hub S3.5; AWS Config s3-bucket-ssl-requests-only). */
+export function tlsOnlyStatements(bucketArn: string): Record<string, unknown>[] {
+  const resource = [bucketArn, `${bucketArn}/*`];
+  return [
+    { Sid: "DenyInsecureTransport", Effect: "Deny", Principal: "*", Action: "s3:*", Resource: resource, Condition: { Bool: { "aws:SecureTransport": "false" } } },
+    { Sid: "DenyOutdatedTls", Effect: "Deny", Principal: "*", Action: "s3:*", Resource: resource, Condition: { NumericLessThan: { "s3:TlsVersion": "1.2" } } },
+  ];
+}
+
+export function bucketPolicyDocument(bucketArn: string, extra: Record<string, unknown>[] = []): string {
+  return JSON.stringify({ Version: "2012-10-17", Statement: [...tlsOnlyStatements(bucketArn), ...extra] });
+}
+
+/**
+ * Declares the bucket and its companions as children of `parent`, named `${prefix}`, `${prefix}-versioning`,
+ * `${prefix}-encryption`, `${prefix}-public-access`, `${prefix}-ownership` and `${prefix}-policy`. All are
+ * retained on delete: removing a companion would switch its control off on a bucket that stays.
+ */
+export function createHardenedBucket(prefix: string, o: HardenedBucketOptions, parent: pulumi.Resource): HardenedBucket {
+  const opts: pulumi.CustomResourceOptions = { parent, retainOnDelete: true };
+  const bucket = new aws.s3.Bucket(prefix, bucketArgs(o), opts);
+  const versioning = new aws.s3.BucketVersioning(`${prefix}-versioning`, versioningArgs(bucket.id, o.region), opts);
+  const encryption = new aws.s3.BucketServerSideEncryptionConfiguration(`${prefix}-encryption`, encryptionArgs(bucket.id, o.region, o.kmsKeyArn), opts);
+  const publicAccess = new aws.s3.BucketPublicAccessBlock(`${prefix}-public-access`, publicAccessBlockArgs(bucket.id, o.region), opts);
+  const ownership = new aws.s3.BucketOwnershipControls(`${prefix}-ownership`, ownershipControlsArgs(bucket.id, o.region), opts);
+  const policy = new aws.s3.BucketPolicy(
+    `${prefix}-policy`,
+    {
+      bucket: bucket.id,
+      region: o.region,
+      policy: bucket.arn.apply((arn) => bucketPolicyDocument(arn, o.extraPolicyStatements?.(arn) ?? [])),
+    },
+    // S3 rejects a bucket policy while the public-access block is being written; order them.
+    { ...opts, dependsOn: [publicAccess] },
+  );
+  return { bucket, versioning, companions: [versioning, encryption, publicAccess, ownership, policy] };
+}
+
+/** A customer-managed KMS key with yearly rotation and the 30-day deletion window (check 21). */
+export function kmsKeyArgs(description: string, region: string, tags: Record<string, string>): aws.kms.KeyArgs {
+  return { description, region, enableKeyRotation: true, deletionWindowInDays: 30, tags };
+}

@@ -1,0 +1,451 @@
+import * as pulumi from "@pulumi/pulumi";
+import { describe, expect, it } from "vitest";
+import { ModelWeightCache } from "@switchyard/components/src/model-weight-cache";
+import { SharedServices } from "@switchyard/components/src/shared-services";
+import type { SharedServicesArgs } from "@switchyard/components/src/shared-services";
+import { replicateArgs } from "../../packages/components/test/model-weight-cache/fixtures";
+import { ACCOUNT_ID, dependenciesOf, withAwsAttributes } from "../harness/aws-attributes";
+import { COREWEAVE_ISSUER, fullArgs, minimalArgs } from "../../packages/components/test/shared-services/fixtures";
+import { childrenOf, findResource, stringLeaves, synthesize, synthesizeFailure, valueOf } from "../harness/mocks";
+import type { RecordedResource } from "../harness/mocks";
+
+const COMPONENT = "switchyard:index:SharedServices";
+const T = {
+  bucket: "aws:s3/bucket:Bucket",
+  versioning: "aws:s3/bucketVersioning:BucketVersioning",
+  sse: "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
+  publicAccess: "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock",
+  ownership: "aws:s3/bucketOwnershipControls:BucketOwnershipControls",
+  policy: "aws:s3/bucketPolicy:BucketPolicy",
+  replication: "aws:s3/bucketReplicationConfig:BucketReplicationConfig",
+  objectLock: "aws:s3/bucketObjectLockConfiguration:BucketObjectLockConfiguration",
+  key: "aws:kms/key:Key",
+  secret: "aws:secretsmanager/secret:Secret",
+  secretVersion: "aws:secretsmanager/secretVersion:SecretVersion",
+  role: "aws:iam/role:Role",
+  rolePolicy: "aws:iam/rolePolicy:RolePolicy",
+  oidc: "aws:iam/openIdConnectProvider:OpenIdConnectProvider",
+  user: "aws:iam/user:User",
+  userPolicy: "aws:iam/userPolicy:UserPolicy",
+  accessKey: "aws:iam/accessKey:AccessKey",
+  redis: "aws:elasticache/replicationGroup:ReplicationGroup",
+  subnetGroup: "aws:elasticache/subnetGroup:SubnetGroup",
+  securityGroup: "aws:ec2/securityGroup:SecurityGroup",
+  ingress: "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule",
+  budget: "aws:budgets/budget:Budget",
+  password: "random:index/randomPassword:RandomPassword",
+} as const;
+
+async function shared(args: SharedServicesArgs, name = "shared") {
+  const { resources, result } = await synthesize(() => {
+    withAwsAttributes();
+    return new SharedServices(name, args);
+  });
+  return { resources, children: childrenOf(resources, COMPONENT, name), component: result };
+}
+
+const the = (resources: RecordedResource[], type: string, name: string) => findResource(resources, type, name).inputs as Record<string, any>;
+const bucketParts = ["", "-versioning", "-encryption", "-public-access", "-ownership", "-policy"];
+const bucketTypes = [T.bucket, T.versioning, T.sse, T.publicAccess, T.ownership, T.policy];
+const hardened = (prefix: string) => bucketParts.map((suffix, i) => `${bucketTypes[i]} ${prefix}${suffix}`);
+
+describe("SharedServices children (public contract: types and names)", () => {
+  it("minimal: KMS key, weights bucket, audit bucket with its lock, budget", async () => {
+    const { resources, children } = await shared(minimalArgs);
+    expect(children.map((r) => `${r.type} ${r.name}`).sort()).toEqual(
+      [`${T.key} shared-kms`, ...hardened("shared-weights"), ...hardened("shared-audit"), `${T.objectLock} shared-audit-lock`, `${T.budget} shared-budget`].sort(),
+    );
+    expect(resources.filter((r) => r.parentType !== COMPONENT).map((r) => r.type)).toEqual([COMPONENT]);
+  });
+
+  it("everything on: replication, provider keys, three readers, Redis", async () => {
+    const { children } = await shared(fullArgs());
+    expect(children.map((r) => `${r.type} ${r.name}`).sort()).toEqual(
+      [
+        `${T.key} shared-kms`,
+        ...hardened("shared-weights"),
+        ...hardened("shared-audit"),
+        `${T.objectLock} shared-audit-lock`,
+        `${T.budget} shared-budget`,
+        `${T.key} shared-replica-kms`,
+        ...hardened("shared-weights-replica"),
+        `${T.role} shared-replication`,
+        `${T.rolePolicy} shared-replication`,
+        `${T.replication} shared-weights-replication`,
+        `${T.secret} shared-provider-key-anthropic`,
+        `${T.secretVersion} shared-provider-key-anthropic-version`,
+        `${T.secret} shared-provider-key-openai`,
+        `${T.secretVersion} shared-provider-key-openai-version`,
+        `${T.oidc} shared-reader-coreweave-oidc`,
+        `${T.role} shared-reader-coreweave`,
+        `${T.rolePolicy} shared-reader-coreweave`,
+        `${T.role} shared-reader-eks-usw2`,
+        `${T.rolePolicy} shared-reader-eks-usw2`,
+        `${T.user} shared-reader-lambda`,
+        `${T.userPolicy} shared-reader-lambda`,
+        `${T.accessKey} shared-reader-lambda-key`,
+        `${T.secret} shared-reader-lambda-key`,
+        `${T.secretVersion} shared-reader-lambda-key-version`,
+        `${T.password} shared-redis-auth`,
+        `${T.secret} shared-redis-auth`,
+        `${T.secretVersion} shared-redis-auth-version`,
+        `${T.subnetGroup} shared-redis`,
+        `${T.securityGroup} shared-redis`,
+        `${T.ingress} shared-redis-from-sg-0`,
+        `${T.redis} shared-redis`,
+      ].sort(),
+    );
+  });
+});
+
+describe("weights origin bucket security (each test fails if its property is removed)", () => {
+  it("versioning is Enabled", async () => {
+    const { resources } = await shared(minimalArgs);
+    expect(the(resources, T.versioning, "shared-weights-versioning")).toMatchObject({ bucket: "shared-weights-a1b2c3d", versioningConfiguration: { status: "Enabled" } });
+  });
+
+  it("SSE-KMS with the shared key's full ARN (not an alias)", async () => {
+    const { resources } = await shared(minimalArgs);
+    const rule = the(resources, T.sse, "shared-weights-encryption").rules[0];
+    expect(rule.applyServerSideEncryptionByDefault).toEqual({ sseAlgorithm: "aws:kms", kmsMasterKeyId: expect.stringMatching(new RegExp(`^arn:aws:kms:us-east-1:${ACCOUNT_ID}:key/[0-9a-f-]{36}$`)) });
+  });
+
+  it("S3 bucket keys are enabled", async () => {
+    const { resources } = await shared(minimalArgs);
+    expect(the(resources, T.sse, "shared-weights-encryption").rules[0].bucketKeyEnabled).toBe(true);
+  });
+
+  it.each(["blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets"])("public access block %s is true", async (flag) => {
+    const { resources } = await shared(minimalArgs);
+    expect(the(resources, T.publicAccess, "shared-weights-public-access")[flag]).toBe(true);
+  });
+
+  it("ACLs are disabled (BucketOwnerEnforced)", async () => {
+    const { resources } = await shared(minimalArgs);
+    expect(the(resources, T.ownership, "shared-weights-ownership").rule).toEqual({ objectOwnership: "BucketOwnerEnforced" });
+  });
+
+  it("the policy denies plain HTTP and TLS < 1.2 on the bucket and its objects, and allows nobody", async () => {
+    const { resources } = await shared({ ...minimalArgs, weights: { bucketName: "switchyard-weights" } });
+    const doc = JSON.parse(the(resources, T.policy, "shared-weights-policy").policy);
+    const arn = "arn:aws:s3:::switchyard-weights";
+    expect(doc.Statement).toContainEqual(expect.objectContaining({ Effect: "Deny", Principal: "*", Action: "s3:*", Resource: [arn, `${arn}/*`], Condition: { Bool: { "aws:SecureTransport": "false" } } }));
+    expect(doc.Statement).toContainEqual(expect.objectContaining({ Effect: "Deny", Resource: [arn, `${arn}/*`], Condition: { NumericLessThan: { "s3:TlsVersion": "1.2" } } }));
+    expect(doc.Statement.filter((s: { Effect: string }) => s.Effect === "Allow")).toEqual([]);
+  });
+
+  it("the bucket and every companion are retained on delete, and never force-destroyed", async () => {
+    const { resources } = await shared(minimalArgs);
+    for (const id of hardened("shared-weights")) {
+      const [type, name] = id.split(" ");
+      expect(findResource(resources, type!, name!).retainOnDelete, id).toBe(true);
+    }
+    expect(the(resources, T.bucket, "shared-weights").forceDestroy).toBe(false);
+  });
+});
+
+describe("KMS key", () => {
+  it("rotates yearly, has a 30-day deletion window, and is retained on delete", async () => {
+    const { resources } = await shared(minimalArgs);
+    const key = findResource(resources, T.key, "shared-kms");
+    expect(key.inputs).toMatchObject({ enableKeyRotation: true, deletionWindowInDays: 30, region: "us-east-1" });
+    expect(key.retainOnDelete).toBe(true);
+  });
+});
+
+describe("cross-region replication", () => {
+  it("waits for versioning on both buckets (and the role's policy) before the rule exists", async () => {
+    const { resources } = await shared(fullArgs());
+    findResource(resources, T.replication, "shared-weights-replication");
+    expect(dependenciesOf(T.replication, "shared-weights-replication")).toEqual(
+      expect.arrayContaining(["shared-weights-versioning", "shared-weights-replica-versioning", "shared-replication"]),
+    );
+    expect(the(resources, T.versioning, "shared-weights-replica-versioning").versioningConfiguration).toEqual({ status: "Enabled" });
+  });
+
+  it("replicates the weights prefix SSE-KMS objects into the replica's own key, never deletes", async () => {
+    const { resources } = await shared(fullArgs());
+    const config = the(resources, T.replication, "shared-weights-replication");
+    expect(config.role).toBe(`arn:aws:iam::${ACCOUNT_ID}:role/shared-replication`);
+    expect(config.rules).toEqual([
+      {
+        id: "weights",
+        status: "Enabled",
+        priority: 1,
+        filter: { prefix: "models/" },
+        deleteMarkerReplication: { status: "Disabled" },
+        sourceSelectionCriteria: { sseKmsEncryptedObjects: { status: "Enabled" } },
+        destination: {
+          bucket: "arn:aws:s3:::switchyard-weights-usw2",
+          storageClass: "STANDARD",
+          encryptionConfiguration: { replicaKmsKeyId: expect.stringMatching(/^arn:aws:kms:us-west-2:/) },
+        },
+      },
+    ]);
+    expect(findResource(resources, T.replication, "shared-weights-replication").retainOnDelete).toBe(true);
+  });
+
+  it("the replica bucket passes the same checks: versioning, SSE-KMS + bucket key, four blocks, owner-enforced, TLS-only, retained", async () => {
+    const { resources } = await shared(fullArgs());
+    expect(the(resources, T.sse, "shared-weights-replica-encryption").rules[0]).toMatchObject({ applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms" }, bucketKeyEnabled: true });
+    expect(the(resources, T.publicAccess, "shared-weights-replica-public-access")).toMatchObject({ blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true });
+    expect(the(resources, T.ownership, "shared-weights-replica-ownership").rule.objectOwnership).toBe("BucketOwnerEnforced");
+    expect(the(resources, T.policy, "shared-weights-replica-policy").policy).toContain("aws:SecureTransport");
+    expect(the(resources, T.bucket, "shared-weights-replica").region).toBe("us-west-2");
+    for (const id of hardened("shared-weights-replica")) {
+      const [type, name] = id.split(" ");
+      expect(findResource(resources, type!, name!).retainOnDelete, id).toBe(true);
+    }
+  });
+
+  it("the role is trusted by S3 only and can do nothing but replicate between these two buckets", async () => {
+    const { resources } = await shared(fullArgs());
+    const trust = JSON.parse(the(resources, T.role, "shared-replication").assumeRolePolicy);
+    expect(trust.Statement).toEqual([{ Effect: "Allow", Principal: { Service: "s3.amazonaws.com" }, Action: "sts:AssumeRole" }]);
+    const policy = JSON.parse(the(resources, T.rolePolicy, "shared-replication").policy);
+    const resourcesNamed = policy.Statement.map((s: { Resource: string }) => s.Resource);
+    expect(resourcesNamed).toEqual([
+      "arn:aws:s3:::switchyard-weights",
+      "arn:aws:s3:::switchyard-weights/*",
+      "arn:aws:s3:::switchyard-weights-usw2/*",
+      expect.stringMatching(/^arn:aws:kms:us-east-1:/),
+      expect.stringMatching(/^arn:aws:kms:us-west-2:/),
+    ]);
+    for (const s of policy.Statement) {
+      for (const action of s.Action as string[]) expect(action).not.toMatch(/\*/);
+    }
+  });
+});
+
+describe("provider API keys in Secrets Manager", () => {
+  it("one secret per key, encrypted with the shared key, value marked secret, retained, with a recovery window", async () => {
+    const { resources } = await shared(fullArgs());
+    const secret = findResource(resources, T.secret, "shared-provider-key-openai");
+    expect(secret.inputs).toMatchObject({ name: "switchyard/shared/provider-keys/openai", kmsKeyId: expect.stringMatching(/^arn:aws:kms:/), recoveryWindowInDays: 30 });
+    expect(secret.retainOnDelete).toBe(true);
+    const version = findResource(resources, T.secretVersion, "shared-provider-key-openai-version");
+    expect(version.inputs["secretString"]).toBe("sk-openai-test");
+    expect(version.secretPaths).toContain("secretString");
+  });
+
+  it("a key that arrives as a non-secret Output is still stored and registered as secret", async () => {
+    const { resources } = await shared({ ...fullArgs(), providerApiKeys: { openai: pulumi.output("sk-from-an-unmarked-output") }, redis: { ...fullArgs().redis!, authToken: pulumi.output("unmarkedRedisToken0123456") } });
+    const version = findResource(resources, T.secretVersion, "shared-provider-key-openai-version");
+    expect(version.inputs["secretString"]).toBe("sk-from-an-unmarked-output");
+    expect(version.secretPaths).toContain("secretString");
+    expect(findResource(resources, T.redis, "shared-redis").secretPaths).toContain("authToken");
+    expect(findResource(resources, T.secretVersion, "shared-redis-auth-version").secretPaths).toContain("secretString");
+  });
+
+  it("a plain-string key is refused before anything is registered", async () => {
+    const { error, resources } = await synthesizeFailure(() => new SharedServices("shared", { ...minimalArgs, providerApiKeys: { openai: "sk-plain" } }));
+    expect(error.message).toMatch(/providerApiKeys\["openai"\] must be a Pulumi secret/);
+    expect(error.message).not.toContain("sk-plain");
+    expect(resources).toEqual([]);
+  });
+});
+
+describe("read-only identities for the other clouds", () => {
+  it("web-identity: one role per cloud, trusting exactly one OIDC provider with StringEquals on aud and exact sub", async () => {
+    const { resources } = await shared(fullArgs());
+    const host = COREWEAVE_ISSUER.replace("https://", "");
+    expect(the(resources, T.oidc, "shared-reader-coreweave-oidc")).toMatchObject({ url: COREWEAVE_ISSUER, clientIdLists: ["sts.amazonaws.com"] });
+    const trust = JSON.parse(the(resources, T.role, "shared-reader-coreweave").assumeRolePolicy);
+    expect(trust.Statement).toEqual([
+      {
+        Effect: "Allow",
+        Principal: { Federated: `arn:aws:iam::${ACCOUNT_ID}:oidc-provider/${host}` },
+        Action: "sts:AssumeRoleWithWebIdentity",
+        Condition: { StringEquals: { [`${host}:aud`]: "sts.amazonaws.com", [`${host}:sub`]: ["system:serviceaccount:inference:default"] } },
+      },
+    ]);
+    // An existing provider (the EKS cluster's) is reused, not created again.
+    expect(resources.some((r) => r.name === "shared-reader-eks-usw2-oidc")).toBe(false);
+    expect(JSON.parse(the(resources, T.role, "shared-reader-eks-usw2").assumeRolePolicy).Statement[0].Principal.Federated).toMatch(/oidc-provider\/oidc\.eks\.us-west-2/);
+  });
+
+  it.each([
+    [T.rolePolicy, "shared-reader-coreweave"],
+    [T.userPolicy, "shared-reader-lambda"],
+  ])("%s %s: get and list under the weights prefix, decrypt via S3 only; no writes, no wildcards", async (type, name) => {
+    const { resources } = await shared(fullArgs());
+    const policy = JSON.parse(the(resources, type, name).policy);
+    expect(policy.Statement).toEqual([
+      { Sid: "ReadWeights", Effect: "Allow", Action: ["s3:GetObject"], Resource: "arn:aws:s3:::switchyard-weights/models/*" },
+      { Sid: "ListWeights", Effect: "Allow", Action: ["s3:ListBucket"], Resource: "arn:aws:s3:::switchyard-weights", Condition: { StringLike: { "s3:prefix": ["models/*"] } } },
+      {
+        Sid: "DecryptWeightsThroughS3",
+        Effect: "Allow",
+        Action: ["kms:Decrypt"],
+        Resource: expect.stringMatching(/^arn:aws:kms:us-east-1:/),
+        Condition: { StringEquals: { "kms:ViaService": "s3.us-east-1.amazonaws.com" } },
+      },
+    ]);
+  });
+
+  it("access keys exist only for access-key readers, and their secret lands only in Secrets Manager, marked secret", async () => {
+    const { resources, component } = await shared(fullArgs());
+    expect(resources.filter((r) => r.type === T.accessKey).map((r) => r.name)).toEqual(["shared-reader-lambda-key"]);
+    const version = findResource(resources, T.secretVersion, "shared-reader-lambda-key-version");
+    expect(JSON.parse(version.inputs["secretString"] as string)).toEqual({ accessKeyId: expect.stringMatching(/^AKIA/), secretAccessKey: "mock-provider-generated-secret" });
+    expect(version.secretPaths).toContain("secretString");
+    expect(findResource(resources, T.accessKey, "shared-reader-lambda-key").additionalSecretOutputs).toContain("secret");
+    expect(await valueOf(component.readerAccessKeySecretArns["lambda"]!)).toMatch(/^arn:aws:secretsmanager:us-east-1:\d{12}:secret:switchyard\/shared\/readers\/lambda-/);
+    expect(Object.keys(component.readerRoleArns).sort()).toEqual(["coreweave", "eks-usw2"]);
+  });
+
+  it("no reader without web identity on clouds that can federate", async () => {
+    const { error, resources } = await synthesizeFailure(() => new SharedServices("shared", { ...minimalArgs, readers: [{ name: "eks", provider: "aws", identity: "access-key" }] }));
+    expect(error.message).toMatch(/readers\[0\]\.identity \("access-key"\) is not allowed for aws/);
+    expect(resources).toEqual([]);
+  });
+});
+
+describe("gateway Redis", () => {
+  const withToken = () => fullArgs({ openai: "sk-openai-test", anthropic: "sk-ant-test", redis: "redisToken0123456789abcdef" });
+
+  it("TLS in transit required, encrypted at rest with the shared key, an AUTH token marked secret, multi-AZ failover", async () => {
+    const { resources } = await shared(withToken());
+    const redis = findResource(resources, T.redis, "shared-redis");
+    expect(redis.inputs).toMatchObject({
+      engine: "redis",
+      engineVersion: "7.1",
+      nodeType: "cache.t4g.small",
+      numCacheClusters: 2,
+      automaticFailoverEnabled: true,
+      multiAzEnabled: true,
+      transitEncryptionEnabled: true,
+      transitEncryptionMode: "required",
+      atRestEncryptionEnabled: true,
+      kmsKeyId: expect.stringMatching(/^arn:aws:kms:/),
+      port: 6379,
+    });
+    expect(redis.inputs["authToken"]).toBe("redisToken0123456789abcdef");
+    expect(redis.secretPaths).toContain("authToken");
+  });
+
+  it("admits only the gateway's security group on 6379", async () => {
+    const { resources } = await shared(fullArgs());
+    const rules = resources.filter((r) => r.type === T.ingress);
+    expect(rules.map((r) => r.inputs)).toEqual([expect.objectContaining({ referencedSecurityGroupId: "sg-gateway", ipProtocol: "tcp", fromPort: 6379, toPort: 6379 })]);
+    expect(the(resources, T.securityGroup, "shared-redis").ingress).toBeUndefined();
+  });
+
+  it("the token is also kept in Secrets Manager for the gateway, and the endpoint is a flat output", async () => {
+    const { resources, component } = await shared(withToken());
+    expect(resources.some((r) => r.type === T.password)).toBe(false);
+    const version = findResource(resources, T.secretVersion, "shared-redis-auth-version");
+    expect(version.inputs["secretString"]).toBe("redisToken0123456789abcdef");
+    expect(version.secretPaths).toContain("secretString");
+    expect(await valueOf(component.redisEndpoint)).toBe("master.shared-redis.abc123.use1.cache.amazonaws.com");
+    expect(await valueOf(component.redisPort)).toBe(6379);
+    expect(await valueOf(component.redisAuthTokenSecretArn)).toMatch(/secret:switchyard\/shared\/redis-auth-token-/);
+  });
+});
+
+describe("audit-log bucket", () => {
+  it("Object Lock is enabled at creation with a default retention, after versioning, retained", async () => {
+    const { resources } = await shared({ ...minimalArgs, auditLog: { retentionDays: 400, mode: "COMPLIANCE" } });
+    expect(the(resources, T.bucket, "shared-audit").objectLockEnabled).toBe(true);
+    const lock = findResource(resources, T.objectLock, "shared-audit-lock");
+    expect(lock.inputs).toMatchObject({ objectLockEnabled: "Enabled", rule: { defaultRetention: { mode: "COMPLIANCE", days: 400 } } });
+    expect(lock.retainOnDelete).toBe(true);
+    expect(dependenciesOf(T.objectLock, "shared-audit-lock")).toContain("shared-audit-versioning");
+    expect(the(resources, T.versioning, "shared-audit-versioning").versioningConfiguration.status).toBe("Enabled");
+    expect(findResource(resources, T.bucket, "shared-audit").retainOnDelete).toBe(true);
+    // The weights bucket has no Object Lock (weights are replaced by new revisions, not kept forever).
+    expect(the(resources, T.bucket, "shared-weights").objectLockEnabled).toBeUndefined();
+  });
+});
+
+describe("AWS Budgets", () => {
+  it("a monthly cost budget with actual and forecast alert thresholds to the given addresses", async () => {
+    const { resources, component } = await shared(minimalArgs);
+    expect(the(resources, T.budget, "shared-budget")).toMatchObject({
+      budgetType: "COST",
+      limitAmount: "1000.00",
+      limitUnit: "USD",
+      timeUnit: "MONTHLY",
+      notifications: [50, 80, 100].map((threshold) => ({ comparisonOperator: "GREATER_THAN", threshold, thresholdType: "PERCENTAGE", notificationType: "ACTUAL", subscriberEmailAddresses: ["platform@example.com"] })).concat([
+        { comparisonOperator: "GREATER_THAN", threshold: 100, thresholdType: "PERCENTAGE", notificationType: "FORECASTED", subscriberEmailAddresses: ["platform@example.com"] },
+      ]),
+    });
+    expect(await valueOf(component.budgetName)).toBe("switchyard-shared-monthly");
+  });
+});
+
+describe("outputs are flat scalars", () => {
+  it("every registered output is a string, a number, undefined, or a map of strings", async () => {
+    const { resources } = await shared(fullArgs());
+    const outputs = findResource(resources, COMPONENT, "shared").outputs!;
+    for (const [key, value] of Object.entries(outputs)) {
+      const flat = value === undefined || typeof value === "string" || typeof value === "number" || Object.values(value as object).every((v) => typeof v === "string");
+      expect(flat, key).toBe(true);
+    }
+    expect(outputs).toMatchObject({ weightsBucketName: "switchyard-weights", weightsBucketArn: "arn:aws:s3:::switchyard-weights", weightsPrefix: "models/", replicaBucketName: "switchyard-weights-usw2", auditLogBucketName: "switchyard-audit" });
+  });
+});
+
+describe("secret sentinel scan across SharedServices and ModelWeightCache", () => {
+  const SENTINELS = {
+    openai: "sentinel-openai-6b1f0c2e9d7a4b3c",
+    anthropic: "sentinel-anthropic-0d9e8f7a6b5c4d3e",
+    redis: "sentinelRedisToken5a4b3c2d1e0f9a8b",
+  };
+  const MOCK_ACCESS_KEY_SECRET = "mock-provider-generated-secret";
+  /** The only places a credential may appear: Secrets Manager values and the API field that requires it. */
+  const ALLOWED = new Set([`${T.secretVersion} secretString`, `${T.redis} authToken`]);
+
+  async function both() {
+    return synthesize(() => {
+      withAwsAttributes();
+      const services = new SharedServices("shared", fullArgs(SENTINELS));
+      const weights = new ModelWeightCache("llama-70b", replicateArgs);
+      return { services, weights };
+    });
+  }
+
+  it("random keys and tokens appear only inside secret values, each marked secret", async () => {
+    const { resources } = await both();
+    for (const sentinel of [...Object.values(SENTINELS), MOCK_ACCESS_KEY_SECRET]) {
+      const hits = resources.flatMap((r) =>
+        stringLeaves(r.inputs)
+          .filter((l) => l.value.includes(sentinel))
+          .map((l) => ({ r, path: l.path })),
+      );
+      expect(hits.length, sentinel).toBeGreaterThan(0);
+      for (const { r, path } of hits) {
+        expect(ALLOWED.has(`${r.type} ${path}`), `${sentinel} found in ${r.type} ${r.name} ${path}`).toBe(true);
+        expect(r.secretPaths.some((p) => path === p || path.startsWith(`${p}.`)), `${r.type} ${r.name} ${path} must be secret`).toBe(true);
+      }
+    }
+  });
+
+  it("never in ConfigMaps, env values, args, labels, annotations, tags, names or plain outputs", async () => {
+    const { resources, result } = await both();
+    const sentinels = [...Object.values(SENTINELS), MOCK_ACCESS_KEY_SECRET];
+    const kube = resources.filter((r) => r.type.startsWith("kubernetes:"));
+    expect(kube.map((r) => r.type).sort()).toEqual(["kubernetes:batch/v1:Job", "kubernetes:core/v1:ConfigMap"]);
+    for (const r of resources) {
+      const text = JSON.stringify({ inputs: r.type === T.secretVersion || r.type === T.redis ? {} : r.inputs, outputs: r.outputs });
+      for (const s of sentinels) expect(text.includes(s), `${s} in ${r.type} ${r.name}`).toBe(false);
+    }
+    for (const component of [result.services, result.weights]) {
+      const outputs = findResource(resources, component === result.services ? COMPONENT : "switchyard:index:ModelWeightCache", component === result.services ? "shared" : "llama-70b").outputs;
+      for (const s of sentinels) expect(JSON.stringify(outputs)).not.toContain(s);
+    }
+    // The flat outputs hold ARNs of the secrets, never the values.
+    expect(await valueOf(result.services.providerApiKeySecretArns["openai"]!)).toMatch(/^arn:aws:secretsmanager:/);
+    expect(await pulumi.isSecret(result.services.providerApiKeySecretArns["openai"]!)).toBe(false);
+  });
+});
+
+describe("SharedServices rejects invalid arguments before registering anything", () => {
+  it("lists every problem in one error", async () => {
+    const { error, resources } = await synthesizeFailure(() =>
+      new SharedServices("Shared_Services", { region: "mars-1", budget: { monthlyLimitUsd: -1, alertEmails: ["not-an-email"] } }),
+    );
+    expect(error.message).toMatch(/^SharedServices "Shared_Services" has 4 invalid arguments:/);
+    expect(resources).toEqual([]);
+  });
+});
