@@ -55,3 +55,4 @@ export type {
 } from "./vllm-serving";
 export * from "./model-weight-cache";
 export * from "./shared-services";
+export * from "./litellm-gateway";

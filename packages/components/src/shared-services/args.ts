@@ -62,7 +62,7 @@ export interface WeightReaderArgs {
 }
 
 /** ElastiCache Redis for the gateway's shared router state. */
-export interface GatewayRedisArgs {
+export interface ElastiCacheRedisArgs {
   /** VPC of the cache. Required. */
   vpcId: pulumi.Input<string>;
   /** Private subnets (two or more AZs) of the cache. Required. */
@@ -124,7 +124,7 @@ export interface SharedServicesArgs {
   /** Read-only identities other clouds pull weights with. Defaults to none. */
   readers?: WeightReaderArgs[];
   /** ElastiCache Redis for the gateway. Defaults to none. */
-  redis?: GatewayRedisArgs;
+  redis?: ElastiCacheRedisArgs;
   /** The audit-log bucket. Defaults as documented on each field. */
   auditLog?: AuditLogArgs;
   /** The monthly budget and its alerts. Required: shared services never run without one. */

@@ -3,7 +3,7 @@ export { OBJECT_LOCK_MODES, READER_IDENTITIES } from "./args";
 export type {
   AuditLogArgs,
   BudgetArgs,
-  GatewayRedisArgs,
+  ElastiCacheRedisArgs,
   ObjectLockMode,
   ReaderIdentity,
   ReaderWebIdentityArgs,

@@ -4,7 +4,7 @@ import type { Provider } from "@switchyard/catalog";
 import { ArgChecks, isKnown, oneOf } from "../internal/errors";
 import { isDns1123Label } from "../internal/names";
 import { OBJECT_LOCK_MODES, READER_IDENTITIES } from "./args";
-import type { AuditLogArgs, BudgetArgs, GatewayRedisArgs, ObjectLockMode, ReaderIdentity, SharedServicesArgs, WeightReaderArgs } from "./args";
+import type { AuditLogArgs, BudgetArgs, ElastiCacheRedisArgs, ObjectLockMode, ReaderIdentity, SharedServicesArgs, WeightReaderArgs } from "./args";
 
 /** Redis OSS version when none is given: pinned, so an engine upgrade is a reviewed change. */
 export const DEFAULT_REDIS_ENGINE_VERSION = "7.1";
@@ -195,7 +195,7 @@ function resolveWebIdentity(checks: ArgChecks, at: string, reader: WeightReaderA
   return { issuerUrl: w!.issuerUrl, issuerHost: w!.issuerUrl.replace(/^https:\/\//, "").replace(/\/$/, ""), subjects: [...subjects], audience, providerArn: w!.providerArn };
 }
 
-function resolveRedis(checks: ArgChecks, redis: GatewayRedisArgs): ResolvedRedis {
+function resolveRedis(checks: ArgChecks, redis: ElastiCacheRedisArgs): ResolvedRedis {
   checks.check(redis.vpcId !== undefined, "redis.vpcId", undefined, "is required");
   checks.check(Array.isArray(redis.subnetIds) && redis.subnetIds.length >= 2, "redis.subnetIds", redis.subnetIds?.length, "must list at least two private subnets in different AZs");
   const allowedSecurityGroupIds = redis.allowedSecurityGroupIds ?? [];

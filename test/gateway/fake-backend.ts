@@ -1,0 +1,233 @@
+/**
+ * A small OpenAI-compatible server standing in for one vLLM backend in gateway tests and the failover
+ * bench: `/v1/chat/completions`, `/v1/models` and `/health` on 127.0.0.1, with controls for latency,
+ * 500s, hanging and a hard kill (every open socket destroyed, as when a pod or node disappears).
+ */
+import http from "node:http";
+import type { AddressInfo, Socket } from "node:net";
+
+/** What the backend does with the next request. */
+export type FakeBackendMode = "ok" | "error" | "hang";
+
+export interface FakeBackendOptions {
+  /** Shown in responses (`system_fingerprint`) and in test output. */
+  name: string;
+  /** The model id it serves (`--served-model-name`); requests for any other model get a 404. */
+  servedModelName: string;
+  /** Bearer key it requires on `/v1/*`; requests without it get a 401. */
+  apiKey: string;
+  /** Delay before answering a completion. Defaults to 20 ms. */
+  latencyMs?: number;
+  /** `usage.prompt_tokens` reported for every completion. Defaults to 12. */
+  promptTokens?: number;
+  /** `usage.completion_tokens` reported for every completion. Defaults to 30. */
+  completionTokens?: number;
+}
+
+/** LiteLLM's background health check sends one of these two prompts (litellm/proxy/health_check.py). */
+const HEALTH_CHECK_PROMPTS = new Set(["Hey how's it going?", "What's 1 + 1?"]);
+
+export interface FakeBackendCounts {
+  /** Completions answered 200 for client traffic (health-check prompts excluded). */
+  served: number;
+  /** Client completions answered with a 500 while in `error` mode. */
+  failed: number;
+  /** Client completions left hanging while in `hang` mode. */
+  hung: number;
+  /** Health-check completions received (any mode). */
+  healthChecks: number;
+  /** Requests rejected for a missing or wrong key. */
+  unauthorized: number;
+}
+
+export class FakeBackend {
+  readonly name: string;
+  readonly servedModelName: string;
+  mode: FakeBackendMode = "ok";
+  latencyMs: number;
+  readonly promptTokens: number;
+  readonly completionTokens: number;
+  counts: FakeBackendCounts = zeroCounts();
+  /** `performance.now()` of every client completion that arrived while failing (`error` or `hang`). */
+  faultHits: number[] = [];
+  private readonly apiKey: string;
+  private server: http.Server | undefined;
+  private readonly sockets = new Set<Socket>();
+  private readonly hanging = new Set<http.ServerResponse>();
+  private port = 0;
+
+  constructor(options: FakeBackendOptions) {
+    this.name = options.name;
+    this.servedModelName = options.servedModelName;
+    this.apiKey = options.apiKey;
+    this.latencyMs = options.latencyMs ?? 20;
+    this.promptTokens = options.promptTokens ?? 12;
+    this.completionTokens = options.completionTokens ?? 30;
+  }
+
+  /** Base URL ending in `/v1`, as the gateway config wants it. */
+  get baseUrl(): string {
+    if (this.port === 0) throw new Error(`${this.name} has not been started`);
+    return `http://127.0.0.1:${this.port}/v1`;
+  }
+
+  get running(): boolean {
+    return this.server?.listening ?? false;
+  }
+
+  /** Listens on a free loopback port, or on the port it had before a `kill`. */
+  async start(): Promise<void> {
+    if (this.running) return;
+    const server = http.createServer((req, res) => this.handle(req, res));
+    server.keepAliveTimeout = 30_000;
+    server.on("connection", (socket) => {
+      this.sockets.add(socket);
+      socket.on("close", () => this.sockets.delete(socket));
+    });
+    await new Promise<void>((resolve, reject) => {
+      server.once("error", reject);
+      server.listen(this.port, "127.0.0.1", () => resolve());
+    });
+    this.server = server;
+    this.port = (server.address() as AddressInfo).port;
+  }
+
+  /** Hard kill: stops listening and destroys every open connection, in-flight requests included. */
+  async kill(): Promise<void> {
+    const server = this.server;
+    this.server = undefined;
+    this.hanging.clear();
+    for (const socket of this.sockets) socket.destroy();
+    this.sockets.clear();
+    if (server) await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
+
+  /** Back to normal service; requests left hanging are dropped (their sockets destroyed). */
+  recover(): void {
+    this.mode = "ok";
+    for (const res of this.hanging) res.socket?.destroy();
+    this.hanging.clear();
+  }
+
+  resetCounts(): void {
+    this.counts = zeroCounts();
+    this.faultHits = [];
+  }
+
+  private handle(req: http.IncomingMessage, res: http.ServerResponse): void {
+    const url = req.url ?? "/";
+    if (req.method === "GET" && url === "/health") {
+      this.respondByMode(res, () => res.writeHead(200).end());
+      return;
+    }
+    if (!url.startsWith("/v1/")) {
+      json(res, 404, { error: { message: `no route ${url}` } });
+      return;
+    }
+    if (req.headers.authorization !== `Bearer ${this.apiKey}`) {
+      this.counts.unauthorized++;
+      json(res, 401, { error: { message: "invalid api key", type: "authentication_error" } });
+      return;
+    }
+    if (req.method === "GET" && url === "/v1/models") {
+      json(res, 200, { object: "list", data: [{ id: this.servedModelName, object: "model", owned_by: "switchyard-test" }] });
+      return;
+    }
+    if (req.method === "POST" && url === "/v1/chat/completions") {
+      readBody(req)
+        .then((body) => this.complete(body, res))
+        .catch(() => json(res, 400, { error: { message: "bad request body" } }));
+      return;
+    }
+    json(res, 404, { error: { message: `no route ${req.method} ${url}` } });
+  }
+
+  private complete(body: ChatRequest, res: http.ServerResponse): void {
+    const healthCheck = isHealthCheck(body);
+    if (healthCheck) this.counts.healthChecks++;
+    if (body.model !== this.servedModelName) {
+      json(res, 404, { error: { message: `model ${String(body.model)} does not exist`, type: "NotFoundError" } });
+      return;
+    }
+    this.respondByMode(
+      res,
+      () => {
+        if (!healthCheck) this.counts.served++;
+        json(res, 200, completion(this, body));
+      },
+      healthCheck,
+    );
+  }
+
+  private respondByMode(res: http.ServerResponse, ok: () => void, healthCheck = true): void {
+    if (this.mode !== "ok" && !healthCheck) this.faultHits.push(performance.now());
+    if (this.mode === "hang") {
+      if (!healthCheck) this.counts.hung++;
+      this.hanging.add(res);
+      return;
+    }
+    if (this.mode === "error") {
+      if (!healthCheck) this.counts.failed++;
+      json(res, 500, { error: { message: `${this.name} is failing (test)`, type: "internal_server_error" } });
+      return;
+    }
+    const timer = setTimeout(() => {
+      // The backend may have been killed or switched to another mode during the delay.
+      if (!res.destroyed && this.mode === "ok") ok();
+      else if (!res.destroyed) this.respondByMode(res, ok, healthCheck);
+    }, this.latencyMs);
+    res.on("close", () => clearTimeout(timer));
+  }
+}
+
+interface ChatRequest {
+  model?: unknown;
+  messages?: { role?: string; content?: unknown }[];
+  stream?: boolean;
+}
+
+function zeroCounts(): FakeBackendCounts {
+  return { served: 0, failed: 0, hung: 0, healthChecks: 0, unauthorized: 0 };
+}
+
+function isHealthCheck(body: ChatRequest): boolean {
+  const content = body.messages?.[0]?.content;
+  return body.messages?.length === 1 && typeof content === "string" && HEALTH_CHECK_PROMPTS.has(content);
+}
+
+function completion(backend: FakeBackend, body: ChatRequest): Record<string, unknown> {
+  return {
+    id: `chatcmpl-${backend.name}-${Date.now()}-${Math.floor(Math.random() * 1e6)}`,
+    object: "chat.completion",
+    created: Math.floor(Date.now() / 1000),
+    model: body.model,
+    system_fingerprint: backend.name,
+    choices: [{ index: 0, finish_reason: "stop", message: { role: "assistant", content: `served by ${backend.name}` } }],
+    usage: {
+      prompt_tokens: backend.promptTokens,
+      completion_tokens: backend.completionTokens,
+      total_tokens: backend.promptTokens + backend.completionTokens,
+    },
+  };
+}
+
+function json(res: http.ServerResponse, status: number, payload: unknown): void {
+  if (res.destroyed || res.headersSent) return;
+  const text = JSON.stringify(payload);
+  res.writeHead(status, { "content-type": "application/json", "content-length": Buffer.byteLength(text) }).end(text);
+}
+
+function readBody(req: http.IncomingMessage): Promise<ChatRequest> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on("data", (chunk: Buffer) => chunks.push(chunk));
+    req.on("end", () => {
+      try {
+        resolve(JSON.parse(Buffer.concat(chunks).toString("utf8")) as ChatRequest);
+      } catch (error) {
+        reject(error instanceof Error ? error : new Error(String(error)));
+      }
+    });
+    req.on("error", reject);
+  });
+}
