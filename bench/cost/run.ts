@@ -1,0 +1,422 @@
+/**
+ * Cost benchmark (figures, not a test): the planner on real public LLM traces, against two single-cloud
+ * baselines and the perfect-foresight lower bound, with seeded spot reclaims and a 6-hour outage of each
+ * provider in turn; then the same plan under spot behaviour replayed from real availability and
+ * preemption traces. bench/cost/README.md explains every modelling choice.
+ *
+ *   pnpm exec tsx bench/cost/run.ts [--seed N] [--seeds 3] [--step-minutes 5] [--mean-replicas 40] [--no-sensitivity]
+ *
+ * The main table is seed N; the seeded drill is repeated for seeds N … N+seeds−1, and a target counts
+ * as met on a trace only if it is met under every one of them.
+ *
+ * Data: ../shared/data beside the repository, or $SWITCHYARD_DATA; without it the benchmark prints why
+ * and exits 0.
+ */
+import { existsSync, readFileSync } from "node:fs";
+import { cpus } from "node:os";
+import { join } from "node:path";
+import { performance } from "node:perf_hooks";
+import {
+  drillEvents,
+  lowerBound,
+  parsePerMinuteCsv,
+  plan,
+  replicasFor,
+  simulate,
+  singleCloudSpec,
+  spotAvailabilityFromTrace,
+  traceFromSpec,
+} from "../../packages/planner/src";
+import type { DemandSeries, DemandTrace, FleetPlan, FleetSpecInput, LowerBoundResult, SimulationEvents, SimulationResult, SpotTraceFile } from "../../packages/planner/src";
+
+const repoRoot = join(__dirname, "..", "..");
+// SWITCHYARD_DATA points elsewhere (e.g. a copy of the data folder, or nowhere to check the skip).
+const data = process.env.SWITCHYARD_DATA ?? join(repoRoot, "..", "shared", "data");
+const spotData = join(data, "prices", "spot-availability-skypilot");
+
+function arg(name: string, fallback: number): number {
+  const i = process.argv.indexOf(`--${name}`);
+  const v = i >= 0 ? Number(process.argv[i + 1]) : fallback;
+  if (!Number.isFinite(v) || v <= 0) throw new Error(`--${name} must be a positive number`);
+  return v;
+}
+
+const SEED = arg("seed", 1);
+const SEEDS = Array.from({ length: Math.round(arg("seeds", 3)) }, (_, i) => SEED + i);
+const STEP = arg("step-minutes", 5);
+const MEAN_REPLICAS = arg("mean-replicas", 40);
+const SENSITIVITY = !process.argv.includes("--no-sensitivity");
+const DAYS = 7;
+const MINUTES = DAYS * 1440;
+const HEADROOM = 1.2;
+const MODEL = "llama-70b";
+
+// The model every trace is served with: Llama 3.3 70B FP8 on H100 TP2 (examples/fleet.yaml's figures).
+const THROUGHPUT = { prefillTokensPerSecond: 8000, decodeTokensPerSecond: 2400 };
+
+function csvRows(path: string): Record<string, string>[] {
+  const [head, ...rows] = readFileSync(path, "utf8").trim().split(/\r?\n/);
+  const cols = head!.split(",");
+  return rows.map((r) => Object.fromEntries(r.split(",").map((c, i) => [cols[i]!, c])));
+}
+
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 === 1 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
+};
+
+/** BurstGPT hour-of-day request-rate shape, peak = 1. */
+function diurnalShape(): number[] {
+  return csvRows(join(data, "traces", "derived", "burstgpt1_hour_of_day.csv")).map((r) => Number(r.norm_to_peak));
+}
+
+/** A one-hour per-minute trace tiled over the week under the diurnal shape. */
+function weekFromHour(hour: DemandSeries, shape: number[]): DemandSeries {
+  const n = hour.requests.length;
+  const at = (xs: number[], m: number) => (xs[m % n] ?? 0) * shape[Math.floor(m / 60) % 24]!;
+  return {
+    stepMinutes: 1,
+    requests: Array.from({ length: MINUTES }, (_, m) => at(hour.requests, m)),
+    inputTokens: Array.from({ length: MINUTES }, (_, m) => at(hour.inputTokens, m)),
+    outputTokens: Array.from({ length: MINUTES }, (_, m) => at(hour.outputTokens, m)),
+  };
+}
+
+/** BurstGPT week 1: total tokens per minute only; requests and the prompt/completion split from other published means. */
+function burstgptWeek(): DemandSeries {
+  const rows = csvRows(join(data, "traces", "derived", "burstgpt1_week1_per_minute.csv"));
+  const daily = csvRows(join(data, "traces", "derived", "burstgpt1_daily.csv")).slice(0, 7);
+  const tokensPerRequest = daily.reduce((a, r) => a + Number(r.total_tokens), 0) / daily.reduce((a, r) => a + Number(r.requests), 0);
+  const inputShare = 1154.7 / (1154.7 + 211.1); // Azure 2023 conversation mix (summary.csv): BurstGPT's split is not in the aggregates
+  const tokens = rows.map((r) => Number(r.total_tok_per_s) * 60);
+  return {
+    stepMinutes: 1,
+    requests: tokens.map((t) => t / tokensPerRequest),
+    inputTokens: tokens.map((t) => t * inputShare),
+    outputTokens: tokens.map((t) => t * (1 - inputShare)),
+  };
+}
+
+function scaleTo(series: DemandSeries, meanReplicas: number): { series: DemandSeries; factor: number } {
+  const mean = series.requests.reduce((a, _, i) => a + replicasFor(series.inputTokens[i]!, series.outputTokens[i]!, 60, THROUGHPUT), 0) / series.requests.length;
+  const factor = meanReplicas / mean;
+  const scale = (xs: number[]) => xs.map((x) => x * factor);
+  return { series: { stepMinutes: 1, requests: scale(series.requests), inputTokens: scale(series.inputTokens), outputTokens: scale(series.outputTokens) }, factor };
+}
+
+/** summary.csv rows of the real spot traces. */
+function spotSummary(prefix: string, contains = ""): { behaviour: { availability: number; meanUpHours: number }; files: number } {
+  const rows = csvRows(join(spotData, "summary.csv")).filter((r) => r.file!.startsWith(prefix) && r.file!.includes(contains));
+  const round = (x: number) => Math.round(x * 1000) / 1000;
+  return {
+    behaviour: { availability: round(median(rows.map((r) => Number(r.frac_ticks_value_gt0)))), meanUpHours: round(median(rows.map((r) => Number(r.mean_up_run_h)))) },
+    files: rows.length,
+  };
+}
+
+function loadSpotTrace(path: string): SpotTraceFile {
+  return JSON.parse(readFileSync(join(spotData, path), "utf8")) as SpotTraceFile;
+}
+
+/** Real V100 spot traces standing in for each provider's H100 market (no public H100 trace exists), one zone per provider. */
+function replayedSpot(kind: "availability" | "preemption"): { events: NonNullable<SimulationEvents["spotAvailability"]>; source: string } {
+  const files =
+    kind === "availability"
+      ? { dir: "availability/16-node/aws-08-27-2023", aws: "us-east-2b_v100_1.json", coreweave: "us-west-2a_v100_1.json", gcp: "us-west-2c_v100_1.json" }
+      : { dir: "preemption/4-node/aws-08-03-2023", aws: "us-east-1f_v100_1.json", coreweave: "us-west-2c_v100_1.json", gcp: "us-east-2a_v100_1.json" };
+  const load = (f: string) => spotAvailabilityFromTrace(loadSpotTrace(`${files.dir}/${f}`), STEP, MINUTES, 1);
+  return {
+    events: { aws: load(files.aws), coreweave: load(files.coreweave), gcp: load(files.gcp) },
+    source: `${files.dir} (aws ${files.aws}, coreweave ${files.coreweave}, gcp ${files.gcp}; value / the trace's maximum)`,
+  };
+}
+
+interface Variant {
+  label: string;
+  spot?: { availability: number; meanUpHours: number };
+  policy?: FleetSpecInput["policy"];
+  lambdaMaxNodes?: number | null;
+  coreweaveReservedDiscount?: number;
+}
+
+function specFor(name: string, series: DemandSeries, spot: { availability: number; meanUpHours: number }, variant: Variant = { label: "as configured" }): FleetSpecInput {
+  const s = variant.spot ?? spot;
+  const lambdaMax = variant.lambdaMaxNodes === undefined ? 6 : variant.lambdaMaxNodes;
+  return {
+    name,
+    gateway: { provider: "aws", region: "us-east-1" },
+    weightOrigin: { provider: "aws", region: "us-east-1" },
+    policy: { maxSpotShare: 0.6, headroom: HEADROOM, resilience: "provider", outageCover: 1, ...variant.policy },
+    providers: [
+      {
+        provider: "coreweave",
+        region: "US-EAST-04",
+        capacityTypes: ["reserved", "spot", "on-demand"],
+        rttMs: 20,
+        spot: s,
+        ...(variant.coreweaveReservedDiscount === undefined ? {} : { prices: { "gd-8xh100ib-i128": { reservedDiscount: variant.coreweaveReservedDiscount } } }),
+      },
+      { provider: "lambda", region: "us-east-1", capacityTypes: ["on-demand"], ...(lambdaMax === null ? {} : { maxNodes: lambdaMax }), rttMs: 25 },
+      { provider: "aws", region: "us-east-1", capacityTypes: ["spot", "on-demand"], spot: s },
+      { provider: "gcp", region: "us-central1", capacityTypes: ["spot", "on-demand"], rttMs: 30, spot: s },
+    ],
+    models: [
+      {
+        name: MODEL,
+        parameterCountBillions: 70,
+        dtype: "fp8",
+        serving: { gpuType: "H100", gpusPerReplica: 2, ...THROUGHPUT, source: "examples/fleet.yaml" },
+        latencySlo: { ttftMs: 2000, tpotMs: 40 },
+        demand: { series: { stepMinutes: 1, requests: series.requests, inputTokens: series.inputTokens, outputTokens: series.outputTokens, profileHours: 24, quantile: 1 } },
+      },
+    ],
+    simulation: { stepMinutes: STEP, days: DAYS, seed: SEED, scaleDownDelayMinutes: 10, outageHours: 6 },
+  };
+}
+
+/**
+ * The trace with every step carrying its clock hour's busiest step: the demand a controller has to be
+ * ready for when it can only know the hour, not the five minutes, ahead. Its lower bound is a
+ * reference for the gap (not a bound on the plan: the plan could, in principle, follow the steps).
+ */
+function hourPeakTrace(trace: DemandTrace): DemandTrace {
+  const perHour = Math.max(1, Math.round(60 / trace.stepMinutes));
+  const models: DemandTrace["models"] = {};
+  for (const [name, s] of Object.entries(trace.models)) {
+    const out = { requests: [...s.requests], inputTokens: [...s.inputTokens], outputTokens: [...s.outputTokens] };
+    for (let h = 0; h * perHour < s.requests.length; h++) {
+      let peak = h * perHour;
+      for (let t = h * perHour; t < Math.min(s.requests.length, (h + 1) * perHour); t++) {
+        if (replicasFor(s.inputTokens[t]!, s.outputTokens[t]!, 60, THROUGHPUT) > replicasFor(s.inputTokens[peak]!, s.outputTokens[peak]!, 60, THROUGHPUT)) peak = t;
+      }
+      for (let t = h * perHour; t < Math.min(s.requests.length, (h + 1) * perHour); t++) {
+        out.requests[t] = s.requests[peak]!;
+        out.inputTokens[t] = s.inputTokens[peak]!;
+        out.outputTokens[t] = s.outputTokens[peak]!;
+      }
+    }
+    models[name] = out;
+  }
+  return { stepMinutes: trace.stepMinutes, models };
+}
+
+interface Scenario {
+  sim: SimulationResult;
+  lb: LowerBoundResult;
+}
+
+interface RunResult {
+  planMs: number;
+  p: FleetPlan;
+  seeded: Scenario;
+  peakSized: number;
+  peakNodes: number;
+  peakReplicas: number;
+  autoscaled: number;
+  autoscaledLb: number;
+}
+
+async function scenario(spec: FleetSpecInput, p: FleetPlan, trace: DemandTrace, events: SimulationEvents): Promise<Scenario> {
+  return { sim: simulate(p, trace, events), lb: await lowerBound(spec, trace, events) };
+}
+
+/** Plan (timed), simulate with seeded spot + outage drills, lower bound, and both AWS baselines, on one trace. */
+async function runOne(spec: FleetSpecInput): Promise<RunResult> {
+  const times: number[] = [];
+  let p: FleetPlan | undefined;
+  for (let i = 0; i < 3; i++) {
+    const t0 = performance.now();
+    p = plan(spec);
+    times.push(performance.now() - t0);
+  }
+  const trace = traceFromSpec(spec, DAYS);
+  const seeded = await scenario(spec, p!, trace, drillEvents(p!, MINUTES, STEP, { seed: SEED }));
+  const baseSpec = singleCloudSpec(spec, "aws");
+  const base = plan(baseSpec);
+  const pool = base.models[0]!.pools[0]!;
+  const demand = trace.models[MODEL]!;
+  const peakReplicas = Math.max(...demand.requests.map((_, i) => replicasFor(demand.inputTokens[i]!, demand.outputTokens[i]!, STEP * 60, THROUGHPUT)));
+  const peakNodes = Math.ceil((HEADROOM * peakReplicas) / pool.replicasPerNode - 1e-9);
+  const peakSized = peakNodes * pool.pricePerNodeHour.onDemand! * DAYS * 24;
+  const autoscaled = simulate(base, trace, {}).cost.compute;
+  const autoscaledLb = (await lowerBound(baseSpec, trace, {})).cost;
+  return { planMs: median(times), p: p!, seeded, peakSized, peakNodes, peakReplicas, autoscaled, autoscaledLb };
+}
+
+function priceCheck(): string[] {
+  const lines: string[] = [];
+  const cw = csvRows(join(data, "prices", "coreweave-pricing-tracker", "coreweave_gpu_prices_history.csv")).filter((r) => r.model === "NVIDIA HGX H100" && r.region === "North America");
+  const spot = cw.map((r) => Number(r.spot_usd_per_node_hr)).filter((x) => x > 0);
+  const od = cw.map((r) => Number(r.on_demand_usd_per_node_hr)).filter((x) => x > 0);
+  lines.push(`CoreWeave HGX H100 (NA), ${cw.length} snapshots ${cw[0]?.scrape_date}..${cw.at(-1)?.scrape_date}: on-demand $${Math.min(...od)}–$${Math.max(...od)}/node-h, spot $${Math.min(...spot)}–$${Math.max(...spot)} (catalog: 49.24 / 19.71)`);
+  const aws = csvRows(join(data, "prices", "aws-p5-ondemand-history", "gpu_prices.csv")).filter((r) => r.price_usd !== "");
+  lines.push(`AWS p5.48xlarge on-demand, ${aws[0]?.timestamp?.slice(0, 10)}..${aws.at(-1)?.timestamp?.slice(0, 10)}: $${aws[0]?.price_usd} → $${aws.at(-1)?.price_usd}/node-h (catalog: 55.04)`);
+  const pi = csvRows(join(data, "prices", "gpu-marketplace-primeintellect", "marketplace_by_provider.csv")).filter((r) => r.gpu_type === "H100_80GB" && r.socket === "SXM5");
+  const med = pi.map((r) => Number(r.market_median)).sort((a, b) => a - b);
+  const lambda = pi.filter((r) => r.provider === "lambdalabs").map((r) => Number(r.min_usd_per_gpu_hr));
+  lines.push(`H100 SXM marketplace median (Prime Intellect, Oct–Nov 2025): $${med[0]}–$${med.at(-1)}/GPU-h; lambdalabs listed $${Math.min(...lambda)}–$${Math.max(...lambda)} (catalog Lambda 8×: $3.99/GPU-h, 2026)`);
+  return lines;
+}
+
+const pct = (x: number) => `${x >= 0 ? "" : "−"}${Math.abs(x).toFixed(1)}%`;
+const usd = (x: number) => `$${Math.round(x).toLocaleString("en-US")}`;
+const savings = (base: number, cost: number) => ((base - cost) / base) * 100;
+const gap = (cost: number, lb: number) => ((cost - lb) / lb) * 100;
+const outageText = (sim: SimulationResult) => sim.outages.map((o) => `${o.provider} ${Math.round(o.droppedRequests).toLocaleString("en-US")} (${o.servedPercent.toFixed(2)}%)`).join(", ");
+
+function table(header: string[], rows: string[][]): string {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i]!)).join(" | ")} |`;
+  return [line(header), `|${widths.map((w) => "-".repeat(w + 2)).join("|")}|`, ...rows.map(line)].join("\n");
+}
+
+async function main(): Promise<void> {
+  if (!existsSync(join(data, "traces")) || !existsSync(join(data, "prices"))) {
+    console.log(`bench/cost: skipped — no trace data at ${data} (expected ../shared/data/traces and ../shared/data/prices beside the repository)`);
+    return;
+  }
+  const started = performance.now();
+  const shape = diurnalShape();
+  const seededFrom = spotSummary("availability/1-node/aws-02-15-2023/");
+  const spot = seededFrom.behaviour;
+  const preemption = spotSummary("preemption/", "_v100_");
+  const traces: { name: string; note: string; series: DemandSeries }[] = [
+    ["azure2023_code", "Azure 2023 code, its 1 h per-minute trace tiled over 7 days × BurstGPT hour-of-day shape"],
+    ["azure2023_conv", "Azure 2023 conversation, 1 h per-minute tiled × BurstGPT shape"],
+    ["mooncake_conversation", "Mooncake (Kimi) conversation, 1 h per-minute tiled × BurstGPT shape"],
+  ].map(([name, note]) => ({ name: name!, note: note!, series: weekFromHour(parsePerMinuteCsv(readFileSync(join(data, "traces", "derived", `${name}_per_minute.csv`), "utf8"), name), shape) }));
+  traces.push({ name: "burstgpt1_week1", note: "BurstGPT week 1, real per-minute tokens (7 days); 84.5/15.5 prompt/completion split", series: burstgptWeek() });
+
+  const cpu = cpus();
+  console.log(`bench/cost — seed ${SEED}, ${STEP}-minute steps, ${DAYS} days, mean demand scaled to ${MEAN_REPLICAS} replicas (${2 * MEAN_REPLICAS} H100s) of Llama-3.3-70B FP8 TP2`);
+  console.log(`machine: ${cpu.length} × ${cpu[0]?.model ?? "unknown CPU"}, Node ${process.version}`);
+  console.log("fleet: CoreWeave (reserved/spot/on-demand), Lambda (on-demand, ≤ 6 nodes), AWS and GCP (spot/on-demand); headroom 1.2, spot ≤ 60%, survive any one provider");
+  console.log(`spot (seeded): availability ${spot.availability}, mean up-run ${spot.meanUpHours} h per provider — medians of the ${seededFrom.files} AWS V100 availability traces (aws-02-15-2023) in spot-availability-skypilot/summary.csv`);
+  console.log(`  (the ${preemption.files} V100 preemption traces there: median availability ${preemption.behaviour.availability}, median mean up-run ${preemption.behaviour.meanUpHours} h; replayed below)`);
+  console.log("baselines: AWS p5.48xlarge on-demand (the cheaper hyperscaler), same headroom — sized for the 5-minute peak 24/7, and autoscaled by the same controller (no spot, no resilience, no outages)");
+  console.log("lower bound: exact whole-node optimum with perfect foresight (HiGHS LP relaxation shown beside it)");
+  for (const line of priceCheck()) console.log(`price check: ${line}`);
+  console.log("");
+
+  const availability = replayedSpot("availability");
+  const preempt = replayedSpot("preemption");
+  const rows: string[][] = [];
+  const details: string[] = [];
+  const verdicts: { name: string; vsPeak: number; vsAuto: number; gap: number; unmet: number; worstOutage: number }[] = [];
+  const seedRows: string[][] = [];
+  let sensitivitySeries: DemandSeries | undefined;
+  for (const t of traces) {
+    const { series, factor } = scaleTo(t.series, MEAN_REPLICAS);
+    const spec = specFor(t.name, series, spot);
+    const r = await runOne(spec);
+    const { sim, lb } = r.seeded;
+    const trace = traceFromSpec(spec, DAYS);
+    const drills = drillEvents(r.p, MINUTES, STEP, { seed: SEED });
+    const hourly = await lowerBound(spec, hourPeakTrace(trace), drills);
+    const replayA = await scenario(spec, r.p, trace, { outages: drills.outages, spotAvailability: availability.events });
+    const replayP = await scenario(spec, r.p, trace, { outages: drills.outages, spotAvailability: preempt.events });
+    if (t.name === "mooncake_conversation") sensitivitySeries = series;
+    const cost = sim.cost.compute;
+    rows.push([
+      t.name,
+      `×${factor.toPrecision(3)}`,
+      r.planMs.toFixed(0),
+      pct(savings(r.peakSized, cost)),
+      pct(savings(r.autoscaled, cost)),
+      pct(gap(cost, lb.cost)),
+      `${sim.unmetOutsideOutages.gpuHours.toFixed(2)} GPU-h, ${Math.round(sim.unmetOutsideOutages.requests)} req`,
+      outageText(sim),
+    ]);
+    // The same drill under the other seeds: a target is met on this trace only if every seed meets it.
+    const perSeed = [r.seeded];
+    for (const seed of SEEDS.slice(1)) perSeed.push(await scenario(spec, r.p, trace, drillEvents(r.p, MINUTES, STEP, { seed })));
+    const worst = (f: (sc: Scenario) => number, pick: (...xs: number[]) => number) => pick(...perSeed.map(f));
+    verdicts.push({
+      name: t.name,
+      vsPeak: worst((sc) => savings(r.peakSized, sc.sim.cost.compute), Math.min),
+      vsAuto: worst((sc) => savings(r.autoscaled, sc.sim.cost.compute), Math.min),
+      gap: worst((sc) => gap(sc.sim.cost.compute, sc.lb.cost), Math.max),
+      unmet: worst((sc) => sc.sim.unmetOutsideOutages.requests, Math.max),
+      worstOutage: worst((sc) => Math.min(...sc.sim.outages.map((o) => o.servedPercent)), Math.min),
+    });
+    perSeed.forEach((sc, i) =>
+      seedRows.push([
+        t.name,
+        String(SEEDS[i]),
+        pct(savings(r.peakSized, sc.sim.cost.compute)),
+        pct(savings(r.autoscaled, sc.sim.cost.compute)),
+        pct(gap(sc.sim.cost.compute, sc.lb.cost)),
+        `${sc.sim.unmetOutsideOutages.gpuHours.toFixed(2)} GPU-h, ${Math.round(sc.sim.unmetOutsideOutages.requests)} req`,
+        outageText(sc.sim),
+      ]),
+    );
+    const pool = (x: FleetPlan["models"][number]["pools"][number]) => `${x.provider} R${x.reservedNodes}/spot≤${x.spotNodes.max}/od≤${x.onDemandNodes.max}`;
+    details.push(
+      [
+        `${t.name}: ${t.note}; peak/mean ${(r.peakReplicas / MEAN_REPLICAS).toFixed(2)} at ${STEP}-min steps`,
+        `  week: plan ${usd(cost)} (its own profile estimate ${usd((r.p.cost.compute.total * DAYS * 24) / r.p.hoursPerMonth)}); lower bound ${usd(lb.cost)} (${lb.method}; LP relaxation ${usd(lb.relaxation)}); ` +
+          `the same bound with each hour's peak known but not its 5-minute steps ${usd(hourly.cost)} (plan ${pct(gap(cost, hourly.cost))} above it)`,
+        `  baselines: AWS autoscaled ${usd(r.autoscaled)} (${pct(gap(r.autoscaled, r.autoscaledLb))} above its own lower bound ${usd(r.autoscaledLb)}), AWS peak-sized ${usd(r.peakSized)} (${r.peakNodes} nodes)`,
+        `  plan: ${r.p.models[0]!.pools.filter((x) => x.autoscaler.maxNodes > 0).map(pool).join(", ")}; spot reclaims ${sim.spotReclaims}, node starts ${sim.nodeStarts}, ` +
+          `policy-violation steps ${sim.policyViolationSteps}, unmet in all ${sim.unmet.gpuHours.toFixed(2)} GPU-h (${Math.round(sim.unmet.requests).toLocaleString("en-US")} requests)`,
+        ...[
+          ["replayed availability traces", replayA],
+          ["replayed preemption traces", replayP],
+        ].map(([label, s]) => {
+          const sc = s as Scenario;
+          return (
+            `  ${label as string}: plan ${usd(sc.sim.cost.compute)}, gap ${pct(gap(sc.sim.cost.compute, sc.lb.cost))}, vs autoscaled ${pct(savings(r.autoscaled, sc.sim.cost.compute))}, ` +
+            `unmet outside outages ${sc.sim.unmetOutsideOutages.gpuHours.toFixed(2)} GPU-h (${Math.round(sc.sim.unmetOutsideOutages.requests)} req), outages dropped ${outageText(sc.sim)}`
+          );
+        }),
+      ].join("\n"),
+    );
+  }
+  console.log("seeded spot reclaims + a 6-hour outage of each provider in turn (one per day, centred on the daily peak):");
+  console.log(
+    table(["trace", "scale", "plan ms", "vs peak-sized", "vs autoscaled", "gap to LB", "unmet outside outages", "outage drills: requests dropped (served %)"], rows),
+  );
+  console.log("");
+  for (const d of details) console.log(d);
+  console.log(`\nreplay sources — availability: ${availability.source}; preemption: ${preempt.source}`);
+  console.log(`\nthe seeded drill under seeds ${SEEDS.join(", ")} (same plans):`);
+  console.log(table(["trace", "seed", "vs peak-sized", "vs autoscaled", "gap to LB", "unmet outside outages", "outage drills: requests dropped (served %)"], seedRows));
+
+  const met = (label: string, ok: (v: (typeof verdicts)[number]) => boolean, show: (v: (typeof verdicts)[number]) => string) => {
+    const good = verdicts.filter(ok);
+    console.log(`  ${label.padEnd(44)} ${good.length}/${verdicts.length} traces  (${verdicts.map((v) => `${v.name} ${show(v)}`).join(", ")})`);
+  };
+  console.log(`\ntargets (met on a trace only if met under every seed; worst seed shown):`);
+  met("savings ≥ 70% vs peak-sized", (v) => v.vsPeak >= 70, (v) => pct(v.vsPeak));
+  met("savings ≥ 45% vs autoscaled", (v) => v.vsAuto >= 45, (v) => pct(v.vsAuto));
+  met("gap to lower bound ≤ 5%", (v) => v.gap <= 5, (v) => pct(v.gap));
+  met("zero unmet demand outside outages", (v) => v.unmet === 0, (v) => `${Math.round(v.unmet)} req`);
+  met("every single-provider outage fully absorbed", (v) => v.worstOutage >= 100, (v) => `worst ${v.worstOutage.toFixed(2)}%`);
+
+  // What moves the numbers (one trace, one input changed at a time; not the configuration above).
+  if (SENSITIVITY && sensitivitySeries !== undefined) {
+    console.log("\nsensitivity on mooncake_conversation (each row changes one input; seeded spot + outage drills):");
+    const variants: Variant[] = [
+      { label: "as configured" },
+      { label: "spot obtainable 95% of the time", spot: { availability: 0.95, meanUpHours: spot.meanUpHours } },
+      { label: "CoreWeave reserved at 60% off", coreweaveReservedDiscount: 0.6 },
+      { label: "Lambda without a node quota", lambdaMaxNodes: null },
+      { label: "outageCover 0 (no hot spare)", policy: { outageCover: 0 } },
+      { label: "resilience none", policy: { resilience: "none" } },
+    ];
+    for (const v of variants) {
+      const r = await runOne(specFor("mooncake_conversation", sensitivitySeries, spot, v));
+      const c = r.seeded.sim.cost.compute;
+      console.log(
+        `  ${v.label.padEnd(34)} vs peak-sized ${pct(savings(r.peakSized, c)).padStart(6)}  vs autoscaled ${pct(savings(r.autoscaled, c)).padStart(6)}  ` +
+          `gap ${pct(gap(c, r.seeded.lb.cost)).padStart(6)}  worst outage served ${Math.min(...r.seeded.sim.outages.map((o) => o.servedPercent)).toFixed(2)}%`,
+      );
+    }
+  }
+  console.log(`\nbench wall time ${((performance.now() - started) / 1000).toFixed(1)} s`);
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exitCode = 1;
+});

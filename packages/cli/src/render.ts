@@ -1,0 +1,103 @@
+/** Human-readable tables for a plan and a simulation (cli-table3, no colours so output pipes cleanly). */
+import type { FleetPlan, SimulationResult } from "@switchyard/planner";
+import Table from "cli-table3";
+
+const usd = (x: number) => `$${Math.round(x).toLocaleString("en-US")}`;
+const pct = (x: number) => `${x.toFixed(1)}%`;
+
+function table(head: string[], rows: (string | number)[][], align?: ("left" | "right")[], widths?: (number | null)[]): string {
+  const t = new Table({
+    head,
+    style: { head: [], border: [] },
+    ...(align === undefined ? {} : { colAligns: align }),
+    ...(widths === undefined ? {} : { colWidths: widths, wordWrap: true }),
+  });
+  for (const r of rows) t.push(r.map(String));
+  return t.toString();
+}
+
+export function renderPlacement(plan: FleetPlan): string {
+  const rows: (string | number)[][] = [];
+  for (const m of plan.models) {
+    for (const p of m.pools) {
+      if (p.autoscaler.maxNodes === 0) continue;
+      rows.push([
+        m.name,
+        p.provider,
+        `${p.instanceType} (${p.gpusPerNode}×${m.gpuType}, ${p.replicasPerNode} repl/node)`,
+        p.reservedNodes,
+        `0–${p.spotNodes.max}`,
+        `0–${p.onDemandNodes.max}`,
+        `${p.autoscaler.minReplicas}–${p.autoscaler.maxReplicas}`,
+        p.scaleUpMinutes,
+        pct(p.share * 100),
+      ]);
+    }
+  }
+  return table(["model", "provider", "instance type", "reserved nodes", "spot nodes", "on-demand nodes", "replicas (autoscaler)", "scale-up min", "GPU-h share"], rows, ["left", "left", "left", "right", "right", "right", "right", "right", "right"]);
+}
+
+export function renderRouting(plan: FleetPlan): string {
+  const rows = plan.backends.map((b) => [
+    b.name,
+    b.order,
+    b.score === null ? "—" : b.score.toFixed(3),
+    b.scoreParts === null ? "—" : `${b.scoreParts.latency.toFixed(2)} / ${b.scoreParts.cost.toFixed(2)} / ${b.scoreParts.availability.toFixed(2)}`,
+    b.weight.toFixed(3),
+    b.costPerReplicaHour === null ? "per token" : `$${b.costPerReplicaHour.toFixed(2)}`,
+    `${b.plannedReplicas.mean} / ${b.plannedReplicas.max}`,
+  ]);
+  return table(["backend", "order", "score", "latency / cost / avail.", "weight", "$/replica-h", "replicas mean / max"], rows, ["left", "right", "right", "right", "right", "right", "right"]);
+}
+
+export function renderWeightDistribution(plan: FleetPlan): string {
+  const rows = plan.weightDistribution.map((d) => [d.provider, d.strategy, usd(d.monthly.total), `${Math.round(d.coldStartsPerMonth.nodes)}`, d.reason]);
+  return table(["provider", "strategy", "$/month", "node starts/month", "why"], rows, ["left", "left", "right", "right", "left"], [null, null, null, null, 72]);
+}
+
+export function renderCost(plan: FleetPlan): string {
+  const c = plan.cost;
+  const b = plan.baseline;
+  const rows: string[][] = [
+    ["compute: reserved", usd(c.compute.reserved)],
+    ["compute: spot (expected, incl. fallback to on-demand)", usd(c.compute.spot)],
+    ["compute: on-demand burst", usd(c.compute.onDemand)],
+    ["weight storage", usd(c.storage)],
+    ["weight egress", usd(c.weightEgress)],
+    ["gateway traffic egress", usd(c.gatewayEgress)],
+    ["total / month", usd(c.total)],
+    [`baseline: ${b.provider} on-demand sized for peak, 24/7`, usd(b.peakSized.monthly)],
+    [`baseline: ${b.provider} on-demand autoscaled`, usd(b.autoscaled.monthly)],
+    ["savings vs peak-sized", pct(b.savingsVsPeakSizedPercent)],
+    ["savings vs autoscaled", pct(b.savingsVsAutoscaledPercent)],
+  ];
+  return table(["monthly cost", "USD"], rows, ["left", "right"]);
+}
+
+export function renderReserved(plan: FleetPlan): string {
+  return plan.models
+    .filter((m) => m.reserved !== null)
+    .map((m) => {
+      const r = m.reserved!;
+      const classic = r.monthlyComputeAtClassic === null ? "infeasible" : usd(r.monthlyComputeAtClassic);
+      return `${m.name}: ${r.plannedNodes} reserved ${r.provider} node(s) (classic rule: ${r.classicRuleNodes} at price ratio ${r.priceRatio} vs ${r.burstReference}; compute ${usd(r.monthlyComputeAtPlanned)} vs ${classic} at the classic level)`;
+    })
+    .join("\n");
+}
+
+export function renderSimulation(sim: SimulationResult, plan: FleetPlan): string {
+  const days = sim.horizonHours / 24;
+  const rows: string[][] = sim.outages.map((o) => [
+    `${o.provider} down`,
+    `day ${Math.floor(o.startMinute / 1440)} ${String(Math.floor((o.startMinute % 1440) / 60)).padStart(2, "0")}:${String(o.startMinute % 60).padStart(2, "0")}, ${o.durationMinutes / 60} h`,
+    pct(o.servedPercent),
+    Math.round(o.droppedRequests).toLocaleString("en-US"),
+  ]);
+  const head = `simulated ${days.toFixed(0)} days at ${sim.stepMinutes}-minute steps, seeded spot reclaims (seed ${plan.policy.simulation.seed}) and one ${plan.policy.simulation.outageHours}-hour outage per provider:`;
+  const summary = [
+    `  compute ${usd(sim.cost.compute)} (${usd((sim.cost.compute / sim.horizonHours) * plan.hoursPerMonth)}/month)${sim.cost.hostedFallback > 0 ? `, hosted fallback ${usd(sim.cost.hostedFallback)}` : ""}`,
+    `  unmet demand outside outages: ${sim.unmetOutsideOutages.gpuHours.toFixed(2)} GPU-h, ${Math.round(sim.unmetOutsideOutages.requests)} requests; spot reclaims ${sim.spotReclaims}, node starts ${sim.nodeStarts}`,
+    sim.servedByFallback.requests > 0 ? `  hosted fallback served ${Math.round(sim.servedByFallback.requests).toLocaleString("en-US")} requests the GPUs could not` : "",
+  ].filter((l) => l !== "");
+  return [head, table(["drill", "window", "served by GPUs", "requests the GPUs missed"], rows, ["left", "left", "right", "right"]), ...summary].join("\n");
+}

@@ -1,0 +1,124 @@
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { describe, expect, it } from "vitest";
+import { main } from "../src";
+
+const repoRoot = resolve(__dirname, "..", "..", "..");
+const bin = join(repoRoot, "packages", "cli", "bin", "switchyard.mjs");
+const example = join(repoRoot, "examples", "fleet.yaml");
+
+function run(args: string[], cwd = repoRoot) {
+  const r = spawnSync(process.execPath, [bin, ...args], { cwd, encoding: "utf8", env: { ...process.env, INIT_CWD: cwd, SWITCHYARD_DEBUG: "" } });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+const noStack = (text: string) => expect(text).not.toMatch(/^\s+at .+:\d+:\d+\)?$/m);
+
+/** In-process streams; `msPerTick` advances a fake clock on every reading (0 = time stands still). */
+function capture(isTTY = false, msPerTick = 0) {
+  let out = "";
+  let err = "";
+  let clock = 0;
+  return {
+    io: { stdout: { write: (s: string) => (out += s), isTTY: false }, stderr: { write: (s: string) => (err += s), isTTY }, cwd: repoRoot, now: () => (clock += msPerTick) },
+    out: () => out,
+    err: () => err,
+  };
+}
+
+describe("switchyard plan on a malformed spec", () => {
+  it("names each bad path with what was received and the fix, exits 2, prints no stack trace", () => {
+    const dir = mkdtempSync(join(tmpdir(), "switchyard-"));
+    const spec = readFileSync(example, "utf8")
+      .replace("capacityTypes: [on-demand]                   # Lambda has no spot tier", "capacityTypes: [spot, on-demand]")
+      .replace("  headroom: 1.2 ", "  headrom: 1.2 ");
+    writeFileSync(join(dir, "fleet.yaml"), spec);
+    writeFileSync(join(dir, "demand.csv"), "");
+    const r = run(["plan", "--spec", join(dir, "fleet.yaml"), "--no-out"]);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe("");
+    expect(r.stderr).toMatch(/^error: invalid fleet spec \S+fleet\.yaml \(1 problem\):/);
+    expect(r.stderr).toContain('policy.headrom: unknown key "headrom"; fix: did you mean "headroom"?');
+    noStack(r.stderr);
+    // With the key fixed, the catalog check on Lambda's tiers surfaces.
+    writeFileSync(join(dir, "fleet.yaml"), spec.replace("  headrom: 1.2 ", "  headroom: 1.2 "));
+    const r2 = run(["plan", "--spec", join(dir, "fleet.yaml"), "--no-out"]);
+    expect(r2.code).toBe(2);
+    expect(r2.stderr).toContain('providers[1].capacityTypes[0]: "spot": Lambda sells on-demand only');
+    expect(r2.stderr).toContain("fix: use only on-demand for lambda");
+    noStack(r2.stderr);
+  });
+
+  it("reports YAML syntax errors, missing files and missing demand files the same way", () => {
+    const dir = mkdtempSync(join(tmpdir(), "switchyard-"));
+    writeFileSync(join(dir, "bad.yaml"), "name: x\nproviders: [aws\n");
+    const syntax = run(["plan", "--spec", join(dir, "bad.yaml"), "--no-out"]);
+    expect(syntax.code).toBe(2);
+    expect(syntax.stderr).toMatch(/\(file\): is not valid YAML\/JSON: .*; fix: fix the syntax/);
+    noStack(syntax.stderr);
+
+    const missing = run(["plan", "--spec", join(dir, "nope.yaml"), "--no-out"]);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toMatch(/no fleet spec at .*nope\.yaml; pass one with --spec/);
+
+    writeFileSync(join(dir, "fleet.yaml"), readFileSync(example, "utf8"));
+    const noDemand = run(["plan", "--spec", join(dir, "fleet.yaml"), "--no-out"]);
+    expect(noDemand.code).toBe(2);
+    expect(noDemand.stderr).toMatch(/models\[0\]\.demand\.hourly\.file: "demand\/chat-hourly\.csv" does not exist .*; fix: point it at a CSV with columns hour,requests_per_s/);
+    noStack(noDemand.stderr);
+  });
+});
+
+describe("switchyard plan on the example fleet", () => {
+  it("prints the plan as JSON with --json", () => {
+    const r = run(["plan", "--json", "--no-out"]);
+    expect(r.code).toBe(0);
+    const plan = JSON.parse(r.stdout);
+    expect(plan.kind).toBe("switchyard.fleet-plan");
+    expect(plan.models.map((m: any) => m.name)).toEqual(["llama-70b", "llama-8b"]);
+    expect(plan.backends.every((b: any) => /^(coreweave|lambda|aws|gcp)-llama-(70b|8b)-(reserved|spot|on-demand)$|^hosted-/.test(b.name))).toBe(true);
+  });
+
+  it("prints the tables and the drill, writes plan.json, and shows progress only on a terminal", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "switchyard-"));
+    const quiet = capture(false);
+    expect(await main(["plan", "--out", join(dir, "out", "plan.json"), "--days", "3"], quiet.io)).toBe(0);
+    for (const title of ["Placement (per provider × model)", "Routing (LiteLLM weight and order)", "Weight distribution", "Monthly cost vs single-cloud baseline", "Resilience drill", "savings vs autoscaled"]) {
+      expect(quiet.out()).toContain(title);
+    }
+    expect(quiet.err()).toBe("");
+    expect(JSON.parse(readFileSync(join(dir, "out", "plan.json"), "utf8")).specName).toBe("switchyard-example");
+
+    // On a terminal, a simulation that runs long (here: a clock moving 100 ms per reading) shows a
+    // progress line on stderr and clears it; a quick one (a clock standing still) shows nothing.
+    const slow = capture(true, 100);
+    expect(await main(["plan", "--no-out", "--days", "1"], slow.io)).toBe(0);
+    expect(slow.err()).toMatch(/^\rsimulating 1 days: \d+%/);
+    expect(slow.err().endsWith("\rsimulating 1 days: 100%\r\u001b[K")).toBe(true);
+    expect(slow.out()).not.toContain("simulating");
+    const quick = capture(true, 0);
+    expect(await main(["plan", "--no-out", "--days", "1"], quick.io)).toBe(0);
+    expect(quick.err()).toBe("");
+  });
+
+  it("cost-diff prints a Markdown table and rejects files that are not plans", () => {
+    const dir = mkdtempSync(join(tmpdir(), "switchyard-"));
+    expect(run(["plan", "--no-simulate", "--out", join(dir, "base.json")]).code).toBe(0);
+    const head = JSON.parse(readFileSync(join(dir, "base.json"), "utf8"));
+    head.cost.total += 1000;
+    head.specName = "head";
+    writeFileSync(join(dir, "head.json"), JSON.stringify(head));
+    const r = run(["cost-diff", join(dir, "base.json"), join(dir, "head.json")]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain("| | base | head | Δ |");
+    expect(r.stdout).toMatch(/\| \*\*total \/ month\*\* \| \$[\d,.]+ \| \$[\d,.]+ \| \+\$1,000\.00 \(\+0\.\d%\) \|/);
+
+    writeFileSync(join(dir, "other.json"), JSON.stringify({ hello: 1 }));
+    const bad = run(["cost-diff", join(dir, "base.json"), join(dir, "other.json")]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/other\.json is not a Switchyard plan .*; write one with: switchyard plan --out/);
+    noStack(bad.stderr);
+  });
+});

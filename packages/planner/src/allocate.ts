@@ -1,0 +1,303 @@
+/**
+ * The exact capacity allocator: for one demand level, the cheapest whole-node mix of spot and
+ * on-demand nodes across pools (one pool = one provider's node group for one model) on top of fixed
+ * reserved nodes, such that
+ *
+ *   - capacity covers the requirement:        Σ_p C_p ≥ A                   (headroom × demand)
+ *   - losing any one pool leaves enough:      Σ_p C_p − C_q ≥ B  for all q  (resilience; B = 0 turns it off)
+ *   - spot stays under the cap:               Σ_p k_p·s_p ≤ σ·Σ_p C_p
+ *   - losing any one pool's spot leaves enough: Σ_p C_p − k_q·s_q ≥ B_s  for all q  (used while an outage
+ *     is under way, when the full rule is off: a spot reclaim must not become a second failure)
+ *   - quotas and spot obtainability hold:     R_p + s_p + o_p ≤ M_p,  s_p ≤ S_p
+ *
+ * where C_p = k_p·(R_p + s_p + o_p) replicas (k_p replicas per node) on pools that are up.
+ *
+ * Why this is exact without a MIP solver: for a fixed total T the resilience rows become per-pool caps
+ * C_q ≤ T − B and the spot cap becomes a constant budget ⌊σT⌋. When the pools share one node size k
+ * (the common case: 8-GPU nodes everywhere), what is left is a min-cost flow — units = nodes, a spot
+ * hub with capacity ⌊σT/k⌋ feeding each pool's spot arc, an on-demand arc per pool, a capacity per
+ * pool — and min-cost flow has integral optimal solutions (total unimodularity). We scan T upward and
+ * stop once even the cheapest node price cannot beat the incumbent. Pools with a different node size
+ * are enumerated exhaustively (node count × spot split) around that flow. HiGHS solved the same model
+ * as one MIP in seconds (symmetry across providers makes branch-and-bound slow); this takes
+ * microseconds and is what keeps `plan()` exact *and* fast.
+ */
+
+/** One pool as the allocator sees it at one moment. */
+export interface AllocPool {
+  /** Replicas per node. */
+  k: number;
+  /** Reserved nodes: fixed, already paid, capacity only while the pool is up. */
+  reserved: number;
+  /** Whether the provider is reachable (false during an outage: no capacity, no new nodes). */
+  up: boolean;
+  /** Quota / autoscaler ceiling in nodes, reserved included (Infinity for none). */
+  maxNodes: number;
+  /** USD per spot node-hour as the allocator should weigh it; undefined where there is no spot. */
+  spotPrice: number | undefined;
+  /** Spot nodes obtainable right now (Infinity when the market is open and unlimited). */
+  spotMax: number;
+  /** USD per on-demand node-hour; undefined where the pool may not use on-demand. */
+  onDemandPrice: number | undefined;
+}
+
+export interface AllocRequest {
+  pools: readonly AllocPool[];
+  /** A: replicas the up pools must provide together. */
+  required: number;
+  /** B: replicas the up pools must still provide after losing any one of them (0 = no resilience row). */
+  survivor: number;
+  /** σ: the largest fraction of capacity that may be spot. */
+  maxSpotShare: number;
+  /** B_s: replicas left after losing any one pool's spot nodes (0 = no such row). */
+  spotSurvivor?: number;
+}
+
+export interface Allocation {
+  /** USD per hour of the spot and on-demand nodes chosen (reserved nodes are sunk and not included). */
+  cost: number;
+  spot: number[];
+  onDemand: number[];
+}
+
+const EPS = 1e-9;
+
+/** Cheapest allocation meeting the request, or undefined when no allocation can. */
+export function allocate(req: AllocRequest): Allocation | undefined {
+  const { pools } = req;
+  const n = pools.length;
+  const A = Math.max(0, Math.ceil(req.required - EPS));
+  const B = Math.max(0, Math.ceil(req.survivor - EPS));
+  const Bs = Math.max(0, Math.ceil((req.spotSurvivor ?? 0) - EPS));
+  const sigma = Math.min(1, Math.max(0, req.maxSpotShare));
+  const up = pools.map((p) => p.up);
+  const canSpot = pools.map((p) => p.up && p.spotPrice !== undefined && p.spotMax >= 1 && sigma > 0);
+  const canOd = pools.map((p) => p.up && p.onDemandPrice !== undefined);
+
+  // Group: the most common node size among up pools goes through the flow; the rest are enumerated.
+  const sizes = new Map<number, number>();
+  pools.forEach((p, i) => {
+    if (up[i]) sizes.set(p.k, (sizes.get(p.k) ?? 0) + 1);
+  });
+  if (sizes.size === 0) return A === 0 && B === 0 ? { cost: 0, spot: zeros(n), onDemand: zeros(n) } : undefined;
+  const kG = [...sizes.entries()].sort((a, b) => b[1] - a[1] || a[0] - b[0])[0]![0];
+  const group = pools.map((_, i) => i).filter((i) => up[i] && pools[i]!.k === kG);
+  const others = pools.map((_, i) => i).filter((i) => up[i] && pools[i]!.k !== kG);
+
+  const kMax = Math.max(...pools.filter((_, i) => up[i]).map((p) => p.k));
+  // Beyond this total nothing can help: the requirement, the resilience requirement, and the extra
+  // capacity that could at most unlock spot elsewhere (B·(1−σ)/σ), plus one node per pool of slack.
+  const spotUnlock = spotUnlockReplicas(pools.filter((_, i) => up[i]), B, sigma);
+  const upCount = group.length + others.length;
+  const tCap = Math.max(A, upCount > 1 ? (B * upCount) / (upCount - 1) : 2 * B) + spotUnlock + (n + 2) * kMax;
+
+  let best: Allocation | undefined;
+  const spot = zeros(n);
+  const od = zeros(n);
+
+  // Enumerate the odd-sized pools (usually none): node count and spot split each.
+  const oddChoices = others.map((i) => {
+    const p = pools[i]!;
+    const choices: { s: number; o: number; cost: number }[] = [];
+    const maxN = Math.min(p.maxNodes, p.reserved + Math.ceil(tCap / p.k));
+    for (let total = p.reserved; total <= maxN; total++) {
+      const burst = total - p.reserved;
+      const sMax = canSpot[i] ? Math.min(burst, p.spotMax) : 0;
+      for (let s = 0; s <= sMax; s++) {
+        const o = burst - s;
+        if (o > 0 && !canOd[i]) continue;
+        choices.push({ s, o, cost: s * (p.spotPrice ?? 0) + o * (p.onDemandPrice ?? 0) });
+      }
+    }
+    return choices;
+  });
+
+  const recurse = (depth: number, fixedCap: number, fixedSpot: number, fixedCost: number, maxOddCap: number, maxOddSpot = 0): void => {
+    if (best !== undefined && fixedCost >= best.cost - EPS) return;
+    if (depth < others.length) {
+      const i = others[depth]!;
+      const p = pools[i]!;
+      for (const c of oddChoices[depth]!) {
+        spot[i] = c.s;
+        od[i] = c.o;
+        const cap = p.k * (p.reserved + c.s + c.o);
+        recurse(depth + 1, fixedCap + cap, fixedSpot + p.k * c.s, fixedCost + c.cost, Math.max(maxOddCap, cap), Math.max(maxOddSpot, p.k * c.s));
+      }
+      spot[i] = 0;
+      od[i] = 0;
+      return;
+    }
+    const flow = bestGroupFill(pools, group, kG, A, B, Bs, sigma, canSpot, canOd, fixedCap, fixedSpot, fixedCost, maxOddCap, maxOddSpot, tCap, best?.cost);
+    if (flow !== undefined && (best === undefined || flow.cost < best.cost - EPS)) {
+      const s = [...spot];
+      const o = [...od];
+      group.forEach((gi, j) => {
+        s[gi] = flow.spot[j]!;
+        o[gi] = flow.onDemand[j]!;
+      });
+      best = { cost: flow.cost, spot: s, onDemand: o };
+    }
+  };
+  recurse(0, 0, 0, 0, 0);
+  return best;
+}
+
+/**
+ * Extra capacity beyond the requirement that could pay for itself by raising the spot budget (σ of
+ * every replica added): at most B·(1−σ)/σ replicas (enough for everything but one pool to be spot),
+ * and none at all unless σ × the largest spot saving per replica-hour beats the cheapest price per
+ * replica-hour — otherwise each added replica costs more than the spot it unlocks saves.
+ */
+export function spotUnlockReplicas(pools: readonly { k: number; spotPrice: number | undefined; onDemandPrice: number | undefined; reservedPrice?: number | undefined }[], B: number, sigma: number): number {
+  if (sigma <= 0 || B <= 0) return 0;
+  const saving = Math.max(0, ...pools.map((p) => (p.spotPrice !== undefined && p.onDemandPrice !== undefined ? (p.onDemandPrice - p.spotPrice) / p.k : 0)));
+  const cheapest = Math.min(...pools.flatMap((p) => [p.spotPrice, p.onDemandPrice, p.reservedPrice].filter((x): x is number => x !== undefined).map((x) => x / p.k)));
+  if (!(sigma * saving > cheapest)) return 0;
+  return (B * (1 - sigma)) / sigma;
+}
+
+function zeros(n: number): number[] {
+  return new Array<number>(n).fill(0);
+}
+
+/**
+ * Best fill of the equal-size group given what the odd pools already contribute: scan the group's
+ * total node count N upward, solving a min-cost flow for each, until the cheapest possible cost of
+ * N nodes exceeds the incumbent.
+ */
+function bestGroupFill(
+  pools: readonly AllocPool[],
+  group: readonly number[],
+  k: number,
+  A: number,
+  B: number,
+  Bs: number,
+  sigma: number,
+  canSpot: readonly boolean[],
+  canOd: readonly boolean[],
+  fixedCap: number,
+  fixedSpot: number,
+  fixedCost: number,
+  maxOddCap: number,
+  maxOddSpot: number,
+  tCap: number,
+  incumbent: number | undefined,
+): { cost: number; spot: number[]; onDemand: number[] } | undefined {
+  const reservedG = group.reduce((a, i) => a + pools[i]!.reserved, 0);
+  const prices = group.flatMap((i) => [canSpot[i] ? pools[i]!.spotPrice! : Infinity, canOd[i] ? pools[i]!.onDemandPrice! : Infinity]);
+  const minPrice = Math.min(...prices);
+  const quotaG = group.reduce((a, i) => a + pools[i]!.maxNodes, 0);
+  let best = incumbent;
+  let result: { cost: number; spot: number[]; onDemand: number[] } | undefined;
+  const nStart = Math.max(reservedG, Math.ceil((A - fixedCap) / k - EPS));
+  const nEnd = Math.min(quotaG, reservedG + Math.ceil(tCap / k) + 1);
+  for (let N = nStart; N <= nEnd; N++) {
+    const units = N - reservedG;
+    if (best !== undefined && fixedCost + units * (Number.isFinite(minPrice) ? minPrice : 0) >= best - EPS) break;
+    if (units > 0 && !Number.isFinite(minPrice)) break;
+    const T = fixedCap + k * N;
+    if (T < A) continue;
+    if (T - maxOddCap < B) continue; // losing the largest odd pool would leave too little
+    if (T - maxOddSpot < Bs) continue; // losing the largest odd pool's spot would leave too little
+    const spotPerPool = Math.floor((T - Bs) / k + EPS);
+    const perPoolCap = Math.floor((T - B) / k + EPS); // N+1 as a per-pool node cap
+    if (sigma * T - fixedSpot < -EPS) continue; // spot already placed on odd pools exceeds the cap
+    const spotBudget = Math.floor((sigma * T - fixedSpot) / k + EPS);
+    const caps = group.map((i) => Math.min(pools[i]!.maxNodes, perPoolCap) - pools[i]!.reserved);
+    if (caps.some((c) => c < 0)) continue; // reserved alone breaks the per-pool cap at this total
+    const flow = minCostFill(
+      units,
+      spotBudget,
+      group.map((i, j) => ({
+        cap: caps[j]!,
+        spotCap: canSpot[i] ? Math.max(0, Math.min(caps[j]!, pools[i]!.spotMax, spotPerPool)) : 0,
+        spotPrice: canSpot[i] ? pools[i]!.spotPrice! : Infinity,
+        odPrice: canOd[i] ? pools[i]!.onDemandPrice! : Infinity,
+      })),
+    );
+    if (flow === undefined) continue;
+    const cost = fixedCost + flow.cost;
+    if (best === undefined || cost < best - EPS) {
+      best = cost;
+      result = { cost, spot: flow.spot, onDemand: flow.onDemand };
+    }
+  }
+  return result;
+}
+
+interface FillPool {
+  cap: number;
+  spotCap: number;
+  spotPrice: number;
+  odPrice: number;
+}
+
+/**
+ * Min-cost flow for `units` nodes over pools with per-pool capacity, where spot nodes also pass
+ * through one shared hub of capacity `spotBudget`. Successive shortest paths (Bellman–Ford on the
+ * residual graph, which has negative reverse arcs), augmenting by the path bottleneck.
+ * Node ids: 0 source, 1 hub, 2..m+1 pools, m+2 sink.
+ */
+export function minCostFill(units: number, spotBudget: number, pools: readonly FillPool[]): { cost: number; spot: number[]; onDemand: number[] } | undefined {
+  const m = pools.length;
+  if (units === 0) return { cost: 0, spot: zeros(m), onDemand: zeros(m) };
+  const totalCap = pools.reduce((a, p) => a + (Number.isFinite(p.odPrice) ? p.cap : Math.min(p.cap, p.spotCap)), 0);
+  if (totalCap < units) return undefined;
+
+  interface Arc { to: number; cap: number; cost: number; rev: number; }
+  const nodes = m + 3;
+  const graph: Arc[][] = Array.from({ length: nodes }, () => []);
+  const addArc = (from: number, to: number, cap: number, cost: number): [number, number] => {
+    graph[from]!.push({ to, cap, cost, rev: graph[to]!.length });
+    graph[to]!.push({ to: from, cap: 0, cost: -cost, rev: graph[from]!.length - 1 });
+    return [from, graph[from]!.length - 1];
+  };
+  const source = 0;
+  const hub = 1;
+  const sink = m + 2;
+  addArc(source, hub, Math.min(spotBudget, units), 0);
+  const spotArcs: [number, number][] = [];
+  const odArcs: [number, number][] = [];
+  pools.forEach((p, j) => {
+    const node = 2 + j;
+    spotArcs.push(addArc(hub, node, Number.isFinite(p.spotPrice) ? Math.min(p.spotCap, units) : 0, Number.isFinite(p.spotPrice) ? p.spotPrice : 0));
+    odArcs.push(addArc(source, node, Number.isFinite(p.odPrice) ? units : 0, Number.isFinite(p.odPrice) ? p.odPrice : 0));
+    addArc(node, sink, Math.min(p.cap, units), 0);
+  });
+
+  let flow = 0;
+  let cost = 0;
+  while (flow < units) {
+    const dist = new Array<number>(nodes).fill(Infinity);
+    const prevNode = new Array<number>(nodes).fill(-1);
+    const prevArc = new Array<number>(nodes).fill(-1);
+    dist[source] = 0;
+    for (let iter = 0; iter < nodes; iter++) {
+      let changed = false;
+      for (let u = 0; u < nodes; u++) {
+        if (dist[u] === Infinity) continue;
+        graph[u]!.forEach((arc, ai) => {
+          if (arc.cap > 0 && dist[u]! + arc.cost < dist[arc.to]! - EPS) {
+            dist[arc.to] = dist[u]! + arc.cost;
+            prevNode[arc.to] = u;
+            prevArc[arc.to] = ai;
+            changed = true;
+          }
+        });
+      }
+      if (!changed) break;
+    }
+    if (dist[sink] === Infinity) return undefined;
+    let push = units - flow;
+    for (let v = sink; v !== source; v = prevNode[v]!) push = Math.min(push, graph[prevNode[v]!]![prevArc[v]!]!.cap);
+    for (let v = sink; v !== source; v = prevNode[v]!) {
+      const arc = graph[prevNode[v]!]![prevArc[v]!]!;
+      arc.cap -= push;
+      graph[v]![arc.rev]!.cap += push;
+    }
+    flow += push;
+    cost += push * dist[sink]!;
+  }
+  const used = (ref: [number, number]) => graph[graph[ref[0]]![ref[1]]!.to]![graph[ref[0]]![ref[1]]!.rev]!.cap;
+  return { cost, spot: spotArcs.map(used), onDemand: odArcs.map(used) };
+}

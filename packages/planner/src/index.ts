@@ -1,0 +1,43 @@
+/**
+ * @switchyard/planner — the egress-aware, outage-proof capacity and routing planner (pure TypeScript,
+ * no Pulumi): `plan(spec)` → `FleetPlan`; `simulate(plan, trace, events)`; `lowerBound(spec, trace, events)`.
+ */
+export { plan, singleCloudSpec } from "./plan";
+export { simulate } from "./simulate";
+export type { DemandTrace, OutageReport, SimulateOptions, SimulationResult } from "./simulate";
+export { lowerBound } from "./lower-bound";
+export type { LowerBoundResult } from "./lower-bound";
+export { FleetSpecSchema, parseFleetSpec } from "./spec";
+export type { FleetSpec, FleetSpecInput, ModelSpec, ProviderSpec } from "./spec";
+export { loadFleetSpec, parseSpecText } from "./load";
+export { FleetSpecError, PlanInfeasibleError } from "./errors";
+export type { SpecIssue } from "./errors";
+export { costDiff, costDiffMarkdown } from "./diff";
+export type { CostDiffRow } from "./diff";
+export {
+  cycleSeries,
+  parseHourlyCsv,
+  parsePerMinuteCsv,
+  profileFromHourly,
+  profileFromSeries,
+  quantile,
+  replicasFor,
+  replicasForRates,
+  resampleSeries,
+  scaleSeries,
+  seriesFromHourly,
+} from "./demand";
+export type { DemandProfile, DemandSeries, HourlyRates, Throughput } from "./demand";
+export { isDown, mulberry32, outageDrills, seededSpotAvailability, spotAvailabilityFromTrace, spotFractionAt } from "./events";
+export type { Outage, SimulationEvents, SpotAvailabilitySeries, SpotTraceFile } from "./events";
+export { drillEvents, peakHourOfDay, providersInUse, traceFromSpec } from "./scenario";
+export type { DrillOptions } from "./scenario";
+export { allocate, minCostFill } from "./allocate";
+export type { AllocPool, AllocRequest, Allocation } from "./allocate";
+export { classicReservedUnits } from "./capacity";
+export { backendName, routeModel } from "./routing";
+export type { BackendCandidate } from "./routing";
+export { chooseWeightDistribution, nodeStartsPerMonth, weightLoadMinutes } from "./weight-distribution";
+export type { PoolStarts, WeightDistributionInput } from "./weight-distribution";
+export * as defaults from "./defaults";
+export * from "./types";

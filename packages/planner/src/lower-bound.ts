@@ -1,0 +1,266 @@
+/**
+ * `lowerBound(spec, trace, events)`: the cheapest the same trace could be served under the same
+ * constraints with perfect foresight. Two bounds, both true lower bounds on `simulate`'s compute cost
+ * for a run that keeps the policy at every step (`policyViolationSteps === 0`):
+ *
+ * **Exact (whole nodes)** — what `cost` reports. With perfect foresight nothing couples one step to
+ * the next (a node can be ordered early enough, so boot time never binds), so for fixed reserved
+ * levels R the optimum is the sum over steps of the cheapest whole-node spot/on-demand mix meeting that
+ * step's rows — exactly what `allocate` computes (min-cost flow; checked against a HiGHS MIP in the
+ * tests). The reserved levels are then searched exhaustively: a vector whose reserved cost alone
+ * reaches the best total found cannot win, which bounds the search. Steps with the same rows are solved
+ * once. If the search would take too long (many reservable pools), `cost` falls back to the relaxation.
+ *
+ * **LP relaxation (fractional nodes)** — `relaxation`, solved with HiGHS. Per model, continuous
+ * reserved nodes R_p for the whole run and, at every step, spot s and on-demand o on the pools that are up:
+ *   Σ_p k_p(R_p + s + o)              ≥ headroom · D_t                 (capacity)
+ *   Σ_{p≠q} k_p(R_p + s + o)          ≥ outageCover · D_t   for all q   (resilience; not during an outage)
+ *   Σ_p k_p(R_p + s + o) − k_q·s_q     ≥ outageCover · D_t   for all q   (during an outage: spot reclaims)
+ *   Σ_p k_p·s                         ≤ σ · Σ_p k_p(R_p + s + o)        (spot cap)
+ *   R_p + s + o ≤ quota_p;  s = 0 while the provider's spot is unavailable
+ * minimising Σ_p c^R_p·R_p·hours + Σ_t Σ_p (c^S_p·s + c^O_p·o)·stepHours, with the actual spot price.
+ *
+ * Both know every outage, reclaim and demand spike in advance and pay no scale-up delay. Where the
+ * spot market gives only part of what is wanted (a replayed trace's fraction strictly between 0 and 1),
+ * both let spot be unlimited, which keeps them below any controller.
+ */
+import type { Provider } from "@switchyard/catalog";
+import type { Highs } from "highs";
+import { allocate } from "./allocate";
+import type { AllocPool } from "./allocate";
+import { replicasFor } from "./demand";
+import { isDown, spotFractionAt } from "./events";
+import type { SimulationEvents } from "./events";
+import { resolveFleet } from "./resolve";
+import type { ResolvedModel, ResolvedPool } from "./resolve";
+import type { DemandTrace } from "./simulate";
+import { LpBuilder, loadSolver } from "./solver";
+import { parseFleetSpec } from "./spec";
+import type { FleetSpec, FleetSpecInput } from "./spec";
+
+export interface LowerBoundResult {
+  status: "optimal" | "infeasible" | "error";
+  /** USD of compute over the trace: the exact whole-node bound (or the relaxation, see `method`); NaN unless optimal. */
+  cost: number;
+  /** USD of compute of the LP relaxation (fractional nodes), ≤ `cost`; NaN unless optimal. */
+  relaxation: number;
+  /** How `cost` was obtained: the exact whole-node search, or the LP relaxation where that search was too large. */
+  method: "exact" | "lp-relaxation";
+  models: {
+    model: string;
+    cost: number;
+    relaxation: number;
+    method: "exact" | "lp-relaxation";
+    /** Reserved nodes per pool at the bound's optimum (whole nodes when exact, fractional otherwise). */
+    reservedNodes: { provider: Provider; nodes: number }[];
+    /** Distinct (demand, market) steps the trace reduced to. */
+    distinctSteps: number;
+    /** Size of the LP relaxation. */
+    variables: number;
+    constraints: number;
+  }[];
+  detail: string;
+}
+
+/** Reserved-level vectors the exact search may evaluate per model before falling back to the relaxation. */
+const EXACT_SEARCH_LIMIT = 4000;
+const EPS = 1e-9;
+
+/** One group of steps with the same demand and market state, and how many steps it stands for. */
+interface StepGroup {
+  weight: number;
+  demand: number;
+  up: boolean[];
+  /** Per pool: the spot fraction obtainable (0 where the pool has no spot). */
+  spotOpen: number[];
+}
+
+function stepGroups(model: ResolvedModel, series: DemandTrace["models"][string], step: number, events: SimulationEvents): StepGroup[] {
+  const groups = new Map<string, StepGroup>();
+  for (let t = 0; t < series.requests.length; t++) {
+    const minute = t * step;
+    const demand = replicasFor(series.inputTokens[t] ?? 0, series.outputTokens[t] ?? 0, step * 60, model.throughput);
+    const up = model.pools.map((p) => !isDown(events, p.provider.provider, minute));
+    const spotOpen = model.pools.map((p) => (p.spotPrice === undefined ? 0 : spotFractionAt(events, p.provider.provider, minute)));
+    const key = `${demand}|${up.map(Number).join("")}|${spotOpen.join(",")}`;
+    const g = groups.get(key);
+    if (g === undefined) groups.set(key, { weight: 1, demand, up, spotOpen });
+    else g.weight++;
+  }
+  return [...groups.values()];
+}
+
+/** The LP relaxation of one model (see the module comment), solved with HiGHS. */
+function relaxedBound(highs: Highs, spec: FleetSpec, pools: readonly ResolvedPool[], groups: readonly StepGroup[], step: number, hours: number) {
+  const { policy } = spec;
+  const lp = new LpBuilder();
+  const R = pools.map((p, i) =>
+    p.reservedPrice === undefined ? -1 : lp.addVariable({ name: `R${i}`, cost: p.reservedPrice * hours, lower: 0, upper: p.maxNodes, integer: false }),
+  );
+  const stepHours = step / 60;
+  groups.forEach((g, gi) => {
+    const cap: [number, number][] = [];
+    const perPool: [number, number][][] = pools.map(() => []);
+    const spot: [number, number][] = [];
+    const spotOf: [number, number][][] = pools.map(() => []);
+    pools.forEach((p, i) => {
+      if (!g.up[i]) return;
+      const terms: [number, number][] = [];
+      if (R[i]! >= 0) terms.push([R[i]!, p.k]);
+      if (p.spotPrice !== undefined && g.spotOpen[i]! > 0) {
+        const s = lp.addVariable({ name: `s${gi}_${i}`, cost: p.spotPrice * stepHours * g.weight, lower: 0, upper: p.maxNodes, integer: false });
+        terms.push([s, p.k]);
+        spot.push([s, p.k]);
+        spotOf[i] = [[s, p.k]];
+      }
+      if (p.onDemandPrice !== undefined) {
+        const o = lp.addVariable({ name: `o${gi}_${i}`, cost: p.onDemandPrice * stepHours * g.weight, lower: 0, upper: p.maxNodes, integer: false });
+        terms.push([o, p.k]);
+      }
+      perPool[i] = terms;
+      cap.push(...terms);
+      if (Number.isFinite(p.maxNodes)) lp.addRow(`q${gi}_${i}`, terms.map(([v]) => [v, 1] as [number, number]), -Infinity, p.maxNodes);
+    });
+    lp.addRow(`cap${gi}`, cap, policy.headroom * g.demand, Infinity);
+    if (policy.resilience === "provider" && g.up.every(Boolean)) {
+      pools.forEach((_, q) => lp.addRow(`n1_${gi}_${q}`, perPool.filter((_, j) => j !== q).flat(), policy.outageCover * g.demand, Infinity));
+    } else if (policy.resilience === "provider") {
+      pools.forEach((_, q) => {
+        if (spotOf[q]!.length > 0) lp.addRow(`ns_${gi}_${q}`, [...cap, ...spotOf[q]!.map(([v, c]) => [v, -c] as [number, number])], policy.outageCover * g.demand, Infinity);
+      });
+    }
+    // spot − σ·total ≤ 0
+    lp.addRow(`spot${gi}`, [...spot, ...cap.map(([v, c]) => [v, -policy.maxSpotShare * c] as [number, number])], -Infinity, 0);
+  });
+  const solution = lp.solve(highs);
+  return { solution, R, variables: lp.variables.length, constraints: lp.rows.length };
+}
+
+/**
+ * The exact whole-node bound of one model: min over reserved vectors R of
+ * reserved(R) + Σ_groups weight · stepHours · allocate(group's rows, R).cost, or undefined when the
+ * search is larger than {@link EXACT_SEARCH_LIMIT} vectors or nothing is feasible.
+ */
+function exactBound(spec: FleetSpec, pools: readonly ResolvedPool[], groups: readonly StepGroup[], step: number, hours: number): { cost: number; reserved: number[] } | undefined {
+  const { policy } = spec;
+  const resilient = policy.resilience === "provider";
+  const stepHours = step / 60;
+  // The same rows `simulate` checks its paid capacity against (policyViolationSteps).
+  const rows = groups.map((g) => {
+    const outage = g.up.some((u) => !u);
+    const cover = Math.ceil(policy.outageCover * g.demand - EPS);
+    return {
+      g,
+      required: Math.ceil(policy.headroom * g.demand - EPS),
+      survivor: resilient && !outage ? cover : 0,
+      spotSurvivor: resilient && outage ? cover : 0,
+    };
+  });
+  const evaluate = (R: readonly number[], budget: number): number | undefined => {
+    let cost = pools.reduce((a, p, i) => a + (p.reservedPrice ?? 0) * (R[i] ?? 0) * hours, 0);
+    const cache = new Map<string, number | undefined>();
+    for (const r of rows) {
+      const key = `${r.required},${r.survivor},${r.spotSurvivor},${r.g.up.map(Number).join("")},${r.g.spotOpen.map((f) => (f > 0 ? 1 : 0)).join("")}`;
+      let c = cache.get(key);
+      if (!cache.has(key)) {
+        const allocPools: AllocPool[] = pools.map((p, i) => ({
+          k: p.k,
+          reserved: R[i] ?? 0,
+          up: r.g.up[i]!,
+          maxNodes: p.maxNodes,
+          spotPrice: p.spotPrice,
+          spotMax: r.g.spotOpen[i]! > 0 ? Infinity : 0,
+          onDemandPrice: p.onDemandPrice,
+        }));
+        c = allocate({ pools: allocPools, required: r.required, survivor: r.survivor, spotSurvivor: r.spotSurvivor, maxSpotShare: policy.maxSpotShare })?.cost;
+        cache.set(key, c);
+      }
+      if (c === undefined) return undefined;
+      cost += c * stepHours * r.g.weight;
+      if (cost >= budget) return cost; // already no better than the incumbent
+    }
+    return cost;
+  };
+
+  const reservable = pools.map((p, i) => ({ p, i })).filter(({ p }) => p.reservedPrice !== undefined);
+  const R = pools.map(() => 0);
+  let best = evaluate(R, Infinity);
+  let bestR = best === undefined ? undefined : [...R];
+  if (best === undefined) {
+    // Without reserved nodes nothing is feasible (a pool that sells only reserved): start from the
+    // largest useful reserved level so the budget below has an incumbent to prune against.
+    const peak = Math.max(0, ...rows.map((r) => r.required));
+    const start = pools.map((p) => (p.reservedPrice === undefined ? 0 : Math.min(p.maxNodes, Math.ceil(peak / p.k))));
+    best = evaluate(start, Infinity);
+    if (best === undefined) return undefined;
+    bestR = start;
+  }
+  let visited = 0;
+  // Depth-first over reserved vectors; a vector whose reserved cost alone reaches the best total cannot win.
+  const walk = (depth: number, reservedCost: number): boolean => {
+    if (depth === reservable.length) {
+      visited++;
+      if (visited > EXACT_SEARCH_LIMIT) return false;
+      const cost = evaluate(R, best!);
+      if (cost !== undefined && cost < best! - 1e-9) {
+        best = cost;
+        bestR = [...R];
+      }
+      return true;
+    }
+    const { p, i } = reservable[depth]!;
+    const perNode = p.reservedPrice! * hours;
+    for (let n = 0; n <= p.maxNodes && reservedCost + n * perNode < best!; n++) {
+      R[i] = n;
+      if (!walk(depth + 1, reservedCost + n * perNode)) return false;
+    }
+    R[i] = 0;
+    return true;
+  };
+  if (!walk(0, 0)) return undefined;
+  return { cost: best, reserved: bestR! };
+}
+
+export async function lowerBound(input: FleetSpecInput | FleetSpec, trace: DemandTrace, events: SimulationEvents = {}): Promise<LowerBoundResult> {
+  const spec = parseFleetSpec(input);
+  const fleet = resolveFleet(spec);
+  const highs = await loadSolver();
+  const step = trace.stepMinutes;
+  const result: LowerBoundResult = { status: "optimal", cost: 0, relaxation: 0, method: "exact", models: [], detail: "" };
+  for (const model of fleet.models) {
+    const series = trace.models[model.name];
+    if (series === undefined) throw new Error(`trace has no demand for model ${model.name}; give trace.models["${model.name}"]`);
+    const hours = (series.requests.length * step) / 60;
+    const groups = stepGroups(model, series, step, events);
+    const relaxed = relaxedBound(highs, spec, model.pools, groups, step, hours);
+    if (relaxed.solution.status !== "optimal") {
+      result.status = relaxed.solution.status === "infeasible" ? "infeasible" : "error";
+      result.cost = Number.NaN;
+      result.relaxation = Number.NaN;
+      result.detail = `${model.name}: ${relaxed.solution.detail}`;
+      return result;
+    }
+    const exact = exactBound(spec, model.pools, groups, step, hours);
+    const relaxation = relaxed.solution.objective;
+    // The exact bound can only be higher; max() guards against solver tolerance.
+    const cost = exact === undefined ? relaxation : Math.max(exact.cost, relaxation);
+    const method = exact === undefined ? "lp-relaxation" : "exact";
+    if (method === "lp-relaxation") result.method = "lp-relaxation";
+    result.cost += cost;
+    result.relaxation += relaxation;
+    result.models.push({
+      model: model.name,
+      cost,
+      relaxation,
+      method,
+      reservedNodes: model.pools.map((p, i) => ({
+        provider: p.provider.provider,
+        nodes: exact !== undefined ? exact.reserved[i]! : relaxed.R[i]! >= 0 ? relaxed.solution.values[relaxed.R[i]!]! : 0,
+      })),
+      distinctSteps: groups.length,
+      variables: relaxed.variables,
+      constraints: relaxed.constraints,
+    });
+  }
+  return result;
+}

@@ -1,0 +1,191 @@
+/**
+ * From a validated spec to what the planner computes with: per provider its market behaviour, per
+ * model its demand profile (in replicas) and one pool per provider that can host it, priced from the
+ * catalog with the spec's contract overrides.
+ */
+import { INSTANCE_TYPES, getGpuType, instanceTypesFor, modelWeightGB, objectStoragePricePerGBMonth } from "@switchyard/catalog";
+import type { CapacityType, InstanceType, Provider } from "@switchyard/catalog";
+import { ENGINE_START_MINUTES, NODE_PROVISION_MINUTES, RTT_MS, SPOT_BEHAVIOUR } from "./defaults";
+import { profileFromHourly, profileFromSeries, resampleSeries, scaleSeries } from "./demand";
+import type { DemandProfile, DemandSeries, HourlyRates, Throughput } from "./demand";
+import { FleetSpecError } from "./errors";
+import type { SpecIssue } from "./errors";
+import type { FleetSpec, ModelSpec, ProviderSpec } from "./spec";
+
+export interface ResolvedProvider {
+  provider: Provider;
+  region: string;
+  capacityTypes: CapacityType[];
+  spot: { availability: number; meanUpHours: number } | null;
+  availability: number;
+  onDemandObtainability: number;
+  rttMs: number;
+  nodeProvisionMinutes: number;
+  storagePricePerGBMonth: number;
+  maxNodes: number;
+}
+
+export interface ResolvedPool {
+  provider: ResolvedProvider;
+  instance: InstanceType;
+  /** Replicas per node: ⌊gpusPerNode / gpusPerReplica⌋. */
+  k: number;
+  reservedPrice: number | undefined;
+  spotPrice: number | undefined;
+  /** Expected cost of a node planned on spot: spot while obtainable, this pool's on-demand otherwise. */
+  spotExpected: number | undefined;
+  onDemandPrice: number | undefined;
+  maxNodes: number;
+}
+
+export interface ResolvedModel {
+  spec: ModelSpec;
+  name: string;
+  weightsGB: number;
+  throughput: Throughput;
+  profile: DemandProfile;
+  /** The demand as given, for simulating the spec itself: an hourly profile or a series at the simulation step. */
+  hourly: HourlyRates | undefined;
+  series: DemandSeries | undefined;
+  engineStartMinutes: number;
+  pools: ResolvedPool[];
+}
+
+export interface ResolvedFleet {
+  spec: FleetSpec;
+  providers: ResolvedProvider[];
+  models: ResolvedModel[];
+  warnings: string[];
+}
+
+export function resolveProvider(p: ProviderSpec, gatewayProvider: Provider): ResolvedProvider {
+  const spotSold = p.capacityTypes.includes("spot");
+  return {
+    provider: p.provider,
+    region: p.region,
+    capacityTypes: [...p.capacityTypes],
+    spot: spotSold ? { availability: p.spot?.availability ?? SPOT_BEHAVIOUR.availability, meanUpHours: p.spot?.meanUpHours ?? SPOT_BEHAVIOUR.meanUpHours } : null,
+    availability: p.availability,
+    onDemandObtainability: p.onDemandObtainability,
+    rttMs: p.rttMs ?? (p.provider === gatewayProvider ? RTT_MS.sameProvider : RTT_MS.otherProvider),
+    nodeProvisionMinutes: p.nodeProvisionMinutes ?? NODE_PROVISION_MINUTES[p.provider],
+    storagePricePerGBMonth: p.storagePricePerGBMonth ?? objectStoragePricePerGBMonth(p.provider) ?? 0,
+    maxNodes: p.maxNodes ?? Infinity,
+  };
+}
+
+/** The catalog entry with the spec's contract prices applied. */
+function withPrices(it: InstanceType, p: ProviderSpec): InstanceType {
+  const o = p.prices?.[it.name];
+  if (o === undefined) return it;
+  return {
+    ...it,
+    onDemandPerNodeHour: o.onDemandPerNodeHour ?? it.onDemandPerNodeHour,
+    spotPerNodeHour: o.spotPerNodeHour ?? it.spotPerNodeHour,
+    reservedDiscount: o.reservedDiscount ?? it.reservedDiscount,
+  };
+}
+
+/** Pool for `model` on `provider`, or undefined when no allowed instance type can host it. */
+export function resolvePool(model: ModelSpec, p: ProviderSpec, rp: ResolvedProvider, warnings: string[]): ResolvedPool | undefined {
+  const allowed = (p.instanceTypes ?? instanceTypesFor(p.provider).map((it) => it.name)).map((name) => INSTANCE_TYPES.find((it) => it.provider === p.provider && it.name === name)!);
+  const tp = model.serving.gpusPerReplica;
+  const candidates = allowed
+    .filter((it) => it.gpuType === model.serving.gpuType && it.gpusPerNode >= tp)
+    .map((it) => withPrices(it, p))
+    .map((it) => {
+      const k = Math.floor(it.gpusPerNode / tp);
+      const has = (ct: CapacityType) => p.capacityTypes.includes(ct);
+      const onDemandPrice = has("on-demand") ? it.onDemandPerNodeHour : undefined;
+      const spotPrice = has("spot") && it.spotPerNodeHour !== undefined ? it.spotPerNodeHour : undefined;
+      const reserved = it.onDemandPerNodeHour * (1 - it.reservedDiscount);
+      const reservedPrice = has("reserved") && reserved < it.onDemandPerNodeHour - 1e-9 ? reserved : undefined;
+      const cheapest = Math.min(...[onDemandPrice, spotPrice, reservedPrice].filter((x): x is number => x !== undefined));
+      return { it, k, onDemandPrice, spotPrice, reservedPrice, perReplica: cheapest / k };
+    })
+    .filter((c) => Number.isFinite(c.perReplica))
+    .sort((a, b) => a.perReplica - b.perReplica || a.it.gpusPerNode - b.it.gpusPerNode || (a.it.name < b.it.name ? -1 : 1));
+  const best = candidates[0];
+  if (best === undefined) return undefined;
+  const idle = best.it.gpusPerNode - best.k * tp;
+  if (idle > 0) {
+    warnings.push(`${p.provider}/${best.it.name}: gpusPerReplica ${tp} does not divide its ${best.it.gpusPerNode} GPUs, so ${idle} GPU${idle === 1 ? "" : "s"} per node stay idle for ${model.name}`);
+  }
+  if (p.capacityTypes.includes("spot") && best.spotPrice === undefined) {
+    warnings.push(`${p.provider}/${best.it.name} has no spot price in the catalog: no spot planned for ${model.name} there (add providers[].prices.${best.it.name}.spotPerNodeHour)`);
+  }
+  if (p.capacityTypes.includes("reserved") && best.reservedPrice === undefined) {
+    warnings.push(`${p.provider}/${best.it.name}: reserved is priced as on-demand (no reservedDiscount known), so no reserved nodes are planned for ${model.name} there; set providers[].prices.${best.it.name}.reservedDiscount to your contract's`);
+  }
+  const spotExpected =
+    best.spotPrice === undefined || rp.spot === null
+      ? undefined
+      : rp.spot.availability * best.spotPrice + (1 - rp.spot.availability) * (best.onDemandPrice ?? best.spotPrice);
+  return {
+    provider: rp,
+    instance: best.it,
+    k: best.k,
+    reservedPrice: best.reservedPrice,
+    spotPrice: best.spotPrice,
+    spotExpected,
+    onDemandPrice: best.onDemandPrice,
+    maxNodes: rp.maxNodes,
+  };
+}
+
+function demandIssues(spec: FleetSpec): SpecIssue[] {
+  const issues: SpecIssue[] = [];
+  spec.models.forEach((m, i) => {
+    const h = m.demand.hourly;
+    if (h !== undefined && (h.requestsPerSecond === undefined || h.inputTokensPerSecond === undefined || h.outputTokensPerSecond === undefined)) {
+      issues.push({ path: `models[${i}].demand.hourly.file`, message: `${JSON.stringify(h.file)} has not been read`, fix: "load the spec with loadFleetSpec(path), which reads demand files, or give the three lists inline" });
+    }
+    const s = m.demand.series;
+    if (s !== undefined && (s.requests === undefined || s.inputTokens === undefined || s.outputTokens === undefined || s.stepMinutes === undefined)) {
+      issues.push({ path: `models[${i}].demand.series.file`, message: `${JSON.stringify(s.file)} has not been read`, fix: "load the spec with loadFleetSpec(path), which reads demand files, or give stepMinutes and the three lists inline" });
+    }
+  });
+  return issues;
+}
+
+export function resolveModelDemand(m: ModelSpec, spec: FleetSpec, throughput: Throughput): { profile: DemandProfile; hourly: HourlyRates | undefined; series: DemandSeries | undefined } {
+  const h = m.demand.hourly;
+  if (h !== undefined) {
+    const scale = (xs: number[] | undefined) => (xs ?? []).map((x) => x * h.scale);
+    const hourly = { requestsPerSecond: scale(h.requestsPerSecond), inputTokensPerSecond: scale(h.inputTokensPerSecond), outputTokensPerSecond: scale(h.outputTokensPerSecond) };
+    return { profile: profileFromHourly(hourly, throughput), hourly, series: undefined };
+  }
+  const s = m.demand.series!;
+  const raw: DemandSeries = { stepMinutes: s.stepMinutes!, requests: s.requests!, inputTokens: s.inputTokens!, outputTokens: s.outputTokens! };
+  const series = resampleSeries(scaleSeries(raw, s.scale), spec.simulation.stepMinutes);
+  return { profile: profileFromSeries(series, throughput, s.profileHours, s.quantile), hourly: undefined, series };
+}
+
+/** Resolves every provider and model; throws `FleetSpecError` when demand files were not loaded. */
+export function resolveFleet(spec: FleetSpec): ResolvedFleet {
+  const issues = demandIssues(spec);
+  if (issues.length > 0) throw new FleetSpecError(issues);
+  const warnings: string[] = [];
+  const providers = spec.providers.map((p) => resolveProvider(p, spec.gateway.provider));
+  const models = spec.models.map((m): ResolvedModel => {
+    const throughput = { prefillTokensPerSecond: m.serving.prefillTokensPerSecond, decodeTokensPerSecond: m.serving.decodeTokensPerSecond };
+    const { profile, hourly, series } = resolveModelDemand(m, spec, throughput);
+    const allowed = m.providers ?? spec.providers.map((p) => p.provider);
+    const pools = spec.providers
+      .map((p, i) => (allowed.includes(p.provider) ? resolvePool(m, p, providers[i]!, warnings) : undefined))
+      .filter((p): p is ResolvedPool => p !== undefined);
+    getGpuType(m.serving.gpuType);
+    return {
+      spec: m,
+      name: m.name,
+      weightsGB: m.weightsGB ?? modelWeightGB(m.parameterCountBillions!, m.dtype!),
+      throughput,
+      profile,
+      hourly,
+      series,
+      engineStartMinutes: m.engineStartMinutes ?? ENGINE_START_MINUTES,
+      pools,
+    };
+  });
+  return { spec, providers, models, warnings };
+}

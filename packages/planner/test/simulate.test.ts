@@ -1,0 +1,145 @@
+import { describe, expect, it } from "vitest";
+import { costDiff, costDiffMarkdown, lowerBound, plan, seededSpotAvailability, simulate, spotAvailabilityFromTrace, traceFromSpec } from "../src";
+import type { FleetSpecInput } from "../src";
+import { DECODE, specWith } from "./helpers";
+
+const hourly = (replicas: number, hours = 24) => specWith({ providers: [], replicas: new Array<number>(hours).fill(replicas) });
+const constant = (replicas: number, providers: FleetSpecInput["providers"], policy: FleetSpecInput["policy"], extra: Partial<FleetSpecInput> = {}): FleetSpecInput => ({
+  ...hourly(replicas),
+  providers,
+  policy,
+  simulation: { stepMinutes: 5, days: 1 },
+  ...extra,
+});
+
+describe("lowerBound and simulate, hand-computed", () => {
+  it("match when whole nodes fit exactly: 10 replicas × 1.2 = 12 = 3 p5 nodes × $55.04 × 24 h", async () => {
+    const spec = constant(10, [{ provider: "aws", region: "us-east-1", capacityTypes: ["on-demand"] }], { resilience: "none" });
+    const trace = traceFromSpec(spec);
+    const lb = await lowerBound(spec, trace);
+    expect(lb.status).toBe("optimal");
+    expect(lb.cost).toBeCloseTo(3 * 55.04 * 24, 6);
+    const sim = simulate(plan(spec), trace);
+    expect(sim.cost.compute).toBeCloseTo(3 * 55.04 * 24, 6);
+    expect(sim.unmet.requests).toBe(0);
+  });
+
+  it("differ by node rounding only in the relaxation: 13.2 replicas is 3.3 nodes there, 4 whole nodes in the exact bound and in practice", async () => {
+    const spec = constant(11, [{ provider: "aws", region: "us-east-1", capacityTypes: ["on-demand"] }], { resilience: "none" });
+    const trace = traceFromSpec(spec);
+    const lb = await lowerBound(spec, trace);
+    expect(lb.method).toBe("exact");
+    expect(lb.relaxation).toBeCloseTo(3.3 * 55.04 * 24, 6);
+    expect(lb.cost).toBeCloseTo(4 * 55.04 * 24, 6);
+    expect(simulate(plan(spec), trace).cost.compute).toBeCloseTo(4 * 55.04 * 24, 6);
+  });
+
+  it("choose the reserved level that is cheapest for the whole trace, in whole nodes", async () => {
+    // One CoreWeave pool (4 replicas per node), headroom 1, no resilience, no spot: 12 hours need 1 node,
+    // 12 hours need 3. Reserved is 49.24 × 0.7 = 34.468/node-hour, on-demand 49.24. Over 24 h:
+    //   R = 0: 12·1 + 12·3 = 48 on-demand node-hours                  = 2,363.52
+    //   R = 1: 24 reserved + 24 on-demand node-hours                   = 827.232 + 1,181.76 = 2,008.992
+    //   R = 2: 48 reserved + 12 on-demand                              = 1,654.464 + 590.88 = 2,245.344
+    // so the exact bound reserves 1 node; the relaxation may reserve a fraction but is never higher.
+    const spec: FleetSpecInput = {
+      ...specWith({ providers: [{ provider: "coreweave", capacityTypes: ["reserved", "on-demand"] }], replicas: [...new Array<number>(12).fill(4), ...new Array<number>(12).fill(12)], policy: { resilience: "none", headroom: 1, maxSpotShare: 0 } }),
+      simulation: { stepMinutes: 60, days: 1 },
+    };
+    const lb = await lowerBound(spec, traceFromSpec(spec));
+    expect(lb.models[0]!.reservedNodes).toEqual([{ provider: "coreweave", nodes: 1 }]);
+    expect(lb.cost).toBeCloseTo(2008.992, 6);
+    expect(lb.relaxation).toBeLessThanOrEqual(lb.cost + 1e-6);
+  });
+});
+
+describe("outages", () => {
+  const providers: FleetSpecInput["providers"] = [
+    { provider: "aws", region: "us-east-1", capacityTypes: ["on-demand"] },
+    { provider: "lambda", region: "us-east-1", capacityTypes: ["on-demand"] },
+  ];
+  const outage = { outages: [{ provider: "lambda" as const, startMinute: 600, durationMinutes: 180 }] };
+
+  it("are absorbed with resilience: the other provider already runs enough for all demand", () => {
+    const spec = constant(8, providers, { resilience: "provider", headroom: 1 });
+    const p = plan(spec);
+    // Each provider alone must carry 8 replicas: 2 nodes each.
+    expect(p.models[0]!.pools.map((x) => x.schedule.onDemandNodes[0])).toEqual([2, 2]);
+    const sim = simulate(p, traceFromSpec(spec), outage);
+    expect(sim.outages[0]).toMatchObject({ provider: "lambda", droppedRequests: 0, servedPercent: 100 });
+    expect(sim.unmet.requests).toBe(0);
+  });
+
+  it("drop everything without resilience: the cheaper provider holds all of it and the other may not scale", () => {
+    const spec = constant(8, providers, { resilience: "none", headroom: 1 });
+    const p = plan(spec);
+    expect(p.models[0]!.pools.map((x) => x.autoscaler.maxNodes)).toEqual([0, 2]);
+    const sim = simulate(p, traceFromSpec(spec), outage);
+    // 3 hours down, then Lambda's nodes take its scale-up time (whole 5-minute steps) to serve again.
+    const lambda = p.models[0]!.pools[1]!;
+    const recoverySteps = Math.ceil(lambda.scaleUpMinutes / 5);
+    expect(sim.outages[0]!.recoveryMinutes).toBe(lambda.scaleUpMinutes);
+    expect(sim.outages[0]!.servedPercent).toBeCloseTo(0, 9);
+    // 8 replicas × 2 GPUs × (3 hours + recovery)
+    expect(sim.outages[0]!.unmetGpuHours).toBeCloseTo(16 * (3 + (recoverySteps * 5) / 60), 9);
+    expect(sim.unmetOutsideOutages.requests).toBe(0);
+  });
+
+  it("send what the GPUs miss to the hosted fallback, priced per token", () => {
+    const spec = constant(8, providers, { resilience: "none", headroom: 1 });
+    spec.models[0]!.hostedFallback = { name: "hosted", pricePerMillionInputTokens: 1, pricePerMillionOutputTokens: 2 };
+    const p = plan(spec);
+    const sim = simulate(p, traceFromSpec(spec), outage);
+    // (3 hours + Lambda's recovery) × 8 replicas × 1,000 completion tokens/s × $2 per million
+    const hours = 3 + (Math.ceil(p.models[0]!.pools[1]!.scaleUpMinutes / 5) * 5) / 60;
+    expect(sim.cost.hostedFallback).toBeCloseTo((hours * 3600 * 8 * DECODE * 2) / 1e6, 6);
+    expect(sim.unmet.requests).toBe(0);
+    expect(sim.servedByFallback.gpuHours).toBeCloseTo(16 * hours, 9);
+    expect(sim.outages[0]!.servedPercent).toBeCloseTo(0, 9); // served, but not by the GPU fleet
+  });
+});
+
+describe("spot", () => {
+  it("replays an availability trace: reclaims, a gap while on-demand boots, then recovery", () => {
+    const spec = constant(8, [{ provider: "aws", region: "us-east-1", capacityTypes: ["spot", "on-demand"] }], { resilience: "none", headroom: 1, maxSpotShare: 1 });
+    const p = plan(spec);
+    expect(p.models[0]!.pools[0]!.schedule.spotNodes[0]).toBe(2);
+    const spot = spotAvailabilityFromTrace({ metadata: { gap_seconds: 3600 }, data: [1, 1, 1, 1, 0, 0, 1, 1] }, 5, 1440);
+    expect(spot.fraction.slice(45, 50)).toEqual([1, 1, 1, 0, 0]);
+    const sim = simulate(p, traceFromSpec(spec), { spotAvailability: { aws: spot } });
+    // Spot leaves at hours 4, 12 and 20 (the 8-hour trace wraps), 2 nodes each time; on-demand takes
+    // 12.2 minutes (8 provisioning + 70 GB from the same-cloud origin at 1 GB/s + 3 engine start),
+    // i.e. 3 five-minute steps with nothing serving: 8 replicas × 2 GPUs × 15 minutes, three times.
+    expect(p.models[0]!.pools[0]!.scaleUpMinutes).toBe(12.2);
+    expect(sim.spotReclaims).toBe(6);
+    expect(sim.unmet.gpuHours).toBeCloseTo(3 * 16 * (15 / 60), 9);
+    expect(simulate(p, traceFromSpec(spec), { spotAvailability: { aws: spot } })).toEqual(sim);
+  });
+
+  it("seeds an on/off process with the requested long-run availability, reproducibly", () => {
+    const a = seededSpotAvailability({ aws: { availability: 0.7, meanUpHours: 4 }, lambda: null }, 365 * 1440, 60, 1);
+    expect(Object.keys(a)).toEqual(["aws"]);
+    const mean = a.aws!.fraction.reduce((x, y) => x + y, 0) / a.aws!.fraction.length;
+    expect(mean).toBeGreaterThan(0.65);
+    expect(mean).toBeLessThan(0.75);
+    expect(seededSpotAvailability({ aws: { availability: 0.7, meanUpHours: 4 } }, 365 * 1440, 60, 1)).toEqual(a);
+    expect(seededSpotAvailability({ aws: { availability: 0.7, meanUpHours: 4 } }, 365 * 1440, 60, 2)).not.toEqual(a);
+  });
+});
+
+describe("costDiff", () => {
+  it("shows every cost line and the pools whose nodes changed, as a Markdown table", () => {
+    const providers: FleetSpecInput["providers"] = [
+      { provider: "coreweave", region: "r", capacityTypes: ["reserved", "on-demand"] },
+      { provider: "aws", region: "us-east-1", capacityTypes: ["on-demand"] },
+    ];
+    const base = plan({ ...constant(8, providers, {}), name: "base" });
+    const head = plan({ ...constant(16, providers, {}), name: "head" });
+    const rows = costDiff(base, head);
+    const total = rows.find((r) => r.item === "total / month")!;
+    expect(total.delta).toBeCloseTo(head.cost.total - base.cost.total, 6);
+    expect(rows.some((r) => r.item === "coreweave-m: reserved nodes")).toBe(true);
+    const md = costDiffMarkdown(base, head);
+    expect(md).toMatch(/^### Switchyard cost diff: base → head\n\n\| \| base \| head \| Δ \|\n\|---\|---:\|---:\|---:\|\n/);
+    expect(md).toMatch(/\| \*\*total \/ month\*\* \| \$[\d,.]+ \| \$[\d,.]+ \| \+\$[\d,.]+ \(\+\d+\.\d%\) \|/);
+  });
+});
