@@ -1,0 +1,271 @@
+/**
+ * Stack configuration, read through zod before any resource is registered. Every key lives under the
+ * `switchyard:` namespace of the stack's `environments/Pulumi.<stack>.yaml`; objects are YAML maps there.
+ * A bad or missing key fails with the key, the value received and the command that fixes it. Credentials
+ * (kubeconfig, API keys, join tokens) must be `--secret` values: a plain one is refused, never echoed.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import * as runtimeConfig from "@pulumi/pulumi/runtime/config";
+import { z } from "zod";
+
+export const CONFIG_NAMESPACE = "switchyard";
+/** The LiteLLMGatewayConfig the shared stack deploys; provider stacks admit its pods by its labels. */
+export const SHARED_GATEWAY_NAME = "gateway";
+export const ENVIRONMENTS = ["coreweave", "lambda", "aws", "gcp", "shared"] as const;
+export type Environment = (typeof ENVIRONMENTS)[number];
+export const PROVIDER_ENVIRONMENTS = ["coreweave", "lambda", "aws", "gcp"] as const;
+export type ProviderEnvironment = (typeof PROVIDER_ENVIRONMENTS)[number];
+
+const dns1123 = z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, "must be a DNS-1123 label (lowercase letters, digits, '-')").max(63);
+const commitSha = z.string().regex(/^[0-9a-f]{40}$/, "must be a 40-character commit SHA, never a branch or tag");
+const s3Uri = z.string().regex(/^s3:\/\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](\/.*)?$/, "must be an s3://bucket/prefix URI");
+const secretRef = z.strictObject({ name: z.string().min(1), accessKeyIdKey: z.string().optional(), secretAccessKeyKey: z.string().optional() });
+
+/** How one model's weights reach this environment's GPUs; the strategy itself comes from the plan. */
+const weightsConfig = z.strictObject({
+  /** JSON manifest (`[{path, sizeBytes, sha256}]`) of the published revision, relative to the repository root. */
+  manifestFile: z.string().min(1),
+  originUri: s3Uri,
+  originRegion: z.string().optional(),
+  /** Secret in the namespace with read credentials for the origin. */
+  originCredentialsSecret: secretRef,
+  /** `replicate`: the in-cloud bucket and its writer/reader Secrets. */
+  replica: z
+    .strictObject({ bucketName: z.string().min(3), writerSecret: secretRef, readerSecret: secretRef, existingBucket: z.boolean().optional() })
+    .optional(),
+  /** `node-cache`: where on the node's NVMe the weights go. */
+  nodeCacheHostPath: z.string().startsWith("/").optional(),
+});
+
+const modelConfig = z.strictObject({
+  /** Hugging Face repo id the plan's `servedModelName` is published as (defaults to it). */
+  huggingFaceRepo: z.string().optional(),
+  revision: commitSha,
+  weights: weightsConfig.optional(),
+  maxModelLen: z.number().int().positive().optional(),
+  /** vLLM `--quantization`, e.g. fp8 for an fp8 plan of a bf16 checkpoint. */
+  quantization: z.string().optional(),
+});
+
+const ingressConfig = z.strictObject({
+  /** Backends are published as `<backend>.<domain>`, reached by the gateway over TLS with their API key. */
+  domain: z.string().regex(/^[a-z0-9.-]+\.[a-z]{2,}$/, "must be a DNS domain, e.g. inference.example.com"),
+  className: z.string().min(1),
+  tlsSecretName: z.string().min(1),
+  controllerNamespace: dns1123,
+});
+
+/** Keys every provider environment shares. Regions come from the fleet spec, the one place they are decided. */
+const providerBase = {
+  /** Fleet spec the plan comes from, relative to the repository root. */
+  fleetSpec: z.string().min(1).default("examples/fleet.yaml"),
+  /** Existing cluster to deploy into (a `--secret` value). */
+  kubeconfig: z.string().min(1),
+  namespace: dns1123.default("inference"),
+  vllmImage: z.string().min(1),
+  models: z.record(dns1123, modelConfig),
+  /**
+   * Where the shared stack's gateway pods run, for the backends' NetworkPolicy; `podLabels` defaults to the
+   * labels of the gateway the shared stack deploys.
+   */
+  gateway: z.strictObject({ namespace: dns1123, podLabels: z.record(z.string(), z.string()).optional() }),
+  /** Required where the gateway runs in another cluster (every provider but aws). */
+  ingress: ingressConfig.optional(),
+  /** Prometheus the KEDA scaler queries, and the wake query burst tiers need to scale from zero. */
+  prometheusUrl: z.url(),
+  wakeQuery: z.string().min(1),
+  hfTokenSecret: z.strictObject({ name: z.string().min(1), key: z.string().min(1) }).optional(),
+};
+
+export const CoreWeaveConfigSchema = z.strictObject({ ...providerBase });
+
+export const LambdaConfigSchema = z.strictObject({
+  ...providerBase,
+  lambdaApiKey: z.string().min(1),
+  sshKeyName: z.string().min(1),
+  cluster: z.strictObject({
+    distribution: z.enum(["k3s", "rke2"]),
+    version: z.string().min(1),
+    serverUrl: z.url(),
+  }),
+  clusterJoinToken: z.string().min(1),
+  /** Lambda instances are fixed: nodes per model. Defaults to the plan's mean on-demand nodes, rounded up. */
+  nodesPerModel: z.record(z.string(), z.number().int().nonnegative()).optional(),
+});
+
+export const AwsConfigSchema = z.strictObject({
+  ...providerBase,
+  clusterName: z.string().min(1),
+  nodeRoleArn: z.string().startsWith("arn:aws"),
+  subnetIds: z.array(z.string().startsWith("subnet-")).min(1),
+});
+
+export const GcpConfigSchema = z.strictObject({
+  ...providerBase,
+  project: z.string().min(1),
+  cluster: z.string().min(1),
+});
+
+export const SharedConfigSchema = z.strictObject({
+  fleetSpec: z.string().min(1).default("examples/fleet.yaml"),
+  /** Kubeconfig of the AWS cluster the gateway runs in (a `--secret` value). */
+  kubeconfig: z.string().min(1),
+  /** Fully qualified names of the provider stacks to read backends from, e.g. `acme/switchyard/coreweave`. */
+  providerStacks: z.array(z.string().min(1)).min(1),
+  gateway: z.strictObject({
+    namespace: dns1123,
+    image: z.string().min(1),
+    replicas: z.number().int().min(2).optional(),
+    clients: z.array(z.strictObject({ namespace: dns1123, podLabels: z.record(z.string(), z.string()).optional() })).min(1),
+  }),
+  /** ElastiCache Redis the gateway replicas share router state through. */
+  redis: z.strictObject({
+    vpcId: z.string().startsWith("vpc-"),
+    subnetIds: z.array(z.string().startsWith("subnet-")).min(2),
+    allowedSecurityGroupIds: z.array(z.string().startsWith("sg-")).min(1),
+    nodeType: z.string().default("cache.t4g.small"),
+  }),
+  budget: z.strictObject({ monthlyLimitUsd: z.number().positive(), alertEmails: z.array(z.email()).min(1) }),
+  /** Hosted API behind the fleet (LiteLLM order 4), e.g. `openai/gpt-4o-mini` at its list prices. */
+  hostedFallback: z
+    .strictObject({
+      model: z.string().min(1),
+      inputCostPerToken: z.number().nonnegative(),
+      outputCostPerToken: z.number().nonnegative(),
+    })
+    .optional(),
+  /** The hosted API's key (a `--secret` value); required with `hostedFallback`. */
+  hostedFallbackApiKey: z.string().min(1).optional(),
+  readers: z
+    .array(
+      z.strictObject({
+        name: dns1123,
+        provider: z.enum(["coreweave", "lambda", "aws", "gcp"]),
+        identity: z.enum(["web-identity", "access-key"]),
+        webIdentity: z.strictObject({ issuerUrl: z.url(), subjects: z.array(z.string()).min(1) }).optional(),
+      }),
+    )
+    .default([]),
+});
+
+export type CoreWeaveConfig = z.infer<typeof CoreWeaveConfigSchema>;
+export type LambdaConfig = z.infer<typeof LambdaConfigSchema>;
+export type AwsConfig = z.infer<typeof AwsConfigSchema>;
+export type GcpConfig = z.infer<typeof GcpConfigSchema>;
+export type SharedConfig = z.infer<typeof SharedConfigSchema>;
+
+const sharedCrossChecks = (c: SharedConfig): string[] =>
+  c.hostedFallback !== undefined && c.hostedFallbackApiKey === undefined
+    ? ["switchyard:hostedFallbackApiKey is missing: switchyard:hostedFallback needs the hosted API's key; fix: pulumi config set --secret switchyard:hostedFallbackApiKey <key> -s shared"]
+    : [];
+export type ProviderConfig = CoreWeaveConfig | LambdaConfig | AwsConfig | GcpConfig;
+export type ModelConfig = z.infer<typeof modelConfig>;
+
+const SCHEMAS = { coreweave: CoreWeaveConfigSchema, lambda: LambdaConfigSchema, aws: AwsConfigSchema, gcp: GcpConfigSchema, shared: SharedConfigSchema } as const;
+export interface ConfigByEnvironment {
+  coreweave: CoreWeaveConfig;
+  lambda: LambdaConfig;
+  aws: AwsConfig;
+  gcp: GcpConfig;
+  shared: SharedConfig;
+}
+
+/** Top-level keys that hold credentials: they must be set with `pulumi config set --secret`. */
+export const SECRET_KEYS: Readonly<Record<Environment, readonly string[]>> = {
+  coreweave: ["kubeconfig"],
+  lambda: ["kubeconfig", "lambdaApiKey", "clusterJoinToken"],
+  aws: ["kubeconfig"],
+  gcp: ["kubeconfig"],
+  shared: ["kubeconfig", "hostedFallbackApiKey"],
+};
+
+/** A stack configuration problem: every bad key with its value and fix, before any resource exists. */
+export class StackConfigError extends Error {
+  constructor(
+    readonly environment: string,
+    readonly problems: string[],
+  ) {
+    super(`stack "${environment}" has invalid configuration (environments/Pulumi.${environment}.yaml):\n  - ${problems.join("\n  - ")}`);
+    this.name = "StackConfigError";
+  }
+}
+
+// Exported by the runtime but not declared in its typings: whether a key was set with --secret.
+const isConfigSecret = (runtimeConfig as unknown as { isConfigSecret: (key: string) => boolean }).isConfigSecret;
+
+export function isEnvironment(name: string): name is Environment {
+  return (ENVIRONMENTS as readonly string[]).includes(name);
+}
+
+/** The raw `switchyard:*` keys of the running stack, objects parsed from the JSON text Pulumi stores them as. */
+export function rawStackConfig(): { values: Record<string, unknown>; secretKeys: Set<string> } {
+  const values: Record<string, unknown> = {};
+  const secretKeys = new Set<string>();
+  for (const [fullKey, text] of Object.entries(pulumi.runtime.allConfig())) {
+    const [namespace, key] = fullKey.split(":", 2);
+    if (namespace !== CONFIG_NAMESPACE || key === undefined) continue;
+    values[key] = parseConfigText(text);
+    if (isConfigSecret(fullKey)) secretKeys.add(key);
+  }
+  return { values, secretKeys };
+}
+
+function parseConfigText(text: string): unknown {
+  const trimmed = text.trim();
+  if (!/^[[{]/.test(trimmed) && !/^(true|false|-?\d+(\.\d+)?)$/.test(trimmed)) return text;
+  try {
+    return JSON.parse(trimmed) as unknown;
+  } catch {
+    return text;
+  }
+}
+
+/**
+ * Validates one environment's configuration. Pure: tests call it with plain values. Throws
+ * `StackConfigError` naming each key (as `switchyard:<path>`), the value received (credentials never
+ * echoed) and the fix.
+ */
+export function parseStackConfig<E extends Environment>(environment: E, values: Record<string, unknown>, secretKeys: ReadonlySet<string>): ConfigByEnvironment[E] {
+  const problems: string[] = [];
+  for (const key of SECRET_KEYS[environment]) {
+    if (values[key] !== undefined && !secretKeys.has(key)) {
+      problems.push(`${CONFIG_NAMESPACE}:${key} is a credential stored in plain text; fix: pulumi config set --secret ${CONFIG_NAMESPACE}:${key} <value> -s ${environment}`);
+    }
+  }
+  const result = SCHEMAS[environment].safeParse(values);
+  if (!result.success) {
+    for (const issue of result.error.issues) problems.push(describeIssue(environment, issue, values));
+  }
+  if (result.success && environment === "shared") problems.push(...sharedCrossChecks(result.data as SharedConfig));
+  if (problems.length > 0 || !result.success) throw new StackConfigError(environment, problems);
+  return result.data as ConfigByEnvironment[E];
+}
+
+function describeIssue(environment: string, issue: z.core.$ZodIssue, values: Record<string, unknown>): string {
+  const path = issue.path.map(String);
+  const key = `${CONFIG_NAMESPACE}:${path.join(".")}`;
+  const top = path[0] ?? "";
+  if (issue.code === "unrecognized_keys") {
+    const where = path.length > 0 ? `${key}.` : `${CONFIG_NAMESPACE}:`;
+    return `${issue.keys.map((k) => `${where}${k}`).join(", ")} is not a known key; fix: check the spelling against environments/config.ts or remove it (pulumi config rm ... -s ${environment})`;
+  }
+  const received = lookup(values, issue.path);
+  if (received === undefined) return `${key} is missing (${issue.message}); fix: pulumi config set ${key} <value> -s ${environment}`;
+  const shown = SECRET_KEYS[environment as Environment].includes(top) ? "(secret, not shown)" : JSON.stringify(received);
+  return `${key} = ${shown}: ${issue.message}; fix: pulumi config set ${path.length > 1 ? "--path " : ""}${key} <value> -s ${environment}`;
+}
+
+function lookup(value: unknown, path: readonly PropertyKey[]): unknown {
+  let current = value;
+  for (const part of path) {
+    if (current === null || typeof current !== "object") return undefined;
+    current = (current as Record<PropertyKey, unknown>)[part];
+  }
+  return current;
+}
+
+/** Reads and validates the running stack's configuration. */
+export function readStackConfig<E extends Environment>(environment: E): ConfigByEnvironment[E] {
+  const { values, secretKeys } = rawStackConfig();
+  return parseStackConfig(environment, values, secretKeys);
+}

@@ -1,0 +1,239 @@
+/**
+ * One provider environment (coreweave, lambda, aws, gcp): for every model and purchase tier the plan puts
+ * on this provider, a GpuNodePool, the weights by the plan's strategy (ModelWeightCache, when the stack
+ * config publishes a manifest), and a VllmServing. Exports the `Backend`s and their API keys (secret) for
+ * the shared stack's gateway.
+ *
+ * Every component's arguments are resolved (validated) before the first resource is registered, so a
+ * configuration one component would refuse leaves nothing half-created.
+ */
+import { readFileSync } from "node:fs";
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import type { Provider } from "@switchyard/catalog";
+import {
+  GpuNodePool,
+  ModelWeightCache,
+  VllmServing,
+  gatewayPodLabels,
+  resolveGpuNodePoolArgs,
+  resolveModelWeightCacheArgs,
+  resolveVllmServingArgs,
+} from "@switchyard/components";
+import type { Backend, GpuNodePoolArgs, ModelWeightCacheArgs, VllmServingArgs, WeightFileArgs, WeightStrategy } from "@switchyard/components";
+import type { ModelConfig, ProviderConfig, ProviderEnvironment } from "./config";
+import { SHARED_GATEWAY_NAME, StackConfigError } from "./config";
+import { plannedWeightStrategy, tierDeployments } from "./deployments";
+import type { TierDeployment } from "./deployments";
+import type { Fleet } from "./fleet";
+import { repoPath } from "./fleet";
+
+/** What a provider stack exports; the shared stack reads it through a StackReference. */
+export interface ProviderStackOutputs {
+  environment: ProviderEnvironment;
+  /** The plan's backends that this stack deployed, plain values. */
+  backends: Backend[];
+  /** API key per `Backend.apiKeySecretEnv`: a secret output. */
+  backendApiKeys: pulumi.Output<Record<string, string>>;
+  /** The plan's weight-distribution choice here, and whether the stack applied it. */
+  weights: { strategy: WeightStrategy | "hub"; reason: string };
+  /** This provider's share of the plan's monthly cost, USD. */
+  plannedMonthlyCostUsd: number;
+}
+
+interface Composed {
+  pools: { name: string; args: GpuNodePoolArgs }[];
+  caches: { name: string; args: ModelWeightCacheArgs; for: string[] }[];
+  servers: { name: string; args: VllmServingArgs; pool: string; cache: string | undefined }[];
+  strategy: WeightStrategy | "hub";
+  reason: string;
+}
+
+/**
+ * Deploys one provider environment. `poolBlock` is the provider-specific part of each GpuNodePool's
+ * arguments (cluster name, API key, ...).
+ */
+export function deployProviderStack(
+  environment: ProviderEnvironment,
+  config: ProviderConfig,
+  fleet: Fleet,
+  poolBlock: (d: TierDeployment) => Partial<GpuNodePoolArgs>,
+  options: { lambdaNodes?: Record<string, number>; cloudProvider?: () => pulumi.ProviderResource } = {},
+): ProviderStackOutputs {
+  const provider: Provider = environment;
+  const composed = compose(environment, config, fleet, poolBlock, options.lambdaNodes);
+
+  // Everything validated: now, and only now, register resources.
+  const cluster = new k8s.Provider("cluster", { kubeconfig: pulumi.secret(config.kubeconfig), enableServerSideApply: true });
+  const opts = { providers: options.cloudProvider === undefined ? [cluster] : [cluster, options.cloudProvider()] };
+  const pools = new Map(composed.pools.map((p) => [p.name, new GpuNodePool(p.name, p.args, opts)]));
+  const caches = new Map(composed.caches.map((c) => [c.name, new ModelWeightCache(c.name, c.args, opts)]));
+  const servers = composed.servers.map((s) => {
+    const dependsOn: pulumi.Resource[] = [pools.get(s.pool)!];
+    if (s.cache !== undefined) dependsOn.push(caches.get(s.cache)!);
+    return new VllmServing(s.name, s.args, { ...opts, dependsOn });
+  });
+
+  const keys = Object.fromEntries(servers.map((s) => [s.backend.apiKeySecretEnv, s.apiKey]));
+  const cost = fleet.plan.cost.byProvider.find((c) => c.provider === provider);
+  return {
+    environment,
+    backends: servers.map((s) => s.backend),
+    backendApiKeys: pulumi.secret(pulumi.output(keys)),
+    weights: { strategy: composed.strategy, reason: composed.reason },
+    plannedMonthlyCostUsd: Math.round((cost?.total ?? 0) * 100) / 100,
+  };
+}
+
+/** Builds and validates every component's arguments; throws before anything is registered. */
+function compose(
+  environment: ProviderEnvironment,
+  config: ProviderConfig,
+  fleet: Fleet,
+  poolBlock: (d: TierDeployment) => Partial<GpuNodePoolArgs>,
+  lambdaNodes: Record<string, number> | undefined,
+): Composed {
+  const provider: Provider = environment;
+  const problems: string[] = [];
+  if (!fleet.spec.providers.some((p) => p.provider === provider)) {
+    problems.push(`switchyard:fleetSpec ${config.fleetSpec} does not enable ${provider}; fix: add it under providers: in the spec, or do not deploy this stack`);
+  }
+  if (environment !== "aws" && config.ingress === undefined) {
+    problems.push(`switchyard:ingress is missing: the gateway runs on AWS and reaches ${provider} backends through an ingress; fix: pulumi config set --path switchyard:ingress.domain <domain> -s ${environment} (and className, tlsSecretName, controllerNamespace)`);
+  }
+  const deployments = tierDeployments(fleet.plan, fleet.spec, provider, lambdaNodes);
+  for (const model of new Set(deployments.map((d) => d.model))) {
+    if (config.models[model] === undefined) {
+      problems.push(`switchyard:models.${model} is missing: the plan serves ${model} on ${provider}; fix: pulumi config set --path switchyard:models.${model}.revision <40-hex commit> -s ${environment}`);
+    }
+  }
+  if (problems.length > 0) throw new StackConfigError(environment, problems);
+
+  const planned = plannedWeightStrategy(fleet.plan, provider);
+  const composed: Composed = { pools: [], caches: [], servers: [], strategy: "hub", reason: "no weights manifest configured: vLLM loads the pinned revision from the Hugging Face Hub" };
+  const cachesByModel = new Map<string, string>();
+  for (const d of deployments) {
+    const poolArgs: GpuNodePoolArgs = {
+      provider,
+      region: d.region,
+      instanceType: d.instanceType,
+      capacityType: d.capacityType,
+      minNodes: d.minNodes,
+      maxNodes: d.maxNodes,
+      labels: { "switchyard.dev/model": d.model },
+      ...poolBlock(d),
+    };
+    const placement = resolveGpuNodePoolArgs(d.poolName, poolArgs).placement;
+    composed.pools.push({ name: d.poolName, args: poolArgs });
+
+    const model = config.models[d.model]!;
+    let cacheName: string | undefined;
+    if (model.weights !== undefined && planned !== undefined) {
+      const strategy = planned.strategy;
+      composed.strategy = strategy;
+      composed.reason = planned.reason;
+      // One copy per model serves every tier, except node-cache, which lives on each pool's own nodes.
+      cacheName = strategy === "node-cache" ? `${d.model}-${d.capacityType}-weights` : `${d.model}-weights`;
+      if (!cachesByModel.has(cacheName)) {
+        const args = weightCacheArgs(environment, fleet, config, model, d, strategy, placement);
+        resolveModelWeightCacheArgs(cacheName, args);
+        composed.caches.push({ name: cacheName, args, for: [d.backendName] });
+        cachesByModel.set(cacheName, cacheName);
+      }
+    }
+    const weightSource = cacheName === undefined ? undefined : resolveModelWeightCacheArgs(cacheName, composed.caches.find((c) => c.name === cacheName)!.args).weightSource;
+    const serverArgs = servingArgs(config, model, d, placement, weightSource);
+    resolveVllmServingArgs(d.backendName, serverArgs);
+    composed.servers.push({ name: d.backendName, args: serverArgs, pool: d.poolName, cache: cacheName });
+  }
+  return composed;
+}
+
+function weightCacheArgs(
+  environment: ProviderEnvironment,
+  fleet: Fleet,
+  config: ProviderConfig,
+  model: ModelConfig,
+  d: TierDeployment,
+  strategy: WeightStrategy,
+  placement: VllmServingArgs["placement"],
+): ModelWeightCacheArgs {
+  const w = model.weights!;
+  const origin = fleet.plan.weightOrigin;
+  return {
+    placement,
+    strategy,
+    namespace: config.namespace,
+    model: {
+      name: d.model,
+      files: readManifest(environment, d.model, w.manifestFile),
+      huggingFace: { repo: model.huggingFaceRepo ?? d.huggingFaceRepo, revision: model.revision },
+    },
+    origin: {
+      provider: origin.provider,
+      uri: w.originUri,
+      region: w.originRegion ?? origin.region,
+      credentialsSecret: w.originCredentialsSecret,
+    },
+    ...(strategy === "replicate" && w.replica !== undefined ? { replica: w.replica } : {}),
+    ...(strategy === "node-cache" && w.nodeCacheHostPath !== undefined ? { nodeCache: { hostPath: w.nodeCacheHostPath } } : {}),
+    egressAssumptions: { nodes: Math.max(1, d.maxNodes) },
+  };
+}
+
+function servingArgs(
+  config: ProviderConfig,
+  model: ModelConfig,
+  d: TierDeployment,
+  placement: VllmServingArgs["placement"],
+  weightSource: VllmServingArgs["weightSource"],
+): VllmServingArgs {
+  const fixed = d.minReplicas === d.maxReplicas;
+  return {
+    placement,
+    namespace: config.namespace,
+    image: config.vllmImage,
+    model: {
+      id: model.huggingFaceRepo ?? d.huggingFaceRepo,
+      revision: model.revision,
+      servedModelName: d.model,
+      parameterCountBillions: d.parameterCountBillions,
+      dtype: d.dtype,
+    },
+    ...(weightSource === undefined ? {} : { weightSource }),
+    // The Hub token only matters when vLLM downloads from the Hub.
+    ...(config.hfTokenSecret === undefined || weightSource !== undefined ? {} : { hfTokenSecret: config.hfTokenSecret }),
+    tensorParallelSize: d.tensorParallelSize,
+    ...(model.maxModelLen === undefined ? {} : { maxModelLen: model.maxModelLen }),
+    ...(model.quantization === undefined ? {} : { quantization: model.quantization as VllmServingArgs["quantization"] }),
+    minReplicas: d.minReplicas,
+    maxReplicas: d.maxReplicas,
+    // Reserved capacity is paid for around the clock: run it all. Burst tiers follow the queue from zero.
+    ...(fixed
+      ? {}
+      : { autoscaling: { mode: "keda" as const, prometheusServerUrl: config.prometheusUrl, ...(d.minReplicas === 0 ? { wakeQuery: config.wakeQuery } : {}) } }),
+    gateway: { namespace: config.gateway.namespace, podLabels: config.gateway.podLabels ?? gatewayPodLabels(SHARED_GATEWAY_NAME) },
+    ...(config.ingress === undefined
+      ? {}
+      : {
+          ingress: {
+            host: `${d.backendName}.${config.ingress.domain}`,
+            className: config.ingress.className,
+            tlsSecretName: config.ingress.tlsSecretName,
+            controllerNamespace: config.ingress.controllerNamespace,
+          },
+        }),
+    backend: { modelName: d.model, tokensPerSecond: d.decodeTokensPerSecond, expectedLatencyMs: d.expectedLatencyMs },
+  };
+}
+
+/** A weights manifest: `[{ path, sizeBytes, sha256 }]`, every file of the published revision. */
+function readManifest(environment: ProviderEnvironment, model: string, file: string): WeightFileArgs[] {
+  try {
+    return JSON.parse(readFileSync(repoPath(file), "utf8")) as WeightFileArgs[];
+  } catch (error) {
+    throw new StackConfigError(environment, [
+      `switchyard:models.${model}.weights.manifestFile = ${JSON.stringify(file)} cannot be read (${(error as Error).message}); fix: point it at the JSON manifest ([{path, sizeBytes, sha256}]) of the published revision, relative to the repository root`,
+    ]);
+  }
+}

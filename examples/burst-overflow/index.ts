@@ -1,0 +1,78 @@
+/**
+ * burst-overflow: a reserved CoreWeave H100 node carries the baseline; AWS on-demand p5 nodes take only what
+ * it cannot. The gateway (on the AWS cluster) sends every request to LiteLLM order 1 — the reserved backend —
+ * and spills to order 3 — AWS on-demand — only when order 1 fails, is benched, or is at its rpm/tpm limit.
+ * The AWS node group and its vLLM replicas scale from zero on the gateway's queue.
+ */
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { GpuNodePool, LiteLLMGatewayConfig, VllmServing, gatewayPodLabels } from "@switchyard/components";
+import type { Placement, VllmServingArgs } from "@switchyard/components";
+
+export = () => {
+  const config = new pulumi.Config();
+  const coreweave = new k8s.Provider("coreweave", { kubeconfig: config.requireSecret("coreweaveKubeconfig"), enableServerSideApply: true });
+  const aws = new k8s.Provider("aws", { kubeconfig: config.requireSecret("awsKubeconfig"), enableServerSideApply: true });
+  const gateway = { namespace: "gateway", podLabels: gatewayPodLabels("gateway") };
+  const prometheusServerUrl = config.require("prometheusUrl");
+
+  const llama = (placement: Placement): Omit<VllmServingArgs, "minReplicas" | "maxReplicas" | "autoscaling" | "ingress"> => ({
+    placement,
+    namespace: "inference",
+    image: "vllm/vllm-openai:v0.11.0",
+    model: { id: "meta-llama/Llama-3.3-70B-Instruct", revision: "6f6073b423013f6a7d4d9f39144961bfbfbc386b", servedModelName: "llama-70b", parameterCountBillions: 70, dtype: "bf16" },
+    quantization: "fp8",
+    tensorParallelSize: 2,
+    maxModelLen: 16384,
+    gateway,
+    backend: { modelName: "llama-70b", tokensPerSecond: 2400, expectedLatencyMs: 350 },
+  });
+
+  // Baseline: one reserved 8×H100 node, four TP2 replicas, always on.
+  const reserved = new GpuNodePool("h100-reserved", {
+    provider: "coreweave",
+    region: "US-EAST-04",
+    instanceType: "gd-8xh100ib-i128",
+    capacityType: "reserved",
+    minNodes: 1,
+    maxNodes: 1,
+    coreweave: {},
+  }, { providers: [coreweave] });
+  const baseline = new VllmServing("coreweave-llama-70b", {
+    ...llama(reserved.placement),
+    minReplicas: 4,
+    maxReplicas: 4,
+    ingress: { host: config.require("coreweaveHost"), className: "nginx", tlsSecretName: "inference-tls", controllerNamespace: "ingress-nginx" },
+  }, { providers: [coreweave], dependsOn: [reserved] });
+
+  // Burst: AWS on-demand p5 nodes, from zero to two, woken by requests waiting at the gateway.
+  const burstPool = new GpuNodePool("p5-burst", {
+    provider: "aws",
+    region: "us-east-1",
+    instanceType: "p5.48xlarge",
+    capacityType: "on-demand",
+    minNodes: 0,
+    maxNodes: 2,
+    aws: { clusterName: config.require("awsClusterName"), nodeRoleArn: config.require("awsNodeRoleArn"), subnetIds: config.requireObject<string[]>("awsSubnetIds") },
+  });
+  const burst = new VllmServing("aws-llama-70b", {
+    ...llama(burstPool.placement),
+    minReplicas: 0,
+    maxReplicas: 8,
+    autoscaling: { mode: "keda", prometheusServerUrl, wakeQuery: 'sum(rate(litellm_proxy_total_requests_metric_total{requested_model="llama-70b"}[2m]))' },
+  }, { providers: [aws], dependsOn: [burstPool] });
+
+  const proxy = new LiteLLMGatewayConfig("gateway", {
+    namespace: "gateway",
+    image: "ghcr.io/berriai/litellm-non_root:main-v1.106.2-stable",
+    backends: [baseline.backend, burst.backend],
+    apiKeys: { [baseline.backend.apiKeySecretEnv]: baseline.apiKey, [burst.backend.apiKeySecretEnv]: burst.apiKey },
+    redis: { host: config.require("redisHost"), password: config.requireSecret("redisPassword") },
+    clients: [{ namespace: "apps" }],
+  }, { providers: [aws] });
+
+  return {
+    gatewayUrl: proxy.endpoint,
+    orders: proxy.config.model_list.map((m) => `${m.model_info.id}: order ${m.litellm_params.order}`),
+  };
+};

@@ -1,0 +1,56 @@
+/**
+ * single-cluster: one existing EKS cluster, one model, the gateway in front of it.
+ *
+ * An on-demand L40S node group (g6e.12xlarge, 4 GPUs) serving Llama 3.1 8B, four replicas per node, and the
+ * LiteLLM gateway in the same cluster. One provider cannot survive its own outage, so the model group falls
+ * back to a hosted API (LiteLLM order 4) when the node group is gone or saturated.
+ */
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { GpuNodePool, LiteLLMGatewayConfig, VllmServing, gatewayPodLabels } from "@switchyard/components";
+
+export = () => {
+  const config = new pulumi.Config();
+  const cluster = new k8s.Provider("cluster", { kubeconfig: config.requireSecret("kubeconfig"), enableServerSideApply: true });
+  const gatewayPods = gatewayPodLabels("gateway");
+
+  const pool = new GpuNodePool("l40s", {
+    provider: "aws",
+    region: config.require("region"),
+    instanceType: "g6e.12xlarge",
+    capacityType: "on-demand",
+    minNodes: 1,
+    maxNodes: 2,
+    aws: { clusterName: config.require("clusterName"), nodeRoleArn: config.require("nodeRoleArn"), subnetIds: config.requireObject<string[]>("subnetIds") },
+  });
+  const llama = new VllmServing(
+    "llama-8b",
+    {
+      placement: pool.placement,
+      namespace: "inference",
+      image: "vllm/vllm-openai:v0.11.0",
+      model: { id: "meta-llama/Llama-3.1-8B-Instruct", revision: "0e9e39f249a16976918f6564b8830bc894c89659", servedModelName: "llama-8b", parameterCountBillions: 8, dtype: "bf16" },
+      maxModelLen: 16384,
+      minReplicas: 4,
+      maxReplicas: 8,
+      autoscaling: { mode: "keda", prometheusServerUrl: config.require("prometheusUrl") },
+      gateway: { namespace: "gateway", podLabels: gatewayPods },
+      backend: { modelName: "llama-8b", tokensPerSecond: 1800, expectedLatencyMs: 150 },
+    },
+    { providers: [cluster], dependsOn: [pool] },
+  );
+  const gateway = new LiteLLMGatewayConfig(
+    "gateway",
+    {
+      namespace: "gateway",
+      image: "ghcr.io/berriai/litellm-non_root:main-v1.106.2-stable",
+      backends: [llama.backend],
+      apiKeys: { [llama.backend.apiKeySecretEnv]: llama.apiKey, OPENAI_API_KEY: config.requireSecret("hostedApiKey") },
+      redis: { host: config.require("redisHost"), password: config.requireSecret("redisPassword") },
+      fallback: { modelName: "gpt-4o-mini", model: "openai/gpt-4o-mini", apiKeySecretEnv: "OPENAI_API_KEY", inputCostPerToken: 0.00000015, outputCostPerToken: 0.0000006 },
+      clients: [{ namespace: "apps" }],
+    },
+    { providers: [cluster] },
+  );
+  return { gatewayUrl: gateway.endpoint, backend: llama.backend.name, monthlyNodeCostUsd: pool.hourlyCostPerNode.apply((h) => Math.round(h * 730 * 100) / 100) };
+};

@@ -1,0 +1,318 @@
+/**
+ * Offline synthesis: runs a program against the real Pulumi SDK and provider packages with an in-memory
+ * engine (Pulumi mocks), and records every registered resource with its inputs — and which of those inputs
+ * were marked secret, so tests can prove where secrets go and `switchyard render` can redact them.
+ */
+import { createHash } from "node:crypto";
+import * as pulumi from "@pulumi/pulumi";
+// MockMonitor is not re-exported by @pulumi/pulumi/runtime; the harness subclasses it to see raw RPCs.
+import { MockMonitor } from "@pulumi/pulumi/runtime/mocks.js";
+import type { MockCallArgs, MockResourceArgs, Mocks } from "@pulumi/pulumi/runtime/mocks.js";
+import { specialSecretSig, specialSigKey } from "@pulumi/pulumi/runtime/rpc.js";
+import * as state from "@pulumi/pulumi/runtime/state.js";
+
+export interface RecordedResource {
+  /** Type token, e.g. `aws:eks/nodeGroup:NodeGroup` or `switchyard:index:GpuNodePool`. */
+  type: string;
+  name: string;
+  /** Inputs as the provider would receive them, secrets unwrapped. */
+  inputs: Record<string, unknown>;
+  /** Dotted paths of the inputs that were marked secret, e.g. `spec.template.spec.containers[0]...`. */
+  secretPaths: string[];
+  /** True for custom (provider) resources, false for components. */
+  custom: boolean;
+  /** Type token of the parent, undefined for the stack's direct children. */
+  parentType: string | undefined;
+  parentName: string | undefined;
+  /** Resource options that matter to behaviour: drift the engine ignores, and what survives a delete. */
+  ignoreChanges: string[];
+  retainOnDelete: boolean;
+  protect: boolean;
+  additionalSecretOutputs: string[];
+  /** Outputs a component registered with `registerOutputs`, secrets unwrapped. */
+  outputs: Record<string, unknown> | undefined;
+  /** Dotted paths of the registered outputs that were marked secret. */
+  secretOutputPaths: string[];
+}
+
+export interface Synthesis<T> {
+  resources: RecordedResource[];
+  /** What the program returned (the constructed components, or a stack's outputs), awaited. */
+  result: T;
+}
+
+export interface SynthesisOptions {
+  /** Project name the program sees (`pulumi.getProject()`). Defaults to `switchyard-test`. */
+  project?: string;
+  /** Stack name the program sees (`pulumi.getStack()`). Defaults to `test`. */
+  stack?: string;
+  /** Run as a preview: unknown values stay unknown. Defaults to false. */
+  preview?: boolean;
+  /** Stack configuration, keyed `<namespace>:<key>`; objects are given as their JSON text, as the CLI does. */
+  config?: Record<string, string>;
+  /** Keys of `config` that are secrets (`pulumi config set --secret`). */
+  secretConfigKeys?: string[];
+  /**
+   * Outputs of the stacks a `StackReference` may read, keyed by the referenced name. A reference to a stack
+   * not listed fails as it does against the Pulumi service: the stack does not exist.
+   */
+  stackOutputs?: Record<string, Record<string, unknown>>;
+  /** Replaces the default mock provider (inputs echoed as state, id `<name>-id`). */
+  mocks?: Mocks;
+}
+
+const STACK_REFERENCE_TYPE = "pulumi:pulumi:StackReference";
+
+type RawStruct = { toJavaScript(): Record<string, unknown> };
+type RegisterRequest = {
+  getObject(): RawStruct;
+  getName(): string;
+  getType(): string;
+  getParent(): string;
+  getCustom(): boolean;
+  getIgnorechangesList(): string[];
+  getRetainondelete(): boolean;
+  getProtect(): boolean;
+  getAdditionalsecretoutputsList(): string[];
+};
+type OutputsRequest = { getUrn(): string; getOutputs(): RawStruct | undefined };
+type Callback = (err: unknown, response: unknown) => void;
+
+class RecordingMonitor extends MockMonitor {
+  readonly recorded: RecordedResource[] = [];
+  private readonly byUrn = new Map<string, RecordedResource>();
+
+  override async registerResource(req: RegisterRequest, callback: Callback): Promise<void> {
+    const raw = req.getObject().toJavaScript();
+    const parentUrn = req.getParent();
+    const parent = parentUrn ? parseUrn(parentUrn) : undefined;
+    const entry: RecordedResource = {
+      type: req.getType(),
+      name: req.getName(),
+      inputs: unwrapSecrets(raw) as Record<string, unknown>,
+      secretPaths: findSecretPaths(raw),
+      custom: req.getCustom(),
+      parentType: parent?.type,
+      parentName: parent?.name,
+      ignoreChanges: req.getIgnorechangesList(),
+      retainOnDelete: req.getRetainondelete(),
+      protect: req.getProtect(),
+      additionalSecretOutputs: req.getAdditionalsecretoutputsList(),
+      outputs: undefined,
+      secretOutputPaths: [],
+    };
+    this.recorded.push(entry);
+    await super.registerResource(req, (err, response) => {
+      const urn = (response as { getUrn?: () => string } | undefined)?.getUrn?.();
+      if (urn) this.byUrn.set(urn, entry);
+      callback(err, response);
+    });
+  }
+
+  override registerResourceOutputs(req: OutputsRequest, callback: Callback): void {
+    const entry = this.byUrn.get(req.getUrn());
+    const raw = req.getOutputs()?.toJavaScript() ?? {};
+    if (entry) {
+      entry.outputs = unwrapSecrets(raw) as Record<string, unknown>;
+      entry.secretOutputPaths = findSecretPaths(raw);
+    }
+    super.registerResourceOutputs(req, callback);
+  }
+}
+
+/**
+ * Mock provider behaviour: a resource's state is its inputs plus an id; calls echo their inputs. Generated
+ * random values are derived from the resource name, so two syntheses of the same program are identical.
+ */
+export const echoMocks: Mocks = {
+  newResource(args: MockResourceArgs) {
+    const state: Record<string, unknown> = { ...(args.inputs as Record<string, unknown>) };
+    if (args.type === "random:index/randomPassword:RandomPassword" || args.type === "random:index/randomString:RandomString") {
+      const length = Number((args.inputs as { length?: number }).length ?? 32);
+      state["result"] = createHash("sha256").update(`switchyard-synth:${args.name}`).digest("hex").repeat(4).slice(0, length);
+    }
+    return { id: `${args.name}-id`, state };
+  },
+  call(args: MockCallArgs) {
+    return { ...(args.inputs as Record<string, unknown>) };
+  },
+};
+
+/** Answers stack references from `stackOutputs`; everything else goes to `inner`. */
+function withStackReferences(inner: Mocks, stackOutputs: Record<string, Record<string, unknown>> | undefined): Mocks {
+  return {
+    newResource(args: MockResourceArgs) {
+      if (args.type !== STACK_REFERENCE_TYPE) return inner.newResource(args);
+      const requested = (args.inputs as { name?: unknown }).name;
+      const name = typeof requested === "string" ? requested : args.name;
+      const outputs = stackOutputs?.[name];
+      if (outputs === undefined) throw new Error(`unknown stack "${name}": it does not exist or was never deployed`);
+      return { id: name, state: { name, outputs, secretOutputNames: [] } };
+    },
+    call: (args: MockCallArgs) => inner.call(args),
+  };
+}
+
+/**
+ * Runs `program` under fresh mocks and waits until every registration has settled. A program that
+ * throws (or whose promise rejects) rejects with that error, but only after settling, so tests can still
+ * inspect `lastRecorded()` to prove that nothing was registered.
+ */
+export async function synthesize<T>(program: () => T | Promise<T>, options: SynthesisOptions = {}): Promise<Synthesis<T>> {
+  const monitor = new RecordingMonitor(withStackReferences(options.mocks ?? echoMocks, options.stackOutputs));
+  lastMonitor = monitor;
+  pulumi.runtime.setMockOptions(monitor, options.project ?? "switchyard-test", options.stack ?? "test", options.preview ?? false, "organization");
+  enableMockFeatures();
+  pulumi.runtime.setAllConfig(options.config ?? {}, options.secretConfigKeys ?? []);
+  let result: T;
+  try {
+    result = await program();
+  } finally {
+    await settle();
+  }
+  return { resources: monitor.recorded, result };
+}
+
+let lastMonitor: RecordingMonitor | undefined;
+
+/** What the most recent `synthesize` call registered, including one whose program threw. */
+export function lastRecorded(): RecordedResource[] {
+  return lastMonitor?.recorded ?? [];
+}
+
+/** Runs `program`, expects it to throw, and returns the error together with what was registered. */
+export async function synthesizeFailure(program: () => unknown, options: SynthesisOptions = {}): Promise<{ error: Error; resources: RecordedResource[] }> {
+  try {
+    await synthesize(program, options);
+  } catch (error) {
+    return { error: error as Error, resources: lastRecorded() };
+  }
+  throw new Error("expected the program to throw, but it succeeded");
+}
+
+/** The feature flags `pulumi.runtime.setMocks` sets; without `supportsSecrets` secrets reach the monitor unmarked. */
+function enableMockFeatures(): void {
+  // getStore is exported by the runtime but not declared in its typings.
+  const runtimeState = state as unknown as { getStore: () => Record<string, unknown> };
+  Object.assign(runtimeState.getStore(), {
+    supportsSecrets: true,
+    supportsResourceReferences: true,
+    supportsOutputValues: false,
+    supportsDeletedWith: true,
+    supportsReplaceWith: true,
+    supportsAliasSpecs: true,
+    supportsTransforms: true,
+    supportsInvokeTransforms: true,
+    supportsParameterization: true,
+    supportsResourceHooks: true,
+    supportsErrorHooks: true,
+    supportsInvokeDependsOn: false,
+  });
+}
+
+async function settle(): Promise<void> {
+  const runtime = pulumi.runtime as unknown as { waitForRPCs(): Promise<void> };
+  // Outputs resolve in later ticks and may register more children; drain until quiet.
+  for (let i = 0; i < 3; i++) {
+    await runtime.waitForRPCs();
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+}
+
+/** Resolves an Output (or plain value) to its value under mocks. */
+export function valueOf<T>(output: pulumi.Input<T>): Promise<T> {
+  return new Promise((resolve) => {
+    pulumi.output(output).apply((value) => {
+      resolve(value as T);
+      return value;
+    });
+  });
+}
+
+/** Whether an Output is marked secret. */
+export async function isSecretOutput(output: pulumi.Output<unknown>): Promise<boolean> {
+  return pulumi.isSecret(output);
+}
+
+function parseUrn(urn: string): { type: string; name: string } {
+  // urn:pulumi:stack::project::parentType$type::name
+  const parts = urn.split("::");
+  const types = parts[2] ?? "";
+  return { type: types.split("$").pop() ?? types, name: parts.slice(3).join("::") };
+}
+
+function isSecretWrapper(value: unknown): value is { value: unknown } {
+  return typeof value === "object" && value !== null && (value as Record<string, unknown>)[specialSigKey] === specialSecretSig;
+}
+
+export function unwrapSecrets(value: unknown): unknown {
+  if (isSecretWrapper(value)) return unwrapSecrets(value.value);
+  if (Array.isArray(value)) return value.map(unwrapSecrets);
+  if (value !== null && typeof value === "object") {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, unwrapSecrets(v)]));
+  }
+  return value;
+}
+
+function findSecretPaths(value: unknown, path = ""): string[] {
+  if (isSecretWrapper(value)) return [path];
+  if (Array.isArray(value)) return value.flatMap((v, i) => findSecretPaths(v, `${path}[${i}]`));
+  if (value !== null && typeof value === "object") {
+    return Object.entries(value).flatMap(([k, v]) => findSecretPaths(v, path ? `${path}.${k}` : k));
+  }
+  return [];
+}
+
+/** Children of one component instance, in registration order. */
+export function childrenOf(resources: RecordedResource[], parentType: string, parentName: string): RecordedResource[] {
+  return resources.filter((r) => r.parentType === parentType && r.parentName === parentName);
+}
+
+/** The one resource with this type and name; throws listing what exists otherwise. */
+export function findResource(resources: RecordedResource[], type: string, name: string): RecordedResource {
+  const found = resources.find((r) => r.type === type && r.name === name);
+  if (!found) {
+    const known = resources.map((r) => `${r.type} ${r.name}`).join("\n  ");
+    throw new Error(`no ${type} named ${name}; registered:\n  ${known}`);
+  }
+  return found;
+}
+
+/** Every string leaf of a value with its dotted path: for secret sentinel scans. */
+export function stringLeaves(value: unknown, path = ""): { path: string; value: string }[] {
+  if (typeof value === "string") return [{ path, value }];
+  if (Array.isArray(value)) return value.flatMap((v, i) => stringLeaves(v, `${path}[${i}]`));
+  if (value !== null && typeof value === "object") {
+    return Object.entries(value).flatMap(([k, v]) => stringLeaves(v, path ? `${path}.${k}` : k));
+  }
+  return [];
+}
+
+/** A stack's outputs as the engine stores them: every Output and Promise resolved, deeply. */
+export async function plainOutputs(value: unknown): Promise<unknown> {
+  return (await plainOutputsWithSecrets(value)).value;
+}
+
+/** Like `plainOutputs`, also returning the dotted paths of the values that were secret Outputs. */
+export async function plainOutputsWithSecrets(value: unknown, path = ""): Promise<{ value: unknown; secretPaths: string[] }> {
+  if (pulumi.Output.isInstance(value)) {
+    const secret = await pulumi.isSecret(value);
+    const inner = await plainOutputsWithSecrets(await valueOf(value), path);
+    return secret ? { value: inner.value, secretPaths: [path] } : inner;
+  }
+  if (value instanceof Promise) return plainOutputsWithSecrets(await value, path);
+  if (Array.isArray(value)) {
+    const items = await Promise.all(value.map((v, i) => plainOutputsWithSecrets(v, `${path}[${i}]`)));
+    return { value: items.map((x) => x.value), secretPaths: items.flatMap((x) => x.secretPaths) };
+  }
+  if (value !== null && typeof value === "object") {
+    const entries = await Promise.all(Object.entries(value).map(async ([k, v]) => [k, await plainOutputsWithSecrets(v, path ? `${path}.${k}` : k)] as const));
+    return { value: Object.fromEntries(entries.map(([k, x]) => [k, x.value])), secretPaths: entries.flatMap(([, x]) => x.secretPaths) };
+  }
+  return { value, secretPaths: [] };
+}
+
+/** Stack configuration as `synthesize` takes it, from a `Pulumi.<stack>.yaml` document's `config:` map. */
+export function configFromStackFile(document: { config?: Record<string, unknown> }): Record<string, string> {
+  return Object.fromEntries(Object.entries(document.config ?? {}).map(([k, v]) => [k, typeof v === "string" ? v : JSON.stringify(v)]));
+}

@@ -1,0 +1,49 @@
+/** `switchyard render`: every environment and example, twice, byte for byte; secrets never written. */
+import { createHash } from "node:crypto";
+import { mkdtempSync, readFileSync, readdirSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, relative } from "node:path";
+import { renderTargets } from "@switchyard/cli/src/render-stacks";
+import { describe, expect, it } from "vitest";
+
+function tree(dir: string): Map<string, string> {
+  const out = new Map<string, string>();
+  const walk = (d: string) => {
+    for (const e of readdirSync(d, { withFileTypes: true })) {
+      const p = join(d, e.name);
+      if (e.isDirectory()) walk(p);
+      else out.set(relative(dir, p), readFileSync(p, "utf8"));
+    }
+  };
+  walk(dir);
+  return out;
+}
+
+describe("switchyard render", () => {
+  it("is deterministic: two renders of every environment and example are byte-identical", async () => {
+    const a = mkdtempSync(join(tmpdir(), "render-a-"));
+    const b = mkdtempSync(join(tmpdir(), "render-b-"));
+    const rendered = await renderTargets(["all"], a, process.cwd());
+    await renderTargets(["all"], b, process.cwd());
+    expect(rendered.map((r) => r.target).sort()).toEqual(["aws", "coreweave", "examples/active-active", "examples/burst-overflow", "examples/single-cluster", "gcp", "lambda", "shared"]);
+    const [ta, tb] = [tree(a), tree(b)];
+    expect(ta.size).toBeGreaterThan(150);
+    expect([...ta.keys()].sort()).toEqual([...tb.keys()].sort());
+    for (const [path, content] of ta) expect(tb.get(path), path).toBe(content);
+
+    // One file per resource, by kind: manifests as YAML, the LiteLLM config, cloud inputs as JSON.
+    expect(ta.has("shared/litellm/gateway-config-config.yaml")).toBe(true);
+    expect(ta.has("coreweave/kubernetes/Deployment-coreweave-llama-70b-reserved-vllm.yaml")).toBe(true);
+    expect(ta.has("shared/aws/s3.Bucket-shared-weights.json")).toBe(true);
+    // The shared stack's gateway was fed from the provider renders' outputs.
+    expect(ta.get("shared/litellm/gateway-config-config.yaml")).toContain("api_base: https://coreweave-llama-70b-reserved.cw.inference.example.com/v1");
+    // Credentials are placeholders marked secret, and written only as the marker.
+    // Generated keys (the mocks derive them from the resource name) never appear either.
+    const generated = ["coreweave-llama-70b-reserved-api-key", "gateway-master-key", "redis-auth"].map((n) => createHash("sha256").update(`switchyard-synth:${n}`).digest("hex").slice(0, 24));
+    for (const [path, content] of ta) {
+      expect(content, path).not.toContain("placeholder-");
+      for (const g of generated) expect(content, path).not.toContain(g);
+    }
+    expect(ta.get("coreweave/providers/kubernetes-cluster.json")).toContain('"kubeconfig": "[secret]"');
+  });
+});
