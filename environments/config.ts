@@ -59,8 +59,8 @@ const ingressConfig = z.strictObject({
 const providerBase = {
   /** Fleet spec the plan comes from, relative to the repository root. */
   fleetSpec: z.string().min(1).default("examples/fleet.yaml"),
-  /** Existing cluster to deploy into (a `--secret` value). */
-  kubeconfig: z.string().min(1),
+  /** Existing cluster to deploy into (a `--secret` value). AWS and GCP may create the cluster instead. */
+  kubeconfig: z.string().min(1).optional(),
   namespace: dns1123.default("inference"),
   vllmImage: z.string().min(1),
   models: z.record(dns1123, modelConfig),
@@ -93,17 +93,43 @@ export const LambdaConfigSchema = z.strictObject({
   nodesPerModel: z.record(z.string(), z.number().int().nonnegative()).optional(),
 });
 
+/** A cluster the stack creates (AWS and GCP), instead of `kubeconfig` for an existing one. */
+const createClusterBase = {
+  /** Cluster name. */
+  name: dns1123,
+  /** Kubernetes minor version, e.g. 1.33. */
+  version: z.string().regex(/^1\.\d{2}$/, "must be a Kubernetes minor version such as 1.33"),
+};
+
 export const AwsConfigSchema = z.strictObject({
   ...providerBase,
-  clusterName: z.string().min(1),
-  nodeRoleArn: z.string().startsWith("arn:aws"),
+  /** Existing EKS cluster: its name, and the role its GPU nodes assume. */
+  clusterName: z.string().min(1).optional(),
+  nodeRoleArn: z.string().startsWith("arn:aws").optional(),
   subnetIds: z.array(z.string().startsWith("subnet-")).min(1),
+  createCluster: z
+    .strictObject({
+      ...createClusterBase,
+      /** CIDRs that may reach the public API endpoint; empty keeps the endpoint private to the VPC. */
+      publicAccessCidrs: z.array(z.string().regex(/^\d+\.\d+\.\d+\.\d+\/\d+$/, "must be a CIDR such as 203.0.113.0/24")).default([]),
+      systemInstanceType: z.string().default("m7i.xlarge"),
+    })
+    .optional(),
 });
 
 export const GcpConfigSchema = z.strictObject({
   ...providerBase,
   project: z.string().min(1),
-  cluster: z.string().min(1),
+  /** Existing GKE cluster name. */
+  cluster: z.string().min(1).optional(),
+  createCluster: z
+    .strictObject({
+      ...createClusterBase,
+      network: z.string().default("default"),
+      subnetwork: z.string().optional(),
+      systemMachineType: z.string().default("e2-standard-4"),
+    })
+    .optional(),
 });
 
 export const SharedConfigSchema = z.strictObject({
@@ -153,6 +179,31 @@ export type LambdaConfig = z.infer<typeof LambdaConfigSchema>;
 export type AwsConfig = z.infer<typeof AwsConfigSchema>;
 export type GcpConfig = z.infer<typeof GcpConfigSchema>;
 export type SharedConfig = z.infer<typeof SharedConfigSchema>;
+
+/** Where a provider stack's cluster comes from: exactly one of an existing cluster or one it creates. */
+function clusterCrossChecks(environment: ProviderEnvironment, c: ProviderConfig): string[] {
+  const creates = "createCluster" in c && c.createCluster !== undefined;
+  const fix = (key: string) => `pulumi config set --secret switchyard:${key} <value> -s ${environment}`;
+  if (environment === "coreweave" || environment === "lambda") {
+    return c.kubeconfig === undefined ? [`switchyard:kubeconfig is missing: ${environment} deploys into an existing cluster; fix: ${fix("kubeconfig")}`] : [];
+  }
+  const problems: string[] = [];
+  if (creates && c.kubeconfig !== undefined) problems.push(`switchyard:kubeconfig and switchyard:createCluster are both set; fix: keep one (pulumi config rm switchyard:kubeconfig -s ${environment}, or remove createCluster)`);
+  if (!creates && c.kubeconfig === undefined) problems.push(`switchyard:kubeconfig is missing (or set switchyard:createCluster to create the cluster); fix: ${fix("kubeconfig")}`);
+  if (environment === "aws") {
+    const a = c as AwsConfig;
+    for (const key of ["clusterName", "nodeRoleArn"] as const) {
+      if (!creates && a[key] === undefined) problems.push(`switchyard:${key} is missing: the existing EKS cluster's; fix: pulumi config set switchyard:${key} <value> -s aws`);
+      if (creates && a[key] !== undefined) problems.push(`switchyard:${key} is set with switchyard:createCluster, which creates its own; fix: pulumi config rm switchyard:${key} -s aws`);
+    }
+  }
+  if (environment === "gcp") {
+    const g = c as GcpConfig;
+    if (!creates && g.cluster === undefined) problems.push("switchyard:cluster is missing: the existing GKE cluster's name; fix: pulumi config set switchyard:cluster <name> -s gcp");
+    if (creates && g.cluster !== undefined) problems.push("switchyard:cluster is set with switchyard:createCluster, which creates its own; fix: pulumi config rm switchyard:cluster -s gcp");
+  }
+  return problems;
+}
 
 const sharedCrossChecks = (c: SharedConfig): string[] =>
   c.hostedFallback !== undefined && c.hostedFallbackApiKey === undefined
@@ -237,6 +288,7 @@ export function parseStackConfig<E extends Environment>(environment: E, values: 
     for (const issue of result.error.issues) problems.push(describeIssue(environment, issue, values));
   }
   if (result.success && environment === "shared") problems.push(...sharedCrossChecks(result.data as SharedConfig));
+  if (result.success && environment !== "shared") problems.push(...clusterCrossChecks(environment, result.data as ProviderConfig));
   if (problems.length > 0 || !result.success) throw new StackConfigError(environment, problems);
   return result.data as ConfigByEnvironment[E];
 }

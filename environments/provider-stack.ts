@@ -28,6 +28,32 @@ import type { TierDeployment } from "./deployments";
 import type { Fleet } from "./fleet";
 import { repoPath } from "./fleet";
 
+/** What the stack's components need to know about the cluster they deploy into. */
+export interface ClusterHandles {
+  kubeconfig: pulumi.Input<string>;
+  /** EKS cluster name and GPU node role (AWS). */
+  clusterName?: pulumi.Input<string>;
+  nodeRoleArn?: pulumi.Input<string>;
+  /** GKE cluster name (GCP). */
+  gkeCluster?: pulumi.Input<string>;
+}
+
+/**
+ * Where the cluster comes from: an existing one (its kubeconfig) or one the stack creates. `planned` has the
+ * same shape with stand-ins, so every component's arguments are validated before anything is registered.
+ */
+export interface ClusterSource {
+  planned: ClusterHandles;
+  /** `opts` carries the stack's explicit cloud provider (region, project) for what it registers. */
+  create(opts: pulumi.CustomResourceOptions): ClusterHandles;
+}
+
+/** The default: a cluster created outside Pulumi, reached through the kubeconfig in the stack config. */
+export function existingCluster(config: ProviderConfig, handles: Omit<ClusterHandles, "kubeconfig"> = {}): ClusterSource {
+  const planned = { kubeconfig: "(kubeconfig)", ...handles };
+  return { planned, create: () => ({ ...handles, kubeconfig: pulumi.secret(config.kubeconfig ?? "") }) };
+}
+
 /** What a provider stack exports; the shared stack reads it through a StackReference. */
 export interface ProviderStackOutputs {
   environment: ProviderEnvironment;
@@ -42,7 +68,7 @@ export interface ProviderStackOutputs {
 }
 
 interface Composed {
-  pools: { name: string; args: GpuNodePoolArgs }[];
+  pools: { name: string; deployment: TierDeployment }[];
   caches: { name: string; args: ModelWeightCacheArgs; for: string[] }[];
   servers: { name: string; args: VllmServingArgs; pool: string; cache: string | undefined }[];
   strategy: WeightStrategy | "hub";
@@ -57,16 +83,19 @@ export function deployProviderStack(
   environment: ProviderEnvironment,
   config: ProviderConfig,
   fleet: Fleet,
-  poolBlock: (d: TierDeployment) => Partial<GpuNodePoolArgs>,
-  options: { lambdaNodes?: Record<string, number>; cloudProvider?: () => pulumi.ProviderResource } = {},
+  poolBlock: (d: TierDeployment, cluster: ClusterHandles) => Partial<GpuNodePoolArgs>,
+  options: { lambdaNodes?: Record<string, number>; cloudProvider?: () => pulumi.ProviderResource; cluster?: ClusterSource } = {},
 ): ProviderStackOutputs {
   const provider: Provider = environment;
-  const composed = compose(environment, config, fleet, poolBlock, options.lambdaNodes);
+  const source = options.cluster ?? existingCluster(config);
+  const composed = compose(environment, config, fleet, (d) => poolArgs(provider, d, poolBlock(d, source.planned)), options.lambdaNodes);
 
   // Everything validated: now, and only now, register resources.
-  const cluster = new k8s.Provider("cluster", { kubeconfig: pulumi.secret(config.kubeconfig), enableServerSideApply: true });
-  const opts = { providers: options.cloudProvider === undefined ? [cluster] : [cluster, options.cloudProvider()] };
-  const pools = new Map(composed.pools.map((p) => [p.name, new GpuNodePool(p.name, p.args, opts)]));
+  const cloud = options.cloudProvider?.();
+  const handles = source.create(cloud === undefined ? {} : { provider: cloud });
+  const cluster = new k8s.Provider("cluster", { kubeconfig: pulumi.secret(handles.kubeconfig), enableServerSideApply: true });
+  const opts = { providers: cloud === undefined ? [cluster] : [cluster, cloud] };
+  const pools = new Map(composed.pools.map((p) => [p.name, new GpuNodePool(p.name, poolArgs(provider, p.deployment, poolBlock(p.deployment, handles)), opts)]));
   const caches = new Map(composed.caches.map((c) => [c.name, new ModelWeightCache(c.name, c.args, opts)]));
   const servers = composed.servers.map((s) => {
     const dependsOn: pulumi.Resource[] = [pools.get(s.pool)!];
@@ -85,12 +114,25 @@ export function deployProviderStack(
   };
 }
 
+function poolArgs(provider: Provider, d: TierDeployment, block: Partial<GpuNodePoolArgs>): GpuNodePoolArgs {
+  return {
+    provider,
+    region: d.region,
+    instanceType: d.instanceType,
+    capacityType: d.capacityType,
+    minNodes: d.minNodes,
+    maxNodes: d.maxNodes,
+    labels: { "switchyard.dev/model": d.model },
+    ...block,
+  };
+}
+
 /** Builds and validates every component's arguments; throws before anything is registered. */
 function compose(
   environment: ProviderEnvironment,
   config: ProviderConfig,
   fleet: Fleet,
-  poolBlock: (d: TierDeployment) => Partial<GpuNodePoolArgs>,
+  plannedPoolArgs: (d: TierDeployment) => GpuNodePoolArgs,
   lambdaNodes: Record<string, number> | undefined,
 ): Composed {
   const provider: Provider = environment;
@@ -113,18 +155,8 @@ function compose(
   const composed: Composed = { pools: [], caches: [], servers: [], strategy: "hub", reason: "no weights manifest configured: vLLM loads the pinned revision from the Hugging Face Hub" };
   const cachesByModel = new Map<string, string>();
   for (const d of deployments) {
-    const poolArgs: GpuNodePoolArgs = {
-      provider,
-      region: d.region,
-      instanceType: d.instanceType,
-      capacityType: d.capacityType,
-      minNodes: d.minNodes,
-      maxNodes: d.maxNodes,
-      labels: { "switchyard.dev/model": d.model },
-      ...poolBlock(d),
-    };
-    const placement = resolveGpuNodePoolArgs(d.poolName, poolArgs).placement;
-    composed.pools.push({ name: d.poolName, args: poolArgs });
+    const placement = resolveGpuNodePoolArgs(d.poolName, plannedPoolArgs(d)).placement;
+    composed.pools.push({ name: d.poolName, deployment: d });
 
     const model = config.models[d.model]!;
     let cacheName: string | undefined;

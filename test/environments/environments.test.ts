@@ -13,6 +13,7 @@ import { lastRecorded, stringLeaves } from "@switchyard/synth";
 import type { RecordedResource } from "@switchyard/synth";
 import { parse } from "yaml";
 import { beforeAll, describe, expect, it } from "vitest";
+import { withAwsAttributes } from "../harness/aws-attributes";
 import { validateKubernetesObjects } from "../harness/kubernetes-schema";
 import { GCP_FLEET_SPEC, PROVIDER_ENVS, REPO_ROOT, SECRETS, synthesizeEnvironment } from "./fixtures";
 
@@ -188,6 +189,51 @@ describe("the weights strategy the plan chose", () => {
   });
 });
 
+describe("clusters the AWS and GCP stacks create", () => {
+  it("aws: an EKS cluster (KMS-encrypted secrets, audit logs, protected), a CPU node group, and GPU node groups joined to it", async () => {
+    const s = await synthesizeEnvironment("aws", {
+      overrides: {
+        "switchyard:kubeconfig": undefined,
+        "switchyard:clusterName": undefined,
+        "switchyard:nodeRoleArn": undefined,
+        "switchyard:createCluster": { name: "inference", version: "1.33", publicAccessCidrs: ["203.0.113.0/24"] },
+      },
+      before: withAwsAttributes,
+    });
+    const cluster = s.resources.find((r) => r.type === "aws:eks/cluster:Cluster")!;
+    expect(cluster.inputs).toMatchObject({
+      name: "inference",
+      version: "1.33",
+      enabledClusterLogTypes: ["api", "audit", "authenticator"],
+      encryptionConfig: { resources: ["secrets"], provider: { keyArn: expect.stringMatching(/^arn:aws:kms:/) } },
+      vpcConfig: { endpointPrivateAccess: true, endpointPublicAccess: true, publicAccessCidrs: ["203.0.113.0/24"] },
+    });
+    expect(cluster.protect).toBe(true);
+    expect(names(s.resources, "aws:eks/nodeGroup:NodeGroup")).toContain("eks-system");
+    const gpuGroups = s.resources.filter((r) => r.type === "aws:eks/nodeGroup:NodeGroup" && r.name !== "eks-system");
+    expect(gpuGroups.length).toBe(tierDeployments(fleet.plan, fleet.spec, "aws").length);
+    for (const g of gpuGroups) {
+      expect(g.inputs["clusterName"]).toBe("inference");
+      expect(g.inputs["nodeRoleArn"]).toBe(`arn:aws:iam::123456789012:role/eks-nodes`);
+    }
+    const k8sProvider = s.resources.find((r) => r.type === "pulumi:providers:kubernetes")!;
+    expect(k8sProvider.secretPaths).toContain("kubeconfig");
+    const kubeconfig = JSON.parse(String(k8sProvider.inputs["kubeconfig"]));
+    expect(kubeconfig.users[0].user.exec).toMatchObject({ command: "aws", args: ["eks", "get-token", "--cluster-name", "inference", "--region", "us-east-1", "--output", "json"] });
+  });
+
+  it("gcp: a regional GKE cluster with Workload Identity and no default pool, and GPU pools in it", async () => {
+    const s = await synthesizeEnvironment("gcp", {
+      overrides: { "switchyard:kubeconfig": undefined, "switchyard:cluster": undefined, "switchyard:createCluster": { name: "inference", version: "1.33" } },
+    });
+    const cluster = s.resources.find((r) => r.type === "gcp:container/cluster:Cluster")!;
+    expect(cluster.inputs).toMatchObject({ name: "inference", location: "us-central1", removeDefaultNodePool: true, workloadIdentityConfig: { workloadPool: "acme-inference.svc.id.goog" }, deletionProtection: true });
+    const gpuPools = s.resources.filter((r) => r.type === "gcp:container/nodePool:NodePool" && r.name !== "gke-system");
+    expect(gpuPools.length).toBeGreaterThan(0);
+    for (const p of gpuPools) expect(p.inputs["cluster"]).toBe("inference");
+  });
+});
+
 describe("bad stack configuration", () => {
   const cases: [string, Record<string, unknown>, RegExp][] = [
     ["coreweave", { "switchyard:vllmImage": undefined }, /switchyard:vllmImage is missing .*fix: pulumi config set switchyard:vllmImage <value> -s coreweave/],
@@ -196,6 +242,9 @@ describe("bad stack configuration", () => {
     ["aws", { "switchyard:subnetIds": ["sn-1"] }, /switchyard:subnetIds\.0 = "sn-1"/],
     ["gcp", { "switchyard:models": { "llama-70b": { revision: "main" } } }, /switchyard:models\.llama-70b\.revision = "main": must be a 40-character commit SHA/],
     ["gcp", { "switchyard:ingress": undefined }, /switchyard:ingress is missing: the gateway runs on AWS/],
+    ["aws", { "switchyard:createCluster": { name: "inference", version: "1.33" } }, /switchyard:kubeconfig and switchyard:createCluster are both set; fix: keep one/],
+    ["gcp", { "switchyard:kubeconfig": undefined }, /switchyard:kubeconfig is missing \(or set switchyard:createCluster to create the cluster\); fix: pulumi config set --secret switchyard:kubeconfig/],
+    ["coreweave", { "switchyard:kubeconfig": undefined }, /switchyard:kubeconfig is missing: coreweave deploys into an existing cluster/],
     ["shared", { "switchyard:budget": { monthlyLimitUsd: -5, alertEmails: ["ops@example.com"] } }, /switchyard:budget\.monthlyLimitUsd = -5/],
   ];
   it.each(cases)("%s with %j fails with the key and the fix, registering nothing", async (env, overrides, message) => {

@@ -35,8 +35,14 @@ export function stackConfig(env: string, overrides: Record<string, unknown> = {}
   return { config: configFromStackFile({ config: merged }), secretConfigKeys: Object.keys(secrets) };
 }
 
-export async function synthesizeEnvironment(env: string, options: { overrides?: Record<string, unknown>; stackOutputs?: SynthesisOptions["stackOutputs"] } = {}) {
+export async function synthesizeEnvironment(
+  env: string,
+  options: { overrides?: Record<string, unknown>; stackOutputs?: SynthesisOptions["stackOutputs"]; before?: () => void } = {},
+) {
   const { config, secretConfigKeys } = stackConfig(env, options.overrides);
-  const synthesis = await synthesize(() => runEnvironment(env), { project: "switchyard", stack: env, config, secretConfigKeys, stackOutputs: options.stackOutputs ?? {} });
+  const synthesis = await synthesize(() => {
+    options.before?.();
+    return runEnvironment(env);
+  }, { project: "switchyard", stack: env, config, secretConfigKeys, stackOutputs: options.stackOutputs ?? {} });
   return { ...synthesis, outputs: (await plainOutputs(synthesis.result)) as Record<string, any> };
 }

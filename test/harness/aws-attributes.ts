@@ -41,6 +41,15 @@ function computed(args: MockResourceArgs): Record<string, unknown> {
       return { name: args.name };
     case "aws:elasticache/replicationGroup:ReplicationGroup":
       return { primaryEndpointAddress: `master.${args.name}.abc123.use1.cache.amazonaws.com` };
+    case "aws:eks/cluster:Cluster": {
+      const name = (inputs["name"] as string | undefined) ?? args.name;
+      return {
+        name,
+        arn: `arn:aws:eks:${region}:${ACCOUNT_ID}:cluster/${name}`,
+        endpoint: `https://${createHash("sha256").update(name).digest("hex").slice(0, 32).toUpperCase()}.gr7.${region}.eks.amazonaws.com`,
+        certificateAuthority: { data: Buffer.from(`ca-of-${name}`).toString("base64") },
+      };
+    }
     case "aws:ec2/securityGroup:SecurityGroup":
       return { id: `sg-${createHash("sha256").update(args.name).digest("hex").slice(0, 17)}` };
     default:
