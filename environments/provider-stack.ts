@@ -65,6 +65,8 @@ export interface ProviderStackOutputs {
   weights: { strategy: WeightStrategy | "hub"; reason: string };
   /** This provider's share of the plan's monthly cost, USD. */
   plannedMonthlyCostUsd: number;
+  /** How to reach the cluster (secret): for a created cluster, what the shared stack's `kubeconfig` is set to. */
+  kubeconfig: pulumi.Output<string>;
 }
 
 interface Composed {
@@ -111,6 +113,7 @@ export function deployProviderStack(
     backendApiKeys: pulumi.secret(pulumi.output(keys)),
     weights: { strategy: composed.strategy, reason: composed.reason },
     plannedMonthlyCostUsd: Math.round((cost?.total ?? 0) * 100) / 100,
+    kubeconfig: pulumi.secret(pulumi.output(handles.kubeconfig)),
   };
 }
 

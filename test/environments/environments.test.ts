@@ -283,3 +283,11 @@ describe("the gateway's routing follows the plan", () => {
     expect(fallback.availability![backends[0].name]).toBe(fleet.plan.backends.find((p) => p.name === backends[0].name)!.scoreParts!.availability);
   });
 });
+
+describe("provider stack outputs", () => {
+  it("export how to reach the cluster, as a secret", async () => {
+    const { result, outputs } = provider["coreweave"]!;
+    expect(outputs.kubeconfig).toBe(SECRETS.kubeconfig);
+    expect(await pulumi.isSecret((result as { kubeconfig: pulumi.Output<string> }).kubeconfig)).toBe(true);
+  });
+});
