@@ -1,6 +1,7 @@
 /** Valid ModelWeightCache arguments; tests spread and override them. */
 import type { Placement } from "../../src/contracts";
 import type { ModelWeightCacheArgs, WeightFileArgs } from "../../src/model-weight-cache";
+import { h100Node } from "../vllm-serving/fixtures";
 
 const sha = (n: number) => n.toString(16).padStart(2, "0").repeat(32);
 
@@ -18,22 +19,8 @@ export const llama70bFiles: WeightFileArgs[] = [
   { path: "tokenizer.json", sizeBytes: 1_000_000, sha256: sha(101) },
 ];
 
-/** One CoreWeave 8×H100 node pool (61.44 TB local NVMe in the catalog). */
-export const coreweaveH100: Placement = {
-  provider: "coreweave",
-  region: "US-EAST-04A",
-  capacityType: "reserved",
-  instanceType: "gd-8xh100ib-i128",
-  gpuType: "H100",
-  gpusPerNode: 8,
-  gpuMemoryGiB: 80,
-  nodeSelector: { "switchyard.dev/pool": "h100-reserved" },
-  tolerations: [
-    { key: "switchyard.dev/dedicated", operator: "Equal", value: "gpu", effect: "NoSchedule" },
-    { key: "nvidia.com/gpu", operator: "Exists", effect: "NoSchedule" },
-  ],
-  hourlyCostPerNode: 49.24,
-};
+/** One CoreWeave 8×H100 node pool (61.44 TB local NVMe in the catalog): the VllmServing tests' node. */
+export const coreweaveH100: Placement = h100Node;
 
 export const awsP5: Placement = {
   provider: "aws",
