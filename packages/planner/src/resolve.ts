@@ -11,17 +11,10 @@ import type { DemandProfile, DemandSeries, HourlyRates, Throughput } from "./dem
 import { FleetSpecError } from "./errors";
 import type { SpecIssue } from "./errors";
 import type { FleetSpec, ModelSpec, ProviderSpec } from "./spec";
+import type { ProviderPlan } from "./types";
 
-export interface ResolvedProvider {
-  provider: Provider;
-  region: string;
-  capacityTypes: CapacityType[];
-  spot: { availability: number; meanUpHours: number } | null;
-  availability: number;
-  onDemandObtainability: number;
-  rttMs: number;
-  nodeProvisionMinutes: number;
-  storagePricePerGBMonth: number;
+/** A provider as the plan reports it, plus its node quota. */
+export interface ResolvedProvider extends ProviderPlan {
   maxNodes: number;
 }
 
