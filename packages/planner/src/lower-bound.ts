@@ -3,26 +3,35 @@
  * constraints with perfect foresight. Two bounds, both true lower bounds on `simulate`'s compute cost
  * for a run that keeps the policy at every step (`policyViolationSteps === 0`):
  *
- * **Exact (whole nodes)** — what `cost` reports. With perfect foresight nothing couples one step to
- * the next (a node can be ordered early enough, so boot time never binds), so for fixed reserved
- * levels R the optimum is the sum over steps of the cheapest whole-node spot/on-demand mix meeting that
- * step's rows — exactly what `allocate` computes (min-cost flow; checked against a HiGHS MIP in the
+ * **Exact (whole nodes)** — what `cost` reports. With perfect foresight and the boot look-ahead row
+ * below (which moves what boot time costs into each step's own requirement) nothing couples one step to
+ * the next, so for fixed reserved levels R the optimum is the sum over steps of the cheapest whole-node
+ * spot/on-demand mix meeting that step's rows — exactly what `allocate` computes (min-cost flow; checked against a HiGHS MIP in the
  * tests). The reserved levels are then searched exhaustively: a vector whose reserved cost alone
  * reaches the best total found cannot win, which bounds the search. Steps with the same rows are solved
  * once. If the search would take too long (many reservable pools), `cost` falls back to the relaxation.
  *
  * **LP relaxation (fractional nodes)** — `relaxation`, solved with HiGHS. Per model, continuous
  * reserved nodes R_p for the whole run and, at every step, spot s and on-demand o on the pools that are up:
- *   Σ_p k_p(R_p + s + o)              ≥ headroom · D_t                 (capacity)
+ *   Σ_p k_p(R_p + s + o)              ≥ capacity_t                     (headroom · D_t and the boot look-ahead below)
  *   Σ_{p≠q} k_p(R_p + s + o)          ≥ outageCover · D_t   for all q   (resilience; not during an outage)
  *   Σ_p k_p(R_p + s + o) − k_q·s_q     ≥ outageCover · D_t   for all q   (during an outage: spot reclaims)
  *   Σ_p k_p·s                         ≤ σ · Σ_p k_p(R_p + s + o)        (spot cap)
  *   R_p + s + o ≤ quota_p;  s = 0 while the provider's spot is unavailable
  * minimising Σ_p c^R_p·R_p·hours + Σ_t Σ_p (c^S_p·s + c^O_p·o)·stepHours, with the actual spot price.
  *
- * Both know every outage, reclaim and demand spike in advance and pay no scale-up delay. Where the
- * spot market gives only part of what is wanted (a replayed trace's fraction strictly between 0 and 1),
- * both let spot be unlimited, which keeps them below any controller.
+ * Both know every outage, reclaim and demand spike in advance. They do pay for boot time: a burst node
+ * serves only after its pool's scale-up (provisioning, weights, engine start), and it is paid from the
+ * moment it is ordered, so the nodes ready at step t were paid at every step from t − b to t, where b is
+ * the shortest scale-up of any pool in steps. A run that serves step t fully (ready replicas ≥ D_t)
+ * therefore paid, at every step τ, at least the largest demand of steps τ … τ + b:
+ *   Σ_p k_p(R_p + s + o) at τ  ≥  max(headroom · D_τ, max_{t ∈ [τ, τ+b]} D_t)            (boot look-ahead)
+ * Steps inside an outage or its recovery are left out of the max (a run may miss demand there), as
+ * are runs that miss demand elsewhere: the bounds hold for runs whose GPUs serve every step outside
+ * outages and keep the policy (`policyViolationSteps === 0`). The shortest scale-up is a floor:
+ * weights at same-cloud speed, whatever the strategy. Where the spot market gives only part of what is
+ * wanted (a replayed trace's fraction strictly between 0 and 1), both let spot be unlimited, which keeps
+ * them below any controller.
  */
 import type { Provider } from "@switchyard/catalog";
 import type { Highs } from "highs";
@@ -32,10 +41,11 @@ import { replicasFor } from "./demand";
 import { isDown, spotFractionAt } from "./events";
 import type { SimulationEvents } from "./events";
 import { resolveFleet } from "./resolve";
-import type { ResolvedModel, ResolvedPool } from "./resolve";
+import type { ResolvedFleet, ResolvedModel, ResolvedPool } from "./resolve";
 import type { DemandTrace } from "./simulate";
 import { LpBuilder, loadSolver } from "./solver";
 import { parseFleetSpec } from "./spec";
+import { weightLoadMinutes } from "./weight-distribution";
 import type { FleetSpec, FleetSpecInput } from "./spec";
 
 export interface LowerBoundResult {
@@ -70,21 +80,56 @@ const EPS = 1e-9;
 interface StepGroup {
   weight: number;
   demand: number;
+  /** Replicas the step must pay for: headroom × demand, or more when a spike within the boot look-ahead needs nodes ordered now. */
+  capacity: number;
   up: boolean[];
   /** Per pool: the spot fraction obtainable (0 where the pool has no spot). */
   spotOpen: number[];
 }
 
-function stepGroups(model: ResolvedModel, series: DemandTrace["models"][string], step: number, events: SimulationEvents): StepGroup[] {
+/**
+ * The shortest time any burst node of `model` can take from order to serving, in minutes: provisioning,
+ * weights at same-cloud speed (the fastest any strategy reads them) and engine start.
+ */
+export function shortestScaleUpMinutes(spec: FleetSpec, model: ResolvedModel): number {
+  const load = weightLoadMinutes("replicate", true, model.weightsGB, spec.weightLoading);
+  const burst = model.pools.filter((p) => p.spotPrice !== undefined || p.onDemandPrice !== undefined);
+  return Math.min(...burst.map((p) => p.provider.nodeProvisionMinutes + load + model.engineStartMinutes));
+}
+
+/**
+ * The longest any model's nodes on `provider` can take to serve again after an outage: a ceiling on the
+ * recovery `simulate` counts with the outage (cross-cloud weights, whatever the strategy).
+ */
+function longestScaleUpMinutes(spec: FleetSpec, models: readonly ResolvedModel[], provider: Provider): number {
+  return Math.max(
+    0,
+    ...models.flatMap((m) =>
+      m.pools
+        .filter((p) => p.provider.provider === provider)
+        .map((p) => p.provider.nodeProvisionMinutes + weightLoadMinutes("stream", false, m.weightsGB, spec.weightLoading) + m.engineStartMinutes),
+    ),
+  );
+}
+
+function stepGroups(spec: FleetSpec, fleet: ResolvedFleet, model: ResolvedModel, series: DemandTrace["models"][string], step: number, events: SimulationEvents): StepGroup[] {
+  const steps = series.requests.length;
+  const demand = Array.from({ length: steps }, (_, t) => replicasFor(series.inputTokens[t] ?? 0, series.outputTokens[t] ?? 0, step * 60, model.throughput));
+  const excused = (events.outages ?? []).map((o) => ({ from: o.startMinute, to: o.startMinute + o.durationMinutes + longestScaleUpMinutes(spec, fleet.models, o.provider) }));
+  // Demand a run must serve from ready nodes: everything outside outages and their recovery.
+  const mustServe = demand.map((d, t) => (excused.some((w) => t * step >= w.from && t * step < w.to) ? 0 : d));
+  const boot = Math.ceil(shortestScaleUpMinutes(spec, model) / step - EPS);
   const groups = new Map<string, StepGroup>();
-  for (let t = 0; t < series.requests.length; t++) {
+  for (let t = 0; t < steps; t++) {
     const minute = t * step;
-    const demand = replicasFor(series.inputTokens[t] ?? 0, series.outputTokens[t] ?? 0, step * 60, model.throughput);
+    let ahead = 0;
+    for (let u = t; u <= Math.min(steps - 1, t + boot); u++) ahead = Math.max(ahead, mustServe[u]!);
+    const capacity = Math.max(spec.policy.headroom * demand[t]!, ahead);
     const up = model.pools.map((p) => !isDown(events, p.provider.provider, minute));
     const spotOpen = model.pools.map((p) => (p.spotPrice === undefined ? 0 : spotFractionAt(events, p.provider.provider, minute)));
-    const key = `${demand}|${up.map(Number).join("")}|${spotOpen.join(",")}`;
+    const key = `${demand[t]}|${capacity}|${up.map(Number).join("")}|${spotOpen.join(",")}`;
     const g = groups.get(key);
-    if (g === undefined) groups.set(key, { weight: 1, demand, up, spotOpen });
+    if (g === undefined) groups.set(key, { weight: 1, demand: demand[t]!, capacity, up, spotOpen });
     else g.weight++;
   }
   return [...groups.values()];
@@ -121,7 +166,7 @@ function relaxedBound(highs: Highs, spec: FleetSpec, pools: readonly ResolvedPoo
       cap.push(...terms);
       if (Number.isFinite(p.maxNodes)) lp.addRow(`q${gi}_${i}`, terms.map(([v]) => [v, 1] as [number, number]), -Infinity, p.maxNodes);
     });
-    lp.addRow(`cap${gi}`, cap, policy.headroom * g.demand, Infinity);
+    lp.addRow(`cap${gi}`, cap, g.capacity, Infinity);
     if (policy.resilience === "provider" && g.up.every(Boolean)) {
       pools.forEach((_, q) => lp.addRow(`n1_${gi}_${q}`, perPool.filter((_, j) => j !== q).flat(), policy.outageCover * g.demand, Infinity));
     } else if (policy.resilience === "provider") {
@@ -151,7 +196,7 @@ function exactBound(spec: FleetSpec, pools: readonly ResolvedPool[], groups: rea
     const cover = Math.ceil(policy.outageCover * g.demand - EPS);
     return {
       g,
-      required: Math.ceil(policy.headroom * g.demand - EPS),
+      required: Math.ceil(g.capacity - EPS),
       survivor: resilient && !outage ? cover : 0,
       spotSurvivor: resilient && outage ? cover : 0,
     };
@@ -231,7 +276,7 @@ export async function lowerBound(input: FleetSpecInput | FleetSpec, trace: Deman
     const series = trace.models[model.name];
     if (series === undefined) throw new Error(`trace has no demand for model ${model.name}; give trace.models["${model.name}"]`);
     const hours = (series.requests.length * step) / 60;
-    const groups = stepGroups(model, series, step, events);
+    const groups = stepGroups(spec, fleet, model, series, step, events);
     const relaxed = relaxedBound(highs, spec, model.pools, groups, step, hours);
     if (relaxed.solution.status !== "optimal") {
       result.status = relaxed.solution.status === "infeasible" ? "infeasible" : "error";

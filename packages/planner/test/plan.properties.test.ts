@@ -209,6 +209,7 @@ describe("plan properties", () => {
   });
 
   it("simulates at a compute cost no lower than the lower bound, deterministically", async () => {
+    let checked = 0;
     await fc.assert(
       fc.asyncProperty(specArb, fc.integer({ min: 1, max: 1000 }), async (spec0, seed) => {
         const spec = { ...spec0, simulation: { stepMinutes: 15, days: 2, seed } };
@@ -220,11 +221,16 @@ describe("plan properties", () => {
         expect(simulate(p, trace, events)).toEqual(sim);
         const lb = await lowerBound(spec, trace, events);
         fc.pre(lb.status === "optimal");
-        // When the bounds let the controller keep the policy at every step, no controller can beat the bound.
+        // A run that keeps the policy at every step and serves every step outside outages cannot beat the bound.
         expect(lb.relaxation).toBeLessThanOrEqual(lb.cost + 1e-6 * Math.max(1, lb.cost));
-        if (sim.policyViolationSteps === 0) expect(sim.cost.compute).toBeGreaterThanOrEqual(lb.cost - 1e-6 * Math.max(1, lb.cost));
+        if (sim.policyViolationSteps === 0 && sim.unmetOutsideOutages.gpuHours === 0) {
+          checked++;
+          expect(sim.cost.compute).toBeGreaterThanOrEqual(lb.cost - 1e-6 * Math.max(1, lb.cost));
+        }
       }),
       { numRuns: 40, seed: 7 },
     );
+    // The comparison must actually have run, not been skipped by the conditions (12 of the 40 fleets under this seed).
+    expect(checked).toBeGreaterThanOrEqual(10);
   });
 });

@@ -36,10 +36,11 @@ describe("lowerBound and simulate, hand-computed", () => {
 
   it("choose the reserved level that is cheapest for the whole trace, in whole nodes", async () => {
     // One CoreWeave pool (4 replicas per node), headroom 1, no resilience, no spot: 12 hours need 1 node,
-    // 12 hours need 3. Reserved is 49.24 × 0.7 = 34.468/node-hour, on-demand 49.24. Over 24 h:
-    //   R = 0: 12·1 + 12·3 = 48 on-demand node-hours                  = 2,363.52
-    //   R = 1: 24 reserved + 24 on-demand node-hours                   = 827.232 + 1,181.76 = 2,008.992
-    //   R = 2: 48 reserved + 12 on-demand                              = 1,654.464 + 590.88 = 2,245.344
+    // 12 hours need 3. Reserved is 49.24 × 0.7 = 34.468/node-hour, on-demand 49.24. A CoreWeave node
+    // takes 29.17 minutes to serve, so the hour before the rise already pays for 3 nodes. Over 24 h:
+    //   R = 0: 11·1 + 13·3 = 50 on-demand node-hours                  = 2,462.00
+    //   R = 1: 24 reserved + 26 on-demand node-hours                   = 827.232 + 1,280.24 = 2,107.472
+    //   R = 2: 48 reserved + 13 on-demand                              = 1,654.464 + 640.12 = 2,294.584
     // so the exact bound reserves 1 node; the relaxation may reserve a fraction but is never higher.
     const spec: FleetSpecInput = {
       ...specWith({ providers: [{ provider: "coreweave", capacityTypes: ["reserved", "on-demand"] }], replicas: [...new Array<number>(12).fill(4), ...new Array<number>(12).fill(12)], policy: { resilience: "none", headroom: 1, maxSpotShare: 0 } }),
@@ -47,8 +48,47 @@ describe("lowerBound and simulate, hand-computed", () => {
     };
     const lb = await lowerBound(spec, traceFromSpec(spec));
     expect(lb.models[0]!.reservedNodes).toEqual([{ provider: "coreweave", nodes: 1 }]);
-    expect(lb.cost).toBeCloseTo(2008.992, 6);
+    expect(lb.cost).toBeCloseTo(2107.472, 6);
     expect(lb.relaxation).toBeLessThanOrEqual(lb.cost + 1e-6);
+  });
+});
+
+describe("lowerBound pays for boot time", () => {
+  // One AWS on-demand pool, p5 (8 GPUs, 4 replicas of 2 GPUs), headroom 1, no resilience, 5-minute steps.
+  // Shortest scale-up = 8 min provisioning + 70 GB at 1 GB/s (1.17 min) + 3 min engine start = 12.17 min,
+  // so a node serving at step t was ordered by step t − 3 and paid at steps t − 3 … t.
+  const spec: FleetSpecInput = {
+    ...specWith({ providers: [{ provider: "aws", capacityTypes: ["on-demand"] }], replicas: [4], policy: { resilience: "none", headroom: 1, maxSpotShare: 0 } }),
+    simulation: { stepMinutes: 5, days: 1 },
+  };
+  const traceOf = (replicas: number[]) => ({
+    stepMinutes: 5,
+    models: { m: { requests: replicas, inputTokens: replicas.map(() => 0), outputTokens: replicas.map((r) => r * DECODE * 300) } },
+  });
+  const nodeStep = (55.04 * 5) / 60;
+
+  it("a one-step spike to 2 nodes costs the second node for the spike and the 3 steps before it: (24 + 4) node-steps", async () => {
+    const replicas = new Array<number>(24).fill(4);
+    replicas[12] = 8;
+    const lb = await lowerBound(spec, traceOf(replicas));
+    expect(lb.cost).toBeCloseTo(28 * nodeStep, 6);
+    expect(lb.relaxation).toBeCloseTo(28 * nodeStep, 6);
+  });
+
+  it("a spike at the first steps is served by the warm start: nothing before step 0 is billed", async () => {
+    const replicas = new Array<number>(24).fill(4);
+    replicas[1] = 8;
+    const lb = await lowerBound(spec, traceOf(replicas));
+    expect(lb.cost).toBeCloseTo(26 * nodeStep, 6);
+  });
+
+  it("a spike inside an outage or its recovery is not required (a run may miss it there)", async () => {
+    const replicas = new Array<number>(24).fill(4);
+    replicas[12] = 8;
+    const twoProviders: FleetSpecInput = { ...spec, providers: [...spec.providers, { provider: "gcp", region: "us-central1", capacityTypes: ["on-demand"] }] };
+    const lb = await lowerBound(twoProviders, traceOf(replicas), { outages: [{ provider: "gcp", startMinute: 50, durationMinutes: 5 }] });
+    // AWS ($55.04) is the cheaper pool: the spike at minute 60 falls in GCP's outage recovery, so 24 node-steps plus the spike step itself.
+    expect(lb.cost).toBeCloseTo(25 * nodeStep, 6);
   });
 });
 
