@@ -1,7 +1,8 @@
 /**
  * `lowerBound(spec, trace, events)`: the cheapest the same trace could be served under the same
  * constraints with perfect foresight. Two bounds, both true lower bounds on `simulate`'s compute cost
- * for a run that keeps the policy at every step (`policyViolationSteps === 0`):
+ * for a run that keeps the policy at every step (`policyViolationSteps === 0`) and whose GPUs serve
+ * every step outside outages (`unmetOutsideOutages.gpuHours === 0`, no hosted fallback needed there):
  *
  * **Exact (whole nodes)** — what `cost` reports. With perfect foresight and the boot look-ahead row
  * below (which moves what boot time costs into each step's own requirement) nothing couples one step to
@@ -45,8 +46,8 @@ import type { ResolvedFleet, ResolvedModel, ResolvedPool } from "./resolve";
 import type { DemandTrace } from "./simulate";
 import { LpBuilder, loadSolver } from "./solver";
 import { parseFleetSpec } from "./spec";
-import { weightLoadMinutes } from "./weight-distribution";
 import type { FleetSpec, FleetSpecInput } from "./spec";
+import { weightLoadMinutes } from "./weight-distribution";
 
 export interface LowerBoundResult {
   status: "optimal" | "infeasible" | "error";
@@ -91,10 +92,11 @@ interface StepGroup {
  * The shortest time any burst node of `model` can take from order to serving, in minutes: provisioning,
  * weights at same-cloud speed (the fastest any strategy reads them) and engine start.
  */
-export function shortestScaleUpMinutes(spec: FleetSpec, model: ResolvedModel): number {
+function shortestScaleUpMinutes(spec: FleetSpec, model: ResolvedModel): number {
   const load = weightLoadMinutes("replicate", true, model.weightsGB, spec.weightLoading);
   const burst = model.pools.filter((p) => p.spotPrice !== undefined || p.onDemandPrice !== undefined);
-  return Math.min(...burst.map((p) => p.provider.nodeProvisionMinutes + load + model.engineStartMinutes));
+  // Reserved-only fleets order nothing during the run, so nothing waits for a boot.
+  return burst.length === 0 ? 0 : Math.min(...burst.map((p) => p.provider.nodeProvisionMinutes + load + model.engineStartMinutes));
 }
 
 /**
