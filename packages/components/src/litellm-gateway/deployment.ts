@@ -1,4 +1,5 @@
 import type * as k8s from "@pulumi/kubernetes";
+import { nonRootContainer } from "../internal/security";
 import { MASTER_KEY_ENV, REDIS_HOST_ENV, REDIS_PASSWORD_ENV, REDIS_PORT_ENV, SALT_KEY_ENV } from "./render";
 import {
   CONFIG_DIR,
@@ -73,14 +74,7 @@ function podSpec(r: ResolvedLiteLLMGateway): k8s.types.input.core.v1.PodSpec {
         startupProbe: probe(r.probes.startup),
         readinessProbe: probe(r.probes.readiness),
         livenessProbe: probe(r.probes.liveness),
-        securityContext: {
-          allowPrivilegeEscalation: false,
-          privileged: false,
-          readOnlyRootFilesystem: true,
-          runAsNonRoot: true,
-          capabilities: { drop: ["ALL"] },
-          seccompProfile: { type: "RuntimeDefault" },
-        },
+        securityContext: nonRootContainer(),
       },
     ],
     volumes: [

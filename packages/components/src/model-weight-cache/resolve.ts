@@ -5,6 +5,7 @@ import { ArgChecks, oneOf } from "../internal/errors";
 import { LABEL_PREFIX, componentLabels } from "../internal/labels";
 import { DNS1123_HINT, isDns1123Label, isLabelKey, isLabelValue } from "../internal/names";
 import { isPinnedImage } from "../internal/images";
+import { nonRootContainer } from "../internal/security";
 import { WEIGHT_STRATEGIES } from "./args";
 import type {
   ModelWeightCacheArgs,
@@ -315,20 +316,6 @@ export function waitForMarkerScript(markerPath: string, digest: string, timeoutS
     "  sleep 10; waited=$((waited + 10))",
     "done",
   ].join("\n");
-}
-
-/** Hardened container security context for a non-root user. */
-export function nonRootContainer(uid: number): Record<string, unknown> {
-  return {
-    runAsNonRoot: true,
-    runAsUser: uid,
-    runAsGroup: uid,
-    allowPrivilegeEscalation: false,
-    privileged: false,
-    readOnlyRootFilesystem: true,
-    capabilities: { drop: ["ALL"] },
-    seccompProfile: { type: "RuntimeDefault" },
-  };
 }
 
 export function s3Uri(bucket: string, prefix: string): string {

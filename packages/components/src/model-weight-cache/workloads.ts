@@ -1,7 +1,8 @@
 import type * as k8s from "@pulumi/kubernetes";
 import type { Provider } from "@switchyard/catalog";
 import type { ResolvedModelWeightCache, ResolvedS3Location } from "./resolve";
-import { PAUSE_UID, SYNC_CONFIG_PATH, SYNC_UID, nonRootContainer } from "./resolve";
+import { hardenedContainer, nonRootContainer } from "../internal/security";
+import { PAUSE_UID, SYNC_CONFIG_PATH, SYNC_UID } from "./resolve";
 
 type EnvVar = k8s.types.input.core.v1.EnvVar;
 type Container = k8s.types.input.core.v1.Container;
@@ -129,15 +130,7 @@ export function nodeCacheDaemonSetSpec(r: ResolvedModelWeightCache): k8s.apps.v1
     resources: { requests: { cpu: "10m", memory: "16Mi" }, limits: { memory: "16Mi" } },
     volumeMounts: [cacheMount],
     // The host directory is root-owned; only this step runs as root, with nothing but CAP_CHOWN.
-    securityContext: {
-      runAsNonRoot: false,
-      runAsUser: 0,
-      allowPrivilegeEscalation: false,
-      privileged: false,
-      readOnlyRootFilesystem: true,
-      capabilities: { drop: ["ALL"], add: ["CHOWN"] },
-      seccompProfile: { type: "RuntimeDefault" },
-    },
+    securityContext: { runAsNonRoot: false, runAsUser: 0, readOnlyRootFilesystem: true, ...hardenedContainer(["CHOWN"]) },
   };
   const fetch: Container = {
     name: "fetch",

@@ -1,4 +1,5 @@
 import type * as k8s from "@pulumi/kubernetes";
+import { hardenedContainer } from "../internal/security";
 import type { ResolvedProbe, ResolvedVllmServing } from "./resolve";
 import { formatGiB } from "./resolve";
 
@@ -58,12 +59,8 @@ function podSpec(r: ResolvedVllmServing): k8s.types.input.core.v1.PodSpec {
         startupProbe: probe(r.probes.startup),
         readinessProbe: probe(r.probes.readiness),
         livenessProbe: probe(r.probes.liveness),
-        securityContext: {
-          allowPrivilegeEscalation: false,
-          privileged: false,
-          capabilities: { drop: ["ALL"] },
-          seccompProfile: { type: "RuntimeDefault" },
-        },
+        // The upstream vLLM image runs as root: only the common hardening applies (not non-root, not read-only).
+        securityContext: hardenedContainer(),
       },
     ],
     volumes: r.volumes,
