@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Creates (or reuses) the project-local virtual environment holding the pinned LiteLLM proxy that the gateway
 # integration tests and bench/gateway-failover run: .venv/litellm, installed from
-# scripts/litellm-requirements.txt with every package pinned by version and sha256.
+# scripts/litellm-requirements.txt with every package pinned by version and sha256, by the pip pinned (also by
+# hash) in scripts/pip-requirements.txt, never the interpreter's bundled one.
 #
 #   bash scripts/litellm-venv.sh        # prints the venv's bin directory on stdout; progress goes to stderr
 #
@@ -15,6 +16,7 @@ set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 litellm_version=1.106.2
 lock_file="$root/scripts/litellm-requirements.txt"
+installer_lock="$root/scripts/pip-requirements.txt"
 venv="${SWITCHYARD_LITELLM_VENV:-$root/.venv/litellm}"
 python="${PYTHON:-python3}"
 stamp="$venv/.switchyard-lock"
@@ -25,13 +27,14 @@ fail() {
   exit 1
 }
 
-# What the venv must have been built from: the lock file's hash and the interpreter's version.
+# sha256sum on Linux, shasum on macOS.
+file_hash() { { sha256sum "$1" 2>/dev/null || shasum -a 256 "$1"; } | cut -d' ' -f1; }
+
+# What the venv must have been built from: both locks' hashes and the interpreter's version.
 wanted_stamp() {
-  local lock_hash py_version
-  # sha256sum on Linux, shasum on macOS.
-  lock_hash=$({ sha256sum "$lock_file" 2>/dev/null || shasum -a 256 "$lock_file"; } | cut -d' ' -f1)
+  local py_version
   py_version=$("$python" -c 'import sys; print("%d.%d.%d" % sys.version_info[:3])')
-  echo "litellm=$litellm_version lock=$lock_hash python=$py_version"
+  echo "litellm=$litellm_version lock=$(file_hash "$lock_file") installer=$(file_hash "$installer_lock") python=$py_version"
 }
 
 is_current() {
@@ -42,6 +45,7 @@ command -v "$python" >/dev/null 2>&1 || fail "'$python' not found: install Pytho
 "$python" -c 'import sys; sys.exit(0 if (3, 10) <= sys.version_info[:2] <= (3, 13) else 1)' ||
   fail "$("$python" --version 2>&1) is not supported: LiteLLM $litellm_version needs Python 3.10–3.13 (set PYTHON to one)"
 [ -f "$lock_file" ] || fail "lock file $lock_file is missing"
+[ -f "$installer_lock" ] || fail "installer lock $installer_lock is missing"
 
 if is_current; then
   echo "$venv/bin"
@@ -87,12 +91,24 @@ PY
 say "creating $venv with LiteLLM $litellm_version (hash-pinned; takes a few minutes the first time)"
 rm -rf "$venv"
 "$python" -m venv "$venv" || fail "'$python -m venv' failed; install the venv module (Debian/Ubuntu: apt-get install python3-venv)"
-# --require-hashes: every package must match the lock's sha256, and pip refuses any dependency the lock does not
-# pin (e.g. a backport an older Python needs), instead of leaving the venv incomplete.
-if ! "$venv/bin/python" -m pip install --quiet --disable-pip-version-check --no-input --require-hashes \
-  --only-binary :all: -r "$lock_file" >&2; then
+pip_install() {
+  "$venv/bin/python" -m pip install --quiet --disable-pip-version-check --no-input --require-hashes --only-binary :all: "$@" >&2
+}
+# The bundled pip only installs the pinned one: a single wheel checked against its hash, no resolution.
+if ! pip_install --no-deps -r "$installer_lock"; then
+  rm -rf "$venv"
+  fail "could not install the pinned pip from $installer_lock via $index_url (see pip's message above)"
+fi
+# --require-hashes: every package must match the lock's sha256, and pip refuses any requirement the lock does not
+# pin — a dependency, an extra's dependency (the lock keeps extras), or a backport an older Python needs — instead
+# of resolving it against whatever the index serves today.
+if ! pip_install -r "$lock_file"; then
   rm -rf "$venv"
   fail "pip could not install $lock_file from $index_url (see pip's message above); the lock was compiled for CPython 3.11 on Linux x86_64"
+fi
+if ! "$venv/bin/python" -m pip check --disable-pip-version-check >&2; then
+  rm -rf "$venv"
+  fail "the packages installed from $lock_file conflict (pip check above): recompile the lock (see its header)"
 fi
 installed=$("$venv/bin/python" -c 'import importlib.metadata as m; print(m.version("litellm"))')
 [ "$installed" = "$litellm_version" ] || fail "installed litellm $installed, expected $litellm_version"
