@@ -99,7 +99,16 @@ describe("LiteLLMGatewayConfig proxy Deployment", () => {
       { name: "tmp", mountPath: "/tmp" },
     ]);
     expect(pod.volumes).toEqual([
-      { name: "config", configMap: { name: "gateway-config", items: [{ key: "config.yaml", path: "config.yaml" }] } },
+      {
+        name: "config",
+        configMap: {
+          name: "gateway-config",
+          items: [
+            { key: "config.yaml", path: "config.yaml" },
+            { key: "switchyard_guard.py", path: "switchyard_guard.py" },
+          ],
+        },
+      },
       { name: "tmp", emptyDir: { sizeLimit: "1Gi" } },
     ]);
     expect(pod.topologySpreadConstraints.map((t: { topologyKey: string; whenUnsatisfiable: string }) => `${t.topologyKey} ${t.whenUnsatisfiable}`)).toEqual([
@@ -165,10 +174,14 @@ describe("LiteLLMGatewayConfig proxy Deployment", () => {
 });
 
 describe("LiteLLMGatewayConfig config, exposure and outputs", () => {
-  it("puts exactly the rendered config in the ConfigMap", async () => {
+  it("puts exactly the rendered config and the request guard it loads in the ConfigMap", async () => {
     const { resources } = await construct(args);
-    const yaml = at(findResource(resources, CONFIG_MAP, "gateway-config").inputs, "data", "config.yaml");
-    expect(parse(yaml)).toEqual(renderLiteLLMConfig(fleet, { fallback: openAiFallback, replicas: 2, redis: { withPassword: true } }));
+    const data = at(findResource(resources, CONFIG_MAP, "gateway-config").inputs, "data");
+    expect(Object.keys(data).sort()).toEqual(["config.yaml", "switchyard_guard.py"]);
+    expect(parse(data["config.yaml"])).toEqual(renderLiteLLMConfig(fleet, { fallback: openAiFallback, replicas: 2, redis: { withPassword: true } }));
+    // The callback the config names is the module shipped beside it.
+    expect(parse(data["config.yaml"]).litellm_settings.callbacks).toEqual(["switchyard_guard.proxy_handler_instance"]);
+    expect(data["switchyard_guard.py"]).toMatch(/^proxy_handler_instance = SwitchyardGuard\(\)$/m);
   });
 
   it("keeps the Service ClusterIP, the PDB at one eviction, and admits only the clients on port 4000", async () => {

@@ -156,6 +156,43 @@ describe("LiteLLM gateway against the real proxy", () => {
     expect(canary.counts.served + canary.counts.unauthorized).toBe(0);
   });
 
+  it("(g) nothing a client sends changes where or how often the gateway calls out, and the fallback is neither listed nor callable", async () => {
+    const upstream = () => ["split-aws", "split-gcp", "split-coreweave"].reduce((sum, n) => sum + fake(n).counts.served + fake(n).counts.failed, 0) + hosted.counts.served;
+    const before = upstream();
+    // reliability.requestTimeoutSeconds is 2: a longer client timeout would hold a hung backend's request longer.
+    const refused: [string, Record<string, unknown>][] = [
+      ["api_key", { api_key: "key-split-aws" }],
+      ["num_retries", { num_retries: 8 }],
+      ["max_retries", { max_retries: 8 }],
+      ["fallbacks", { fallbacks: ["hosted-fallback"] }],
+      ["context_window_fallbacks", { context_window_fallbacks: [{ split: ["hosted-fallback"] }] }],
+      ["specific_deployment", { specific_deployment: true }],
+      ["mock_testing_fallbacks", { mock_testing_fallbacks: true }],
+      ["litellm_params.num_retries", { litellm_params: { num_retries: 8 } }],
+      ["timeout (100)", { timeout: 100 }],
+      ["stream_timeout (100)", { stream_timeout: 100 }],
+    ];
+    const results = await Promise.all(refused.map(([, extra]) => chat(proxy!, { model: "split", key: MASTER_KEY, extra })));
+    const shorterTimeout = await chat(proxy!, { model: "split", key: MASTER_KEY, extra: { timeout: 1.5 } });
+    const direct = await chat(proxy!, { model: "hosted-fallback", key: MASTER_KEY });
+    const modelsResponse = await fetch(`${proxy!.url}/v1/models`, { headers: { authorization: `Bearer ${MASTER_KEY}` } });
+    const listed = ((await modelsResponse.json()) as { data: { id: string }[] }).data.map((m) => m.id).sort();
+    const after = upstream();
+    report("(g) client fields", { refused: Object.fromEntries(refused.map(([field], i) => [field, results[i]!.status])), shorterTimeout: shorterTimeout.status, directFallback: direct.status, listed, upstreamCalls: after - before });
+
+    refused.forEach(([field], i) => {
+      expect(results[i]!.status, `${field}: ${results[i]!.body}`).toBe(400);
+      expect(results[i]!.body).toContain(field.split(" ")[0]!);
+    });
+    expect(shorterTimeout.status, shorterTimeout.body).toBe(200);
+    expect(direct.status, direct.body).toBe(400);
+    expect(direct.body).toContain("is the gateway's fallback");
+    // One upstream call in all: the request with the shorter timeout.
+    expect(after - before).toBe(1);
+    expect(modelsResponse.status).toBe(200);
+    expect(listed).toEqual([...new Set(backends.map((b) => b.modelName))].sort());
+  });
+
   describe("(a) weights and (f) spend", () => {
     const N = 600;
     let results: ChatResult[];

@@ -9,7 +9,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import net from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { renderLiteLLMConfigYaml } from "@switchyard/components/src/litellm-gateway";
+import { gatewayConfigFiles } from "@switchyard/components/src/litellm-gateway";
 import type { LiteLLMConfig } from "@switchyard/components/src/litellm-gateway";
 
 const ROOT = path.resolve(import.meta.dirname, "../..");
@@ -68,8 +68,10 @@ export class LiteLLMProxy {
   /** Starts the proxy on a free loopback port and waits until `/health/readiness` answers 200. */
   static async start(options: ProxyOptions): Promise<LiteLLMProxy> {
     const dir = mkdtempSync(path.join(tmpdir(), "switchyard-litellm-"));
+    // The files the ConfigMap carries, as the pod mounts them: config.yaml and the guard module it loads.
+    const files = gatewayConfigFiles(options.config);
+    for (const [file, content] of Object.entries(files)) writeFileSync(path.join(dir, file), content);
     const configPath = path.join(dir, "config.yaml");
-    writeFileSync(configPath, renderLiteLLMConfigYaml(options.config));
     const port = await freePort();
     const child = spawn(path.join(options.bin, "litellm"), ["--config", configPath, "--host", "127.0.0.1", "--port", String(port), "--num_workers", "1"], {
       cwd: dir,

@@ -78,7 +78,7 @@ function podSpec(r: ResolvedLiteLLMGateway): k8s.types.input.core.v1.PodSpec {
       },
     ],
     volumes: [
-      { name: CONFIG_VOLUME, configMap: { name: r.objectNames.config, items: [{ key: CONFIG_FILE, path: CONFIG_FILE }] } },
+      { name: CONFIG_VOLUME, configMap: { name: r.objectNames.config, items: Object.keys(r.configFiles).map((file) => ({ key: file, path: file })) } },
       { name: TMP_VOLUME, emptyDir: { sizeLimit: "1Gi" } },
     ],
   };

@@ -14,6 +14,7 @@ export type {
 } from "./args";
 export {
   DEFAULT_RELIABILITY,
+  GUARD_MODULE_FILE,
   MASTER_KEY_ENV,
   REDIS_HOST_ENV,
   REDIS_PASSWORD_ENV,
@@ -54,6 +55,7 @@ export {
   GATEWAY_PORT,
   MIN_LITELLM_VERSION,
   NON_ROOT_UID,
+  gatewayConfigFiles,
   gatewayPodLabels,
   litellmImageVersion,
   resolveLiteLLMGatewayArgs,

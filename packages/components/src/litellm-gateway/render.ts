@@ -1,7 +1,9 @@
+import { readFileSync } from "node:fs";
 import { CAPACITY_TYPES, PROVIDERS } from "@switchyard/catalog";
 import { stringify } from "yaml";
 import type { Backend } from "../contracts";
 import { ArgChecks, oneOf } from "../internal/errors";
+import { endpointUrlProblem } from "./endpoint-url";
 import type { GatewayReliabilityArgs, GatewayRoutingArgs, HostedFallbackArgs, LiteLLMRenderOptions } from "./args";
 import { planRoutes, WEIGHT_TOTAL } from "./routing";
 import type { BackendRoute } from "./routing";
@@ -13,6 +15,17 @@ export const REDIS_HOST_ENV = "REDIS_HOST";
 export const REDIS_PORT_ENV = "REDIS_PORT";
 export const REDIS_PASSWORD_ENV = "REDIS_PASSWORD";
 const RESERVED_ENV = [MASTER_KEY_ENV, SALT_KEY_ENV, REDIS_HOST_ENV, REDIS_PORT_ENV, REDIS_PASSWORD_ENV];
+
+/**
+ * The request guard (switchyard_guard.py): the proxy loads it from the directory of its config.yaml, so it ships
+ * beside the config wherever the config goes (the ConfigMap, a test's temporary directory).
+ */
+export const GUARD_MODULE_FILE = "switchyard_guard.py";
+const GUARD_CALLBACK = "switchyard_guard.proxy_handler_instance";
+
+export function guardModuleSource(): string {
+  return readFileSync(new URL(`./${GUARD_MODULE_FILE}`, import.meta.url), "utf8");
+}
 
 export const DEFAULT_RELIABILITY: Readonly<Required<GatewayReliabilityArgs>> = {
   numRetries: 2,
@@ -57,6 +70,7 @@ export interface LiteLLMConfig {
     turn_off_message_logging: true;
     request_timeout: number;
     disable_hf_tokenizer_download: true;
+    callbacks: string[];
   };
   router_settings: {
     routing_strategy: "simple-shuffle";
@@ -127,6 +141,8 @@ function assembleConfig(routes: BackendRoute[], options: LiteLLMRenderOptions): 
       // (litellm utils._select_tokenizer_helper): an outbound dependency of the gateway, and without internet
       // access every failed request stalls ~23 s in the download's retries (observed in bench/gateway-failover).
       disable_hf_tokenizer_download: true,
+      // Refuses client fields that would change where or how often the gateway calls out, and hides the fallback.
+      callbacks: [GUARD_CALLBACK],
     },
     router_settings: {
       // The only strategy that reads `weight` (litellm/router_strategy/simple_shuffle.py).
@@ -222,8 +238,6 @@ const BACKEND_NAME = /^[A-Za-z0-9]([A-Za-z0-9._-]{0,61}[A-Za-z0-9])?$/;
 const MODEL_NAME = /^[A-Za-z0-9][A-Za-z0-9._:/-]*$/;
 const ENV_NAME = /^[A-Z_][A-Z0-9_]*$/;
 const HTTP_V1_URL = /^https?:\/\/[^\s/?#]+(\/[^\s?#]*)?\/v1$/;
-/** https, or plain http to the local host only (a sidecar or a test double): the key travels with every request. */
-const HTTPS_URL = /^(https:\/\/[^\s/?#]+|http:\/\/(127\.0\.0\.1|localhost|\[::1\])(:\d+)?)(\/[^\s?#]*)?$/;
 
 /**
  * Records every problem with the backends and render options in `checks`: the rules of issue 4 (a backend per
@@ -240,6 +254,10 @@ export function checkLiteLLMInput(checks: ArgChecks, backends: Backend[], option
 
   const groups = groupProviders(backends);
   const fallback = options.fallback;
+  if (fallback && typeof fallback.modelName === "string") {
+    const taken = names.indexOf(fallbackId(fallback));
+    if (taken !== -1) checks.add(p(`backends[${taken}].name`), names[taken], `is the hosted fallback's deployment id (fallback-<modelName>); rename the backend`);
+  }
   if (fallback) checkFallback(checks, fallback, [...groups.keys()], p("fallback"));
   const coveredByFallback = new Set(fallback ? (fallback.modelGroups ?? [...groups.keys()]) : []);
   for (const [group, providers] of groups) {
@@ -280,12 +298,17 @@ function checkBackend(checks: ArgChecks, b: Backend, path: string): void {
     b.servedModelName,
     "must be the backend's --served-model-name, non-empty without whitespace",
   );
-  checks.check(
-    typeof b.baseUrl === "string" && HTTP_V1_URL.test(b.baseUrl),
-    `${path}.baseUrl`,
-    b.baseUrl,
-    "must be an http(s) URL ending in /v1, e.g. http://llama.inference.svc.cluster.local:8000/v1 (LiteLLM appends /chat/completions to it)",
-  );
+  if (
+    checks.check(
+      typeof b.baseUrl === "string" && HTTP_V1_URL.test(b.baseUrl),
+      `${path}.baseUrl`,
+      b.baseUrl,
+      "must be an http(s) URL ending in /v1, e.g. http://llama.inference.svc.cluster.local:8000/v1 (LiteLLM appends /chat/completions to it)",
+    )
+  ) {
+    const problem = endpointUrlProblem(b.baseUrl);
+    checks.check(problem === undefined, `${path}.baseUrl`, b.baseUrl, problem ?? "");
+  }
   checkEnvName(checks, b.apiKeySecretEnv, `${path}.apiKeySecretEnv`);
   checks.check(isPositive(b.costPerHour), `${path}.costPerHour`, b.costPerHour, "must be a positive, finite USD per hour (one replica's share of its node)");
   checks.check(isPositive(b.tokensPerSecond), `${path}.tokensPerSecond`, b.tokensPerSecond, "must be a positive, finite number of measured output tokens per second");
@@ -309,7 +332,8 @@ function checkFallback(checks: ArgChecks, f: HostedFallbackArgs, groups: string[
   );
   checkEnvName(checks, f.apiKeySecretEnv, `${path}.apiKeySecretEnv`);
   if (f.apiBase !== undefined) {
-    checks.check(typeof f.apiBase === "string" && HTTPS_URL.test(f.apiBase), `${path}.apiBase`, f.apiBase, "must be an https:// URL (plain http only to 127.0.0.1, localhost or [::1]): the API key travels with every request");
+    const problem = typeof f.apiBase === "string" ? endpointUrlProblem(f.apiBase) : "must be an https:// URL";
+    checks.check(problem === undefined, `${path}.apiBase`, f.apiBase, problem ?? "");
   }
   checks.check(isNonNegative(f.inputCostPerToken), `${path}.inputCostPerToken`, f.inputCostPerToken, "must be a finite USD price ≥ 0 per prompt token");
   checks.check(isNonNegative(f.outputCostPerToken), `${path}.outputCostPerToken`, f.outputCostPerToken, "must be a finite USD price ≥ 0 per completion token");

@@ -5,7 +5,7 @@ import { ArgChecks, isKnown, oneOf } from "../internal/errors";
 import { componentLabels } from "../internal/labels";
 import { DNS1123_HINT, isDns1123Label, isLabelKey, isLabelValue } from "../internal/names";
 import type { GatewayClientArgs, GatewayResourcesArgs, LiteLLMGatewayConfigArgs, LiteLLMRenderOptions } from "./args";
-import { checkLiteLLMInput, renderLiteLLMConfig, renderLiteLLMConfigYaml, resolveReliability } from "./render";
+import { GUARD_MODULE_FILE, checkLiteLLMInput, guardModuleSource, renderLiteLLMConfig, renderLiteLLMConfigYaml, resolveReliability } from "./render";
 import type { LiteLLMConfig } from "./render";
 
 /** Port the proxy listens on and the Service exposes (LiteLLM's default). */
@@ -17,6 +17,11 @@ export const MIN_LITELLM_VERSION: readonly [number, number, number] = [1, 83, 14
 /** Where the ConfigMap is mounted and which file of it the proxy reads. */
 export const CONFIG_DIR = "/etc/litellm";
 export const CONFIG_FILE = "config.yaml";
+
+/** Every file the proxy reads from CONFIG_DIR, by name: the config and the request guard it loads. */
+export function gatewayConfigFiles(config: LiteLLMConfig): Record<string, string> {
+  return { [CONFIG_FILE]: renderLiteLLMConfigYaml(config), [GUARD_MODULE_FILE]: guardModuleSource() };
+}
 /** Keys of the `${name}-credentials` Secret. */
 export const MASTER_KEY_SECRET_KEY = "master-key";
 export const SALT_KEY_SECRET_KEY = "salt-key";
@@ -60,7 +65,8 @@ export interface ResolvedLiteLLMGateway {
   replicas: number;
   port: number;
   config: LiteLLMConfig;
-  configYaml: string;
+  /** The ConfigMap's files: config.yaml and the guard module. */
+  configFiles: Record<string, string>;
   configSha256: string;
   /** Environment variables holding backend (and fallback) API keys, sorted. */
   apiKeyEnvNames: string[];
@@ -125,7 +131,7 @@ export function resolveLiteLLMGatewayArgs(name: string, args: LiteLLMGatewayConf
   checks.throwIfAny();
 
   const config = renderLiteLLMConfig(args.backends, renderOptions);
-  const configYaml = renderLiteLLMConfigYaml(config);
+  const configFiles = gatewayConfigFiles(config);
   const reliability = resolveReliability(args.reliability);
   const selector = gatewayPodLabels(name);
   const objectNames = {
@@ -148,8 +154,8 @@ export function resolveLiteLLMGatewayArgs(name: string, args: LiteLLMGatewayConf
     replicas,
     port: GATEWAY_PORT,
     config,
-    configYaml,
-    configSha256: createHash("sha256").update(configYaml).digest("hex"),
+    configFiles,
+    configSha256: filesSha256(configFiles),
     apiKeyEnvNames,
     apiKeys: args.apiKeys,
     redis: { host: args.redis.host, port: args.redis.port ?? 6379, password: args.redis.password, tls: args.redis.tls ?? true },
@@ -272,4 +278,11 @@ function resolveResources(checks: ArgChecks, resources: GatewayResourcesArgs | u
   checks.check(typeof cpuCores === "number" && Number.isFinite(cpuCores) && cpuCores > 0, "resources.cpuCores", cpuCores, "must be a positive number of cores");
   checks.check(typeof memoryGiB === "number" && Number.isFinite(memoryGiB) && memoryGiB >= 1, "resources.memoryGiB", memoryGiB, "must be a number of GiB ≥ 1");
   return { cpuCores, memoryGiB };
+}
+
+/** One hash over file names and contents, so a change to either file rolls the pods. */
+function filesSha256(files: Record<string, string>): string {
+  const hash = createHash("sha256");
+  for (const name of Object.keys(files).sort()) hash.update(`${name}\0${files[name]}\0`);
+  return hash.digest("hex");
 }

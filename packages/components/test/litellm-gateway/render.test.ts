@@ -133,7 +133,14 @@ describe("renderLiteLLMConfig for a fleet on three providers", () => {
   });
 
   it("keeps verbose logging and prompt logging off, downloads nothing at request time, and never lets clients bring credentials", () => {
-    expect(config.litellm_settings).toEqual({ set_verbose: false, json_logs: true, turn_off_message_logging: true, request_timeout: 120, disable_hf_tokenizer_download: true });
+    expect(config.litellm_settings).toEqual({
+      set_verbose: false,
+      json_logs: true,
+      turn_off_message_logging: true,
+      request_timeout: 120,
+      disable_hf_tokenizer_download: true,
+      callbacks: ["switchyard_guard.proxy_handler_instance"],
+    });
     const yaml = renderLiteLLMConfigYaml(config);
     for (const forbidden of ["allow_client_side_credentials", "configurable_clientside_auth_params", "detailed_debug", "set_verbose: true"]) {
       expect(yaml).not.toContain(forbidden);
@@ -207,6 +214,9 @@ describe("renderLiteLLMConfig validation", () => {
     ["no backends", [], {}, ["backends ([]) must list at least one backend"]],
     ["a duplicate name", [...fleet, { ...gcp8b }], {}, ['backends[6].name ("gcp-llama-8b-spot") is used by another backend']],
     ["a base URL without /v1", [{ ...coreweave8b, baseUrl: "http://llama-8b:8000" }, gcp8b], {}, ['backends[0].baseUrl ("http://llama-8b:8000") must be an http(s) URL ending in /v1']],
+    ["plain http to a public host", [{ ...coreweave8b, baseUrl: "http://llama-8b.example.com/v1" }, gcp8b], {}, ['backends[0].baseUrl ("http://llama-8b.example.com/v1") sends the API key over plain http to a host outside the cluster; use https://']],
+    ["the metadata address", [{ ...coreweave8b, baseUrl: "http://169.254.169.254/v1" }, gcp8b], {}, ['backends[0].baseUrl ("http://169.254.169.254/v1") points at a link-local address']],
+    ["a credential in the URL", [{ ...coreweave8b, baseUrl: "https://user:secret@llama-8b.example.com/v1" }, gcp8b], {}, ["backends[0].baseUrl", "carries a user name or password; put the credential in the API key secret"]],
     ["an infinite price", [{ ...coreweave8b, costPerHour: Number.POSITIVE_INFINITY }, gcp8b], {}, ["backends[0].costPerHour (Infinity) must be a positive, finite USD per hour"]],
     ["zero throughput", [coreweave8b, { ...gcp8b, tokensPerSecond: 0 }], {}, ["backends[1].tokensPerSecond (0) must be a positive"]],
     ["a reserved env name", [{ ...coreweave8b, apiKeySecretEnv: "LITELLM_MASTER_KEY" }, gcp8b], {}, ['backends[0].apiKeySecretEnv ("LITELLM_MASTER_KEY") is reserved']],
@@ -218,7 +228,13 @@ describe("renderLiteLLMConfig validation", () => {
       ['give model group "llama-3.1-8b" backends on at least two providers (it has "coreweave") or a fallback'],
     ],
     ["a fallback named like a backend group", fleet, { fallback: { ...openAiFallback, modelName: "llama-3.1-8b" } }, ['fallback.modelName ("llama-3.1-8b") is already a backend model group']],
-    ["a fallback over plain http", fleet, { fallback: { ...openAiFallback, apiBase: "http://api.example.com/v1" } }, ['fallback.apiBase ("http://api.example.com/v1") must be an https:// URL']],
+    ["a fallback over plain http", fleet, { fallback: { ...openAiFallback, apiBase: "http://api.example.com/v1" } }, ['fallback.apiBase ("http://api.example.com/v1") sends the API key over plain http to a host outside the cluster; use https://']],
+    [
+      "a backend named like the fallback's deployment id",
+      [...fleet, { ...gcp8b, name: "fallback-gpt-4o-mini-fallback" }],
+      { fallback: openAiFallback },
+      ['backends[6].name ("fallback-gpt-4o-mini-fallback") is the hosted fallback\'s deployment id'],
+    ],
     ["a fallback for an unknown group", fleet, { fallback: { ...openAiFallback, modelGroups: ["mistral"] } }, ['fallback.modelGroups[0] ("mistral") is not a backend model group']],
     ["replicas without Redis", fleet, { replicas: 3 }, ["redis is required with 3 proxy replicas"]],
     ["a canary alone in its tier", fleet, { routing: { canaryPercent: { [coreweaveReserved.name]: 5 } } }, ["leaves nothing for llama-3.3-70b tier reserved"]],
