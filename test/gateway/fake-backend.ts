@@ -1,13 +1,18 @@
 /**
  * A small OpenAI-compatible server standing in for one vLLM backend in gateway tests and the failover
- * bench: `/v1/chat/completions`, `/v1/models` and `/health` on 127.0.0.1, with controls for latency,
- * 500s, hanging and a hard kill (every open socket destroyed, as when a pod or node disappears).
+ * bench: `/v1/chat/completions` (plain and streamed as server-sent events), `/v1/models` and `/health` on
+ * 127.0.0.1, with controls for latency, 500s, hanging, streams cut mid-way or dropped before their first chunk, and
+ * a hard kill (every open socket destroyed, as when a pod or node disappears).
  */
 import http from "node:http";
 import type { AddressInfo, Socket } from "node:net";
 
-/** What the backend does with the next request. */
-export type FakeBackendMode = "ok" | "error" | "hang";
+/**
+ * What the backend does with the next request: serve it; answer 500; never answer; or, for streamed requests only
+ * (plain ones and health checks are served), `cut` the connection after `chunksBeforeCut` chunks or `drop` it
+ * before the first one.
+ */
+export type FakeBackendMode = "ok" | "error" | "hang" | "cut" | "drop";
 
 export interface FakeBackendOptions {
   /** Shown in responses (`system_fingerprint`) and in test output. */
@@ -22,7 +27,14 @@ export interface FakeBackendOptions {
   promptTokens?: number;
   /** `usage.completion_tokens` reported for every completion. Defaults to 30. */
   completionTokens?: number;
+  /** Pause between streamed chunks, as a GPU decodes tokens: a cut then comes after the client has content. Defaults to 25 ms. */
+  streamChunkIntervalMs?: number;
 }
+
+/** Content chunks of a streamed completion (then a final chunk with `finish_reason` and usage). */
+const STREAM_CHUNKS = 5;
+/** Chunks a `cut` stream sends before its connection is destroyed. */
+const CHUNKS_BEFORE_CUT = 2;
 
 /** LiteLLM's background health check sends one of these two prompts (litellm/proxy/health_check.py). */
 const HEALTH_CHECK_PROMPTS = new Set(["Hey how's it going?", "What's 1 + 1?"]);
@@ -38,6 +50,12 @@ export interface FakeBackendCounts {
   healthChecks: number;
   /** Requests rejected for a missing or wrong key. */
   unauthorized: number;
+  /** Client streams served to the end (also counted in `served`). */
+  streamed: number;
+  /** Client streams cut after their first chunks (`cut` mode). */
+  cut: number;
+  /** Client streams dropped before their first chunk (`drop` mode). */
+  dropped: number;
 }
 
 export class FakeBackend {
@@ -47,8 +65,9 @@ export class FakeBackend {
   latencyMs: number;
   readonly promptTokens: number;
   readonly completionTokens: number;
+  readonly streamChunkIntervalMs: number;
   counts: FakeBackendCounts = zeroCounts();
-  /** `performance.now()` of every client completion that arrived while failing (`error` or `hang`). */
+  /** `performance.now()` of every client completion that met a fault (`error`, `hang`; streams in `cut`, `drop`). */
   faultHits: number[] = [];
   private readonly apiKey: string;
   private server: http.Server | undefined;
@@ -63,6 +82,7 @@ export class FakeBackend {
     this.latencyMs = options.latencyMs ?? 20;
     this.promptTokens = options.promptTokens ?? 12;
     this.completionTokens = options.completionTokens ?? 30;
+    this.streamChunkIntervalMs = options.streamChunkIntervalMs ?? 25;
   }
 
   /** Base URL ending in `/v1`, as the gateway config wants it. */
@@ -152,6 +172,10 @@ export class FakeBackend {
     this.respondByMode(
       res,
       () => {
+        if (body.stream === true && !healthCheck) {
+          this.stream(body, res);
+          return;
+        }
         if (!healthCheck) this.counts.served++;
         json(res, 200, completion(this, body));
       },
@@ -159,8 +183,42 @@ export class FakeBackend {
     );
   }
 
+  /** Server-sent events as vLLM sends them; `cut` and `drop` break the connection the way a dying pod does. */
+  private stream(body: ChatRequest, res: http.ServerResponse): void {
+    if (this.mode === "cut" || this.mode === "drop") this.faultHits.push(performance.now());
+    if (this.mode === "drop") {
+      this.counts.dropped++;
+      res.socket?.destroy();
+      return;
+    }
+    const cutAfter = this.mode === "cut" ? CHUNKS_BEFORE_CUT : undefined;
+    const id = `chatcmpl-${this.name}-${Date.now()}-${Math.floor(Math.random() * 1e6)}`;
+    const chunk = (delta: Record<string, unknown>, finish: string | null, usage?: Record<string, number>) =>
+      `data: ${JSON.stringify({ id, object: "chat.completion.chunk", created: Math.floor(Date.now() / 1000), model: body.model, system_fingerprint: this.name, choices: [{ index: 0, delta, finish_reason: finish }], ...(usage ? { usage } : {}) })}\n\n`;
+    res.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-cache" });
+    const usage = { prompt_tokens: this.promptTokens, completion_tokens: this.completionTokens, total_tokens: this.promptTokens + this.completionTokens };
+    const send = (i: number): void => {
+      if (res.destroyed) return;
+      if (cutAfter !== undefined && i === cutAfter) {
+        this.counts.cut++;
+        res.socket?.destroy();
+        return;
+      }
+      if (i === STREAM_CHUNKS) {
+        res.end(`${chunk({}, "stop", usage)}data: [DONE]\n\n`);
+        this.counts.served++;
+        this.counts.streamed++;
+        return;
+      }
+      res.write(chunk(i === 0 ? { role: "assistant", content: `served by ${this.name}` } : { content: ` part ${i}` }, null));
+      const timer = setTimeout(() => send(i + 1), this.streamChunkIntervalMs);
+      res.on("close", () => clearTimeout(timer));
+    };
+    send(0);
+  }
+
   private respondByMode(res: http.ServerResponse, ok: () => void, healthCheck = true): void {
-    if (this.mode !== "ok" && !healthCheck) this.faultHits.push(performance.now());
+    if ((this.mode === "error" || this.mode === "hang") && !healthCheck) this.faultHits.push(performance.now());
     if (this.mode === "hang") {
       if (!healthCheck) this.counts.hung++;
       this.hanging.add(res);
@@ -173,8 +231,8 @@ export class FakeBackend {
     }
     const timer = setTimeout(() => {
       // The backend may have been killed or switched to another mode during the delay.
-      if (!res.destroyed && this.mode === "ok") ok();
-      else if (!res.destroyed) this.respondByMode(res, ok, healthCheck);
+      if (!res.destroyed && (this.mode === "error" || this.mode === "hang")) this.respondByMode(res, ok, healthCheck);
+      else if (!res.destroyed) ok();
     }, this.latencyMs);
     res.on("close", () => clearTimeout(timer));
   }
@@ -187,7 +245,7 @@ interface ChatRequest {
 }
 
 function zeroCounts(): FakeBackendCounts {
-  return { served: 0, failed: 0, hung: 0, healthChecks: 0, unauthorized: 0 };
+  return { served: 0, failed: 0, hung: 0, healthChecks: 0, unauthorized: 0, streamed: 0, cut: 0, dropped: 0 };
 }
 
 function isHealthCheck(body: ChatRequest): boolean {

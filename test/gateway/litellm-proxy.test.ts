@@ -15,8 +15,8 @@ import { planRoutes, renderLiteLLMConfig, requestCost } from "@switchyard/compon
 import type { GatewayReliabilityArgs, HostedFallbackArgs, LiteLLMConfig } from "@switchyard/components/src/litellm-gateway";
 import type { Backend } from "@switchyard/components/src/contracts";
 import { FakeBackend } from "./fake-backend";
-import { LiteLLMProxy, chat, ensureLiteLLM, percentile, runBatch, runLoad, servedBy, sleep } from "./proxy";
-import type { ChatResult } from "./proxy";
+import { LiteLLMProxy, chat, chatStream, ensureLiteLLM, percentile, runBatch, runLoad, servedBy, sleep } from "./proxy";
+import type { ChatResult, StreamResult } from "./proxy";
 
 
 const MASTER_KEY = "sk-switchyard-test-master-0123456789";
@@ -62,6 +62,11 @@ const specs: Spec[] = [
   // (d) hang, then recovery.
   { name: "hang-gcp", provider: "gcp", capacityType: "spot", modelName: "hang", costPerHour: 2, tokensPerSecond: 1000, expectedLatencyMs: 100 },
   { name: "hang-aws", provider: "aws", capacityType: "spot", modelName: "hang", costPerHour: 6, tokensPerSecond: 1000, expectedLatencyMs: 200 },
+  // (h) streams cut mid-way, (i) streams dropped before their first chunk: two equal backends per group.
+  { name: "cut-aws", provider: "aws", capacityType: "spot", modelName: "cut", costPerHour: 2, tokensPerSecond: 1000, expectedLatencyMs: 100 },
+  { name: "cut-gcp", provider: "gcp", capacityType: "spot", modelName: "cut", costPerHour: 2, tokensPerSecond: 1000, expectedLatencyMs: 100 },
+  { name: "drop-aws", provider: "aws", capacityType: "spot", modelName: "drop", costPerHour: 2, tokensPerSecond: 1000, expectedLatencyMs: 100 },
+  { name: "drop-gcp", provider: "gcp", capacityType: "spot", modelName: "drop", costPerHour: 2, tokensPerSecond: 1000, expectedLatencyMs: 100 },
   // Hosted fallback: a lone backend whose group falls back to a hosted (OpenAI-compatible) model.
   { name: "lone-coreweave", provider: "coreweave", capacityType: "reserved", modelName: "lone", costPerHour: 2, tokensPerSecond: 1000, expectedLatencyMs: 100 },
 ];
@@ -352,6 +357,41 @@ describe("LiteLLM gateway against the real proxy", () => {
     // And it carries real traffic again: at least half its weighted share over the last four seconds.
     expect(tail.filter((r) => r.modelId === victim.name).length).toBeGreaterThanOrEqual((tail.length * weight) / 2);
   }, 60_000);
+
+  it("(h) benches a backend that cuts streams after their first chunks: at most allowedFailures + 1 broken streams per cooldown", async () => {
+    // A cut after content reaches the client cannot be retried (the client has the first tokens); LiteLLM counts such
+    // transport errors towards no cooldown and its health checks are not streamed, so before the guard every stream
+    // sent to this backend broke.
+    fake("cut-aws").mode = "cut";
+    const started = performance.now();
+    const streams: StreamResult[] = [];
+    for (let i = 0; i < 20; i++) streams.push(await chatStream(proxy!, { model: "cut", key: MASTER_KEY }));
+    const elapsedMs = performance.now() - started;
+    const broken = streams.filter((r) => !r.complete);
+    const cuts = fake("cut-aws").counts.cut;
+    fake("cut-aws").recover();
+    report("(h) stream cut", { streams: streams.length, broken: broken.length, cutsAtBackend: cuts, servedByOther: fake("cut-gcp").counts.streamed, elapsedMs: Math.round(elapsedMs), firstError: broken[0]?.error?.slice(0, 120) });
+
+    // All 20 were sent within one cooldown window, so the bound is allowedFailures + 1 = 3.
+    expect(elapsedMs).toBeLessThan(reliability.cooldownSeconds! * 1000);
+    expect(cuts).toBeGreaterThanOrEqual(1);
+    expect(cuts).toBeLessThanOrEqual(reliability.allowedFailures! + 1);
+    expect(broken.length).toBe(cuts);
+    for (const r of broken) expect(r).toMatchObject({ status: 200, modelId: "cut-aws" });
+    expect(streams.filter((r) => r.complete).every((r) => r.modelId === "cut-gcp" && r.chunks === 5)).toBe(true);
+  });
+
+  it("(i) retries a stream dropped before its first chunk on another backend: zero client errors", async () => {
+    fake("drop-aws").mode = "drop";
+    const streams: StreamResult[] = [];
+    for (let i = 0; i < 20; i++) streams.push(await chatStream(proxy!, { model: "drop", key: MASTER_KEY }));
+    const drops = fake("drop-aws").counts.dropped;
+    fake("drop-aws").recover();
+    report("(i) stream dropped", { streams: streams.length, broken: streams.filter((r) => !r.complete).length, dropsAtBackend: drops, servedByOther: fake("drop-gcp").counts.streamed });
+    expect(drops).toBeGreaterThanOrEqual(1);
+    expect(streams.filter((r) => !r.complete)).toEqual([]);
+    expect(streams.every((r) => r.modelId === "drop-gcp" && r.chunks === 5)).toBe(true);
+  });
 
   it("falls back to the hosted group when a lone backend dies, with zero client errors", async () => {
     const lone = fake("lone-coreweave");

@@ -262,3 +262,57 @@ export async function runBatch(count: number, concurrency: number, send: (i: num
   await Promise.all(Array.from({ length: Math.min(concurrency, count) }, worker));
   return results;
 }
+
+export interface StreamResult {
+  status: number;
+  /** `x-litellm-model-id`: the backend the stream came from. */
+  modelId: string | undefined;
+  /** Content chunks received (`data:` events with a delta). */
+  chunks: number;
+  /** The stream ended with `data: [DONE]` and carried no error event. */
+  complete: boolean;
+  /** An SSE error event, a non-200 answer or a broken connection, as the client saw it. */
+  error: string | undefined;
+  ms: number;
+}
+
+/** A streamed chat completion, read to its end: what a client of the gateway sees of it. */
+export async function chatStream(proxy: LiteLLMProxy, options: ChatOptions): Promise<StreamResult> {
+  const started = performance.now();
+  const headers: Record<string, string> = { "content-type": "application/json" };
+  if (options.key !== undefined) headers.authorization = `Bearer ${options.key}`;
+  let status = 0;
+  let modelId: string | undefined;
+  let text: string;
+  try {
+    const response = await fetch(`${proxy.url}/v1/chat/completions`, {
+      method: "POST",
+      headers,
+      body: JSON.stringify({ model: options.model, stream: true, messages: [{ role: "user", content: options.content ?? "switchyard test" }], ...options.extra }),
+      signal: AbortSignal.timeout(options.timeoutMs ?? 30_000),
+    });
+    status = response.status;
+    modelId = response.headers.get("x-litellm-model-id") ?? undefined;
+    text = await response.text();
+  } catch (error) {
+    return { status, modelId, chunks: 0, complete: false, error: String(error), ms: performance.now() - started };
+  }
+  const events = text
+    .split("\n")
+    .filter((line) => line.startsWith("data: "))
+    .map((line) => line.slice("data: ".length).trim());
+  let chunks = 0;
+  let error: string | undefined = status === 200 ? undefined : `HTTP ${status}: ${text.slice(0, 300)}`;
+  for (const event of events) {
+    if (event === "[DONE]") continue;
+    try {
+      const payload = JSON.parse(event) as { error?: unknown; choices?: { delta?: { content?: string } }[] };
+      if (payload.error !== undefined) error ??= JSON.stringify(payload.error).slice(0, 300);
+      else if (payload.choices?.[0]?.delta?.content) chunks++;
+    } catch {
+      error ??= `unparsable event: ${event.slice(0, 100)}`;
+    }
+  }
+  const complete = error === undefined && events.at(-1) === "[DONE]";
+  return { status, modelId, chunks, complete, error: complete ? undefined : (error ?? "the stream ended without [DONE]"), ms: performance.now() - started };
+}

@@ -10,9 +10,15 @@ LiteLLM itself rejects ``api_base``, ``base_url`` and similar endpoint fields in
   paid fallback) are rejected with HTTP 400 naming the field;
 - a client timeout longer than the gateway's is rejected (a shorter one is the client's choice);
 - the hosted fallback's model group, which the router calls when a group's backends are gone, is neither listed by
-  ``/v1/models`` nor callable by name.
+  ``/v1/models`` nor callable by name;
+- a backend that breaks streams is benched. A stream cut after its first chunks fails as a transport error
+  (``httpx.ReadError``, ``APIConnectionError``), which LiteLLM never counts towards a cooldown, and the background
+  health checks are not streamed, so they pass: without this such a backend keeps breaking every stream sent to it.
+  Here more than ``allowed_fails`` broken streams within ``cooldown_time`` bench it for ``cooldown_time``, through
+  the router's own cooldown (shared through Redis with the other replicas).
 """
 
+import time
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
@@ -90,11 +96,46 @@ def request_problem(body: Mapping[str, Any], router: Any) -> str | None:
     return None
 
 
+def is_uncounted_transport_error(exception: Any) -> bool:
+    """A broken backend connection, which LiteLLM's cooldown skips: its APIConnectionError, or the raw transport
+    error a stream raises once it has started (httpx's or aiohttp's). A client that hangs up raises neither."""
+    if exception is None:
+        return False
+    if type(exception).__name__ == "APIConnectionError" or "APIConnectionError" in str(exception):
+        return True
+    import aiohttp
+    import httpx
+
+    return isinstance(exception, (httpx.TransportError, aiohttp.ClientPayloadError, aiohttp.ClientConnectionError))
+
+
 def _owned_fields(keys: Iterable[str]) -> list[str]:
     return sorted(k for k in keys if isinstance(k, str) and (k in OWNED_BY_GATEWAY or k.startswith(OWNED_PREFIXES)))
 
 
 class SwitchyardGuard(CustomLogger):
+    def __init__(self) -> None:
+        super().__init__()
+        self._connection_failures: dict[str, list[float]] = {}
+
+    async def async_log_failure_event(self, kwargs: dict, response_obj: Any, start_time: Any, end_time: Any) -> None:
+        exception = kwargs.get("exception")
+        if kwargs.get("stream") is not True or not is_uncounted_transport_error(exception):
+            return
+        model_id = ((kwargs.get("litellm_params") or {}).get("model_info") or {}).get("id")
+        router = _router()
+        if not isinstance(model_id, str) or router is None:
+            return
+        now = time.monotonic()
+        window = float(getattr(router, "cooldown_time", None) or 60)
+        failures = [t for t in self._connection_failures.get(model_id, []) if now - t < window] + [now]
+        if len(failures) > int(getattr(router, "allowed_fails", None) or 0):
+            router.cooldown_cache.add_deployment_to_cooldown(
+                model_id=model_id, original_exception=exception, exception_status=503, cooldown_time=None
+            )
+            failures = []
+        self._connection_failures[model_id] = failures
+
     async def async_pre_call_hook(self, user_api_key_dict: Any, cache: Any, data: dict, call_type: Any) -> dict:
         problem = request_problem(data, _router())
         if problem is not None:
