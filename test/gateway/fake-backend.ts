@@ -8,11 +8,12 @@ import http from "node:http";
 import type { AddressInfo, Socket } from "node:net";
 
 /**
- * What the backend does with the next request: serve it; answer 500; never answer; or, for streamed requests only
+ * What the backend does with the next request: serve it; answer 500; answer 429 with Retry-After (`ratelimit`);
+ * never answer; or, for streamed requests only
  * (plain ones and health checks are served), `cut` the connection after `chunksBeforeCut` chunks or `drop` it
  * before the first one.
  */
-export type FakeBackendMode = "ok" | "error" | "hang" | "cut" | "drop";
+export type FakeBackendMode = "ok" | "error" | "ratelimit" | "hang" | "cut" | "drop";
 
 export interface FakeBackendOptions {
   /** Shown in responses (`system_fingerprint`) and in test output. */
@@ -44,6 +45,8 @@ export interface FakeBackendCounts {
   served: number;
   /** Client completions answered with a 500 while in `error` mode. */
   failed: number;
+  /** Client completions answered with a 429 while in `ratelimit` mode. */
+  rateLimited: number;
   /** Client completions left hanging while in `hang` mode. */
   hung: number;
   /** Health-check completions received (any mode). */
@@ -218,7 +221,7 @@ export class FakeBackend {
   }
 
   private respondByMode(res: http.ServerResponse, ok: () => void, healthCheck = true): void {
-    if ((this.mode === "error" || this.mode === "hang") && !healthCheck) this.faultHits.push(performance.now());
+    if ((this.mode === "error" || this.mode === "hang" || this.mode === "ratelimit") && !healthCheck) this.faultHits.push(performance.now());
     if (this.mode === "hang") {
       if (!healthCheck) this.counts.hung++;
       this.hanging.add(res);
@@ -229,9 +232,14 @@ export class FakeBackend {
       json(res, 500, { error: { message: `${this.name} is failing (test)`, type: "internal_server_error" } });
       return;
     }
+    if (this.mode === "ratelimit") {
+      if (!healthCheck) this.counts.rateLimited++;
+      json(res, 429, { error: { message: `${this.name} is rate limited (test)`, type: "rate_limit_error" } }, { "retry-after": "30" });
+      return;
+    }
     const timer = setTimeout(() => {
       // The backend may have been killed or switched to another mode during the delay.
-      if (!res.destroyed && (this.mode === "error" || this.mode === "hang")) this.respondByMode(res, ok, healthCheck);
+      if (!res.destroyed && (this.mode === "error" || this.mode === "hang" || this.mode === "ratelimit")) this.respondByMode(res, ok, healthCheck);
       else if (!res.destroyed) ok();
     }, this.latencyMs);
     res.on("close", () => clearTimeout(timer));
@@ -245,7 +253,7 @@ interface ChatRequest {
 }
 
 function zeroCounts(): FakeBackendCounts {
-  return { served: 0, failed: 0, hung: 0, healthChecks: 0, unauthorized: 0, streamed: 0, cut: 0, dropped: 0 };
+  return { served: 0, failed: 0, rateLimited: 0, hung: 0, healthChecks: 0, unauthorized: 0, streamed: 0, cut: 0, dropped: 0 };
 }
 
 function isHealthCheck(body: ChatRequest): boolean {
@@ -269,10 +277,10 @@ function completion(backend: FakeBackend, body: ChatRequest): Record<string, unk
   };
 }
 
-function json(res: http.ServerResponse, status: number, payload: unknown): void {
+function json(res: http.ServerResponse, status: number, payload: unknown, headers: Record<string, string> = {}): void {
   if (res.destroyed || res.headersSent) return;
   const text = JSON.stringify(payload);
-  res.writeHead(status, { "content-type": "application/json", "content-length": Buffer.byteLength(text) }).end(text);
+  res.writeHead(status, { "content-type": "application/json", "content-length": Buffer.byteLength(text), ...headers }).end(text);
 }
 
 function readBody(req: http.IncomingMessage): Promise<ChatRequest> {

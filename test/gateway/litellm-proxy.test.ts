@@ -67,6 +67,9 @@ const specs: Spec[] = [
   { name: "cut-gcp", provider: "gcp", capacityType: "spot", modelName: "cut", costPerHour: 2, tokensPerSecond: 1000, expectedLatencyMs: 100 },
   { name: "drop-aws", provider: "aws", capacityType: "spot", modelName: "drop", costPerHour: 2, tokensPerSecond: 1000, expectedLatencyMs: 100 },
   { name: "drop-gcp", provider: "gcp", capacityType: "spot", modelName: "drop", costPerHour: 2, tokensPerSecond: 1000, expectedLatencyMs: 100 },
+  // (j) a backend answering 429 with Retry-After.
+  { name: "limited-aws", provider: "aws", capacityType: "spot", modelName: "limited", costPerHour: 2, tokensPerSecond: 1000, expectedLatencyMs: 100 },
+  { name: "limited-gcp", provider: "gcp", capacityType: "spot", modelName: "limited", costPerHour: 2, tokensPerSecond: 1000, expectedLatencyMs: 100 },
   // Hosted fallback: a lone backend whose group falls back to a hosted (OpenAI-compatible) model.
   { name: "lone-coreweave", provider: "coreweave", capacityType: "reserved", modelName: "lone", costPerHour: 2, tokensPerSecond: 1000, expectedLatencyMs: 100 },
 ];
@@ -391,6 +394,19 @@ describe("LiteLLM gateway against the real proxy", () => {
     expect(drops).toBeGreaterThanOrEqual(1);
     expect(streams.filter((r) => !r.complete)).toEqual([]);
     expect(streams.every((r) => r.modelId === "drop-gcp" && r.chunks === 5)).toBe(true);
+  });
+
+  it("(j) benches a backend at its first 429 (a client request's or a health check's): zero client errors", async () => {
+    fake("limited-aws").mode = "ratelimit";
+    const results: ChatResult[] = [];
+    for (let i = 0; i < 20; i++) results.push(await send("limited"));
+    const limited = fake("limited-aws").counts.rateLimited;
+    fake("limited-aws").recover();
+    report("(j) 429", { requests: results.length, errors: results.length - okCount(results), upstream429s: limited, servedByOther: fake("limited-gcp").counts.served, p99Ms: Math.round(percentile(results.map((r) => r.ms), 99)) });
+    expect(okCount(results)).toBe(20);
+    expect(results.every((r) => r.modelId === "limited-gcp")).toBe(true);
+    // Benched by the first 429 it answers; a background health check may answer it before any client request.
+    expect(limited).toBeLessThanOrEqual(1);
   });
 
   it("falls back to the hosted group when a lone backend dies, with zero client errors", async () => {

@@ -164,6 +164,9 @@ function assembleConfig(routes: BackendRoute[], options: LiteLLMRenderOptions): 
         TimeoutErrorAllowedFails: r.allowedTimeouts,
         // A backend refusing our key is misconfigured: bench it at once.
         AuthenticationErrorAllowedFails: 0,
+        // A backend answering 429 asks for no more traffic now (Retry-After): bench it at once, so its retries go
+        // to the group's other backends instead of waiting on it.
+        RateLimitErrorAllowedFails: 0,
       },
       // After its retries, a failed request is re-sent to another backend of the same group, excluding the ones
       // that already failed it, before any cross-group fallback.

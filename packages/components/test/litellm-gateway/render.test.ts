@@ -96,6 +96,7 @@ describe("renderLiteLLMConfig for a fleet on three providers", () => {
         ServiceUnavailableErrorAllowedFails: 2,
         TimeoutErrorAllowedFails: 1,
         AuthenticationErrorAllowedFails: 0,
+        RateLimitErrorAllowedFails: 0,
       },
       enable_weighted_failover: true,
     });
