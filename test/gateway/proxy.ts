@@ -25,7 +25,9 @@ export function ensureLiteLLM(): string {
   const result = spawnSync("bash", [path.join(ROOT, "scripts/litellm-venv.sh")], { encoding: "utf8", timeout: INSTALL_TIMEOUT_MS });
   if (result.status !== 0) {
     const reason = result.error ? String(result.error) : (result.stderr.trim() || `exit status ${result.status}`);
-    throw new Error(`scripts/litellm-venv.sh could not provide the LiteLLM proxy the gateway integration tests need:\n${reason}`);
+    // The script's own ERROR line first: test reports show an error's first line.
+    const summary = reason.split("\n").filter((line) => line.includes("ERROR")).pop() ?? reason.split("\n").pop();
+    throw new Error(`scripts/litellm-venv.sh could not provide the LiteLLM proxy the gateway tests need: ${summary}\n${reason}`);
   }
   return result.stdout.trim().split("\n").pop()!;
 }

@@ -94,7 +94,10 @@ const send = (proxy: LiteLLMProxy) => chat(proxy, { model: "shared", key: MASTER
 describe("the gateway's Redis: TLS, a password, two replicas, an outage", () => {
   beforeAll(async () => {
     const installed = spawnSync("bash", [path.join(ROOT, "scripts/redis-server.sh")], { encoding: "utf8", timeout: 10 * 60_000 });
-    if (installed.status !== 0) throw new Error(`scripts/redis-server.sh could not provide redis-server:\n${installed.stderr}`);
+    if (installed.status !== 0) {
+      const summary = installed.stderr.split("\n").filter((line) => line.includes("ERROR")).pop() ?? `exit status ${installed.status}`;
+      throw new Error(`scripts/redis-server.sh could not provide redis-server: ${summary}\n${installed.stderr}`);
+    }
     redisBin = installed.stdout.trim();
     makeCertificates();
     redisPort = await freePort();
