@@ -1,32 +1,54 @@
 /**
  * Gateway failover benchmark: a fixed open-loop load through the real LiteLLM proxy in front of three fake
- * OpenAI-compatible backends on three providers; the heaviest-weighted backend is hard-killed (every socket
- * destroyed, port closed) part-way through. Run twice on the same model list (same weights, tiers, prices and
- * per-deployment timeouts):
+ * OpenAI-compatible backends on three providers; part-way through, the heaviest-weighted backend meets a fault:
+ *
+ *   outage       its provider goes away: hard-killed, every socket destroyed, port closed (plain requests)
+ *   stream-cut   it cuts every stream after 2 of 5 chunks (streamed requests)
+ *   ratelimit    it answers 429 with Retry-After: 30 (plain requests)
+ *   slow         it takes 5 s to its first byte (streamed requests)
+ *
+ * Each scenario runs twice on the same model list (same weights, tiers, prices and per-deployment timeouts):
  *
  *   rendered   the config renderLiteLLMConfig produces, with its production reliability defaults
  *   defaults   the same model_list with LiteLLM's default router and general settings (master key and the
  *              tokenizer-download switch only; see withLiteLLMDefaults)
  *
- * and prints client errors, p50/p99 latency and the time to rebalance for each. A benchmark, not a test: it
- * prints figures and asserts nothing.
+ * and prints client errors, p50/p99 latency and the time from the fault to traffic shifted for each. A benchmark,
+ * not a test: it prints figures and asserts nothing.
  *
- * Run: pnpm exec tsx bench/gateway-failover/run.ts [--rate 20] [--seconds 30] [--kill-at 10] [--latency-ms 100]
+ * Run: pnpm exec tsx bench/gateway-failover/run.ts [--scenario outage,stream-cut,ratelimit,slow] [--rate 20]
+ *      [--seconds 30] [--kill-at 10] [--latency-ms 100] [--timeline]
  */
 import { renderLiteLLMConfig } from "@switchyard/components/src/litellm-gateway";
 import type { LiteLLMConfig } from "@switchyard/components/src/litellm-gateway";
 import type { Backend } from "@switchyard/components/src/contracts";
 import { FakeBackend } from "../../test/gateway/fake-backend";
-import { LiteLLMProxy, chat, ensureLiteLLM, percentile, runLoad, servedBy } from "../../test/gateway/proxy";
-import type { TimedResult } from "../../test/gateway/proxy";
+import { LiteLLMProxy, chat, chatStream, ensureLiteLLM, percentile, runLoad, servedBy } from "../../test/gateway/proxy";
+import type { ChatResult, StreamResult, TimedResult } from "../../test/gateway/proxy";
 
 const MASTER_KEY = "sk-switchyard-bench-master-0123456789";
 
+interface Scenario {
+  name: string;
+  /** Streamed requests (read to their end) instead of plain ones. */
+  stream: boolean;
+  fault: (victim: FakeBackend) => void | Promise<void>;
+}
+
+const SCENARIOS: Scenario[] = [
+  { name: "outage", stream: false, fault: (victim) => victim.kill() },
+  { name: "stream-cut", stream: true, fault: (victim) => void (victim.mode = "cut") },
+  { name: "ratelimit", stream: false, fault: (victim) => void (victim.mode = "ratelimit") },
+  { name: "slow", stream: true, fault: (victim) => void (victim.latencyMs = 5000) },
+];
+
 interface Options {
+  scenarios: Scenario[];
   rate: number;
   seconds: number;
   killAt: number;
   latencyMs: number;
+  timeline: boolean;
 }
 
 function options(): Options {
@@ -35,7 +57,29 @@ function options(): Options {
     const i = argv.indexOf(flag);
     return i >= 0 ? Number(argv[i + 1]) : fallback;
   };
-  return { rate: value("--rate", 20), seconds: value("--seconds", 30), killAt: value("--kill-at", 10), latencyMs: value("--latency-ms", 100) };
+  const i = argv.indexOf("--scenario");
+  const names = i >= 0 ? (argv[i + 1] ?? "").split(",") : SCENARIOS.map((sc) => sc.name);
+  const scenarios = names.map((name) => {
+    const found = SCENARIOS.find((sc) => sc.name === name);
+    if (!found) throw new Error(`--scenario ${name}: choose from ${SCENARIOS.map((sc) => sc.name).join(", ")}`);
+    return found;
+  });
+  return { scenarios, rate: value("--rate", 20), seconds: value("--seconds", 30), killAt: value("--kill-at", 10), latencyMs: value("--latency-ms", 100), timeline: argv.includes("--timeline") };
+}
+
+/** A streamed result in the plain result's shape: a stream that broke after its 200 counts as status 520. */
+function asChatResult(r: StreamResult): ChatResult {
+  return {
+    status: r.complete ? 200 : r.status === 200 ? 520 : r.status,
+    modelId: r.complete ? r.modelId : r.status === 200 ? "broken" : undefined,
+    cost: undefined,
+    retries: r.retries,
+    fallbacks: r.fallbacks,
+    headers: new Headers(),
+    body: r.error ?? "",
+    ms: r.ms,
+    error: undefined,
+  };
 }
 
 /** Three backends of one model group in one tier, on three providers; costs and latencies differ so weights do. */
@@ -46,6 +90,7 @@ const specs = [
 ] as const;
 
 interface RunSummary {
+  scenario: string;
   config: string;
   requests: number;
   errors: number;
@@ -54,7 +99,7 @@ interface RunSummary {
   p50Ms: number;
   p99Ms: number;
   p99AfterKillMs: number;
-  /** From the kill to the last request (by send time) that failed or needed a retry/fallback; 0 if none. */
+  /** From the fault to the last request (by send time) that failed or needed a retry/fallback; 0 if none. */
   rebalanceMs: number;
   /** Whether requests sent in the last {@link SETTLED_WINDOW_MS} of the run still failed or needed retries. */
   stillAffectedAtEnd: boolean;
@@ -79,7 +124,7 @@ interface WindowSummary {
 const SETTLED_WINDOW_MS = 5000;
 const TIMELINE_STEP_MS = 5000;
 
-async function run(label: string, bin: string, makeConfig: (backends: Backend[]) => LiteLLMConfig, o: Options): Promise<RunSummary> {
+async function run(scenario: Scenario, label: string, bin: string, makeConfig: (backends: Backend[]) => LiteLLMConfig, o: Options): Promise<RunSummary> {
   const fakes = specs.map((s) => new FakeBackend({ name: s.name, servedModelName: "llama-3.1-8b", apiKey: `key-${s.name}`, latencyMs: o.latencyMs }));
   let proxy: LiteLLMProxy | undefined;
   try {
@@ -105,21 +150,23 @@ async function run(label: string, bin: string, makeConfig: (backends: Backend[])
     const victim = fakes.find((f) => f.name === victimName)!;
     proxy = await LiteLLMProxy.start({ bin, config, env });
     const p = proxy;
-    console.log(`${label}: proxy ready; weights ${JSON.stringify(weights)}; killing ${victimName} at ${o.killAt}s`);
+    console.log(`${scenario.name} ${label}: proxy ready; weights ${JSON.stringify(weights)}; fault on ${victimName} at ${o.killAt}s`);
     const killAtMs = o.killAt * 1000;
-    const results = await runLoad(() => chat(p, { model: "llama-3.1-8b", key: MASTER_KEY, timeoutMs: 300_000 }), {
+    const request = { model: "llama-3.1-8b", key: MASTER_KEY, timeoutMs: 300_000 };
+    const send = scenario.stream ? async () => asChatResult(await chatStream(p, request)) : () => chat(p, request);
+    const results = await runLoad(send, {
       ratePerSecond: o.rate,
       durationMs: o.seconds * 1000,
-      events: [{ atMs: killAtMs, run: () => victim.kill() }],
+      events: [{ atMs: killAtMs, run: () => scenario.fault(victim) }],
     });
-    return summarise(label, results, killAtMs, o.seconds * 1000);
+    return summarise(scenario.name, label, results, killAtMs, o.seconds * 1000);
   } finally {
     await proxy?.stop();
     for (const f of fakes) await f.kill();
   }
 }
 
-function summarise(label: string, results: TimedResult[], killAtMs: number, durationMs: number): RunSummary {
+function summarise(scenario: string, label: string, results: TimedResult[], killAtMs: number, durationMs: number): RunSummary {
   const after = results.filter((r) => r.sentAtMs >= killAtMs);
   const isAffected = (r: TimedResult) => r.status !== 200 || r.retries > 0 || r.fallbacks > 0;
   const affected = after.filter(isAffected);
@@ -142,6 +189,7 @@ function summarise(label: string, results: TimedResult[], killAtMs: number, dura
     });
   }
   return {
+    scenario,
     config: label,
     requests: results.length,
     errors: results.filter((r) => r.status !== 200).length,
@@ -188,33 +236,38 @@ function withLiteLLMDefaults(config: LiteLLMConfig): LiteLLMConfig {
 async function main(): Promise<void> {
   const o = options();
   const bin = ensureLiteLLM();
-  console.log(`gateway failover bench: ${o.rate} req/s for ${o.seconds} s, heaviest backend hard-killed at ${o.killAt} s, backend latency ${o.latencyMs} ms`);
-  const rendered = await run("rendered", bin, (backends) => renderLiteLLMConfig(backends), o);
-  const defaults = await run("defaults", bin, (backends) => withLiteLLMDefaults(renderLiteLLMConfig(backends)), o);
-  const rows = [rendered, defaults];
+  console.log(`gateway failover bench: ${o.rate} req/s for ${o.seconds} s, fault on the heaviest backend at ${o.killAt} s, backend latency ${o.latencyMs} ms`);
+  const rows: RunSummary[] = [];
+  for (const scenario of o.scenarios) {
+    rows.push(await run(scenario, "rendered", bin, (backends) => renderLiteLLMConfig(backends), o));
+    rows.push(await run(scenario, "defaults", bin, (backends) => withLiteLLMDefaults(renderLiteLLMConfig(backends)), o));
+  }
   const columns: [string, (s: RunSummary) => string][] = [
+    ["scenario", (s) => s.scenario],
     ["config", (s) => s.config],
     ["requests", (s) => String(s.requests)],
     ["client errors", (s) => `${s.errors} (${((100 * s.errors) / s.requests).toFixed(1)}%)`],
     ["retried/fallback", (s) => String(s.retriedOrFellBack)],
     ["p50 ms", (s) => String(s.p50Ms)],
     ["p99 ms", (s) => String(s.p99Ms)],
-    ["p99 after kill ms", (s) => String(s.p99AfterKillMs)],
-    ["rebalance s", (s) => (s.stillAffectedAtEnd ? `not by end (last ${(s.rebalanceMs / 1000).toFixed(1)})` : (s.rebalanceMs / 1000).toFixed(1))],
-    ["served after kill", (s) => Object.entries(s.servedAfterKill).map(([k, v]) => `${k}=${v}`).join(" ")],
+    ["p99 after fault ms", (s) => String(s.p99AfterKillMs)],
+    ["shifted after s", (s) => (s.stillAffectedAtEnd ? `not by end (last ${(s.rebalanceMs / 1000).toFixed(1)})` : (s.rebalanceMs / 1000).toFixed(1))],
+    ["served after fault", (s) => Object.entries(s.servedAfterKill).map(([k, v]) => `${k}=${v}`).join(" ")],
   ];
   const widths = columns.map(([title, get]) => Math.max(title.length, ...rows.map((r) => get(r).length)));
-  const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join("  ");
+  const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join("  ").trimEnd();
   console.log("");
   console.log(line(columns.map(([title]) => title)));
   for (const r of rows) console.log(line(columns.map(([, get]) => get(r))));
   console.log("");
   console.log(
-    `rebalance: from the kill to the last request (by send time) that failed or needed a retry or fallback; "not by end" when requests sent in the last ${SETTLED_WINDOW_MS / 1000} s still did.`,
+    `shifted after: from the fault to the last request (by send time) that failed or needed a retry or fallback; "not by end" when requests sent in the last ${SETTLED_WINDOW_MS / 1000} s still did. Streams that broke after their 200 count as status 520.`,
   );
   for (const r of rows) {
+    for (const [status, e] of Object.entries(r.errorsByStatus)) console.log(`${r.scenario} ${r.config}: status ${status === "0" ? "none (no response)" : status}: ${e.count}, e.g. ${e.sample}`);
+    if (!o.timeline) continue;
     console.log("");
-    console.log(`${r.config}: per ${TIMELINE_STEP_MS / 1000} s of send time (kill at ${o.killAt} s)`);
+    console.log(`${r.scenario} ${r.config}: per ${TIMELINE_STEP_MS / 1000} s of send time (fault at ${o.killAt} s)`);
     const table: [string, (w: WindowSummary) => string][] = [
       ["window s", (w) => `${w.fromS}-${w.toS}`],
       ["requests", (w) => String(w.requests)],
@@ -226,7 +279,6 @@ async function main(): Promise<void> {
     const tableWidths = table.map(([title, get]) => Math.max(title.length, ...r.timeline.map((w) => get(w).length)));
     console.log(table.map(([title], i) => title.padEnd(tableWidths[i]!)).join("  "));
     for (const w of r.timeline) console.log(table.map(([, get], i) => get(w).padEnd(tableWidths[i]!)).join("  "));
-    for (const [status, e] of Object.entries(r.errorsByStatus)) console.log(`  errors with status ${status === "0" ? "none (no response)" : status}: ${e.count}, e.g. ${e.sample}`);
   }
 }
 

@@ -68,7 +68,7 @@ export class FakeBackend {
   latencyMs: number;
   readonly promptTokens: number;
   readonly completionTokens: number;
-  readonly streamChunkIntervalMs: number;
+  streamChunkIntervalMs: number;
   counts: FakeBackendCounts = zeroCounts();
   /** `performance.now()` of every client completion that met a fault (`error`, `hang`; streams in `cut`, `drop`). */
   faultHits: number[] = [];

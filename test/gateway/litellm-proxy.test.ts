@@ -70,6 +70,9 @@ const specs: Spec[] = [
   // (j) a backend answering 429 with Retry-After.
   { name: "limited-aws", provider: "aws", capacityType: "spot", modelName: "limited", costPerHour: 2, tokensPerSecond: 1000, expectedLatencyMs: 100 },
   { name: "limited-gcp", provider: "gcp", capacityType: "spot", modelName: "limited", costPerHour: 2, tokensPerSecond: 1000, expectedLatencyMs: 100 },
+  // (k) a backend 5 s to first byte, streamed: past streamTimeoutSeconds the stream goes elsewhere.
+  { name: "slow-aws", provider: "aws", capacityType: "spot", modelName: "slow", costPerHour: 2, tokensPerSecond: 1000, expectedLatencyMs: 100 },
+  { name: "slow-gcp", provider: "gcp", capacityType: "spot", modelName: "slow", costPerHour: 2, tokensPerSecond: 1000, expectedLatencyMs: 100 },
   // Hosted fallback: a lone backend whose group falls back to a hosted (OpenAI-compatible) model.
   { name: "lone-coreweave", provider: "coreweave", capacityType: "reserved", modelName: "lone", costPerHour: 2, tokensPerSecond: 1000, expectedLatencyMs: 100 },
 ];
@@ -361,7 +364,7 @@ describe("LiteLLM gateway against the real proxy", () => {
     expect(tail.filter((r) => r.modelId === victim.name).length).toBeGreaterThanOrEqual((tail.length * weight) / 2);
   }, 60_000);
 
-  it("(h) benches a backend that cuts streams after their first chunks: at most allowedFailures + 1 broken streams per cooldown", async () => {
+  it("(h) benches a backend that cuts streams after their first chunks: a bounded number of broken streams per cooldown", async () => {
     // A cut after content reaches the client cannot be retried (the client has the first tokens); LiteLLM counts such
     // transport errors towards no cooldown and its health checks are not streamed, so before the guard every stream
     // sent to this backend broke.
@@ -375,10 +378,12 @@ describe("LiteLLM gateway against the real proxy", () => {
     fake("cut-aws").recover();
     report("(h) stream cut", { streams: streams.length, broken: broken.length, cutsAtBackend: cuts, servedByOther: fake("cut-gcp").counts.streamed, elapsedMs: Math.round(elapsedMs), firstError: broken[0]?.error?.slice(0, 120) });
 
-    // All 20 were sent within one cooldown window, so the bound is allowedFailures + 1 = 3.
+    // All 20 were sent within one cooldown window: the backend is benched at its allowedFailures + 1 = 3rd broken
+    // stream (seen: 3 in every run). LiteLLM runs failure callbacks as tasks, so one more stream may be routed
+    // before the third is counted: the bound asserted is one above.
     expect(elapsedMs).toBeLessThan(reliability.cooldownSeconds! * 1000);
     expect(cuts).toBeGreaterThanOrEqual(1);
-    expect(cuts).toBeLessThanOrEqual(reliability.allowedFailures! + 1);
+    expect(cuts).toBeLessThanOrEqual(reliability.allowedFailures! + 2);
     expect(broken.length).toBe(cuts);
     for (const r of broken) expect(r).toMatchObject({ status: 200, modelId: "cut-aws" });
     expect(streams.filter((r) => r.complete).every((r) => r.modelId === "cut-gcp" && r.chunks === 5)).toBe(true);
@@ -405,8 +410,34 @@ describe("LiteLLM gateway against the real proxy", () => {
     report("(j) 429", { requests: results.length, errors: results.length - okCount(results), upstream429s: limited, servedByOther: fake("limited-gcp").counts.served, p99Ms: Math.round(percentile(results.map((r) => r.ms), 99)) });
     expect(okCount(results)).toBe(20);
     expect(results.every((r) => r.modelId === "limited-gcp")).toBe(true);
-    // Benched by the first 429 it answers; a background health check may answer it before any client request.
-    expect(limited).toBeLessThanOrEqual(1);
+    // Benched by the first 429 it answers (seen: 0–1 client requests; a background health check may meet the 429
+    // first); one more may be routed before that failure is counted.
+    expect(limited).toBeLessThanOrEqual(2);
+  });
+
+  it("(k) moves a stream off a backend slower to its first byte than streamTimeoutSeconds, and benches it: zero client errors", async () => {
+    fake("slow-aws").latencyMs = 5000;
+    const streams: StreamResult[] = [];
+    for (let i = 0; i < 20; i++) streams.push(await chatStream(proxy!, { model: "slow", key: MASTER_KEY }));
+    fake("slow-aws").latencyMs = 20;
+    const ms = streams.map((r) => r.ms);
+    const waited = ms.filter((m) => m > reliability.streamTimeoutSeconds! * 1000).length;
+    report("(k) slow first byte", { streams: streams.length, broken: streams.filter((r) => !r.complete).length, servedByOther: fake("slow-gcp").counts.streamed, waitedOnSlow: waited, p50Ms: Math.round(percentile(ms, 50)), maxMs: Math.round(Math.max(...ms)) });
+    expect(streams.filter((r) => !r.complete)).toEqual([]);
+    expect(streams.every((r) => r.modelId === "slow-gcp")).toBe(true);
+    // Each stream that met the slow backend waited one streamTimeoutSeconds (2 s) before it moved; after
+    // allowedTimeouts + 1 = 2 timeouts the backend is benched and the rest start at once (seen: 1–2; one more may
+    // be routed before a timeout is counted).
+    expect(waited).toBeLessThanOrEqual(reliability.allowedTimeouts! + 2);
+
+    // The budget bounds the wait for each chunk (time to first token, then each gap), not the whole stream: a stream
+    // longer than streamTimeoutSeconds whose chunks keep coming is served to its end.
+    fake("slow-gcp").streamChunkIntervalMs = 600;
+    const long = await chatStream(proxy!, { model: "slow", key: MASTER_KEY });
+    fake("slow-gcp").streamChunkIntervalMs = 25;
+    report("(k) long stream", { complete: long.complete, chunks: long.chunks, ms: Math.round(long.ms) });
+    expect(long).toMatchObject({ complete: true, chunks: 5, modelId: "slow-gcp" });
+    expect(long.ms).toBeGreaterThan(reliability.streamTimeoutSeconds! * 1000);
   });
 
   it("falls back to the hosted group when a lone backend dies, with zero client errors", async () => {

@@ -269,6 +269,9 @@ export interface StreamResult {
   status: number;
   /** `x-litellm-model-id`: the backend the stream came from. */
   modelId: string | undefined;
+  /** Retries and fallbacks LiteLLM needed before the stream started (`x-litellm-attempted-retries` / `-fallbacks`). */
+  retries: number;
+  fallbacks: number;
   /** Content chunks received (`data:` events with a delta). */
   chunks: number;
   /** The stream ended with `data: [DONE]` and carried no error event. */
@@ -285,6 +288,8 @@ export async function chatStream(proxy: LiteLLMProxy, options: ChatOptions): Pro
   if (options.key !== undefined) headers.authorization = `Bearer ${options.key}`;
   let status = 0;
   let modelId: string | undefined;
+  let retries = 0;
+  let fallbacks = 0;
   let text: string;
   try {
     const response = await fetch(`${proxy.url}/v1/chat/completions`, {
@@ -295,9 +300,11 @@ export async function chatStream(proxy: LiteLLMProxy, options: ChatOptions): Pro
     });
     status = response.status;
     modelId = response.headers.get("x-litellm-model-id") ?? undefined;
+    retries = Number(response.headers.get("x-litellm-attempted-retries") ?? 0);
+    fallbacks = Number(response.headers.get("x-litellm-attempted-fallbacks") ?? 0);
     text = await response.text();
   } catch (error) {
-    return { status, modelId, chunks: 0, complete: false, error: String(error), ms: performance.now() - started };
+    return { status, modelId, retries, fallbacks, chunks: 0, complete: false, error: String(error), ms: performance.now() - started };
   }
   const events = text
     .split("\n")
@@ -316,5 +323,5 @@ export async function chatStream(proxy: LiteLLMProxy, options: ChatOptions): Pro
     }
   }
   const complete = error === undefined && events.at(-1) === "[DONE]";
-  return { status, modelId, chunks, complete, error: complete ? undefined : (error ?? "the stream ended without [DONE]"), ms: performance.now() - started };
+  return { status, modelId, retries, fallbacks, chunks, complete, error: complete ? undefined : (error ?? "the stream ended without [DONE]"), ms: performance.now() - started };
 }
