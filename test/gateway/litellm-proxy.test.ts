@@ -357,9 +357,11 @@ describe("LiteLLM gateway against the real proxy", () => {
     // re-probe when its cooldown expires (observed 0–13 of ~44 for a hang: each re-probe holds requests for one
     // request timeout before the second timeout benches it again; 3–7 of ~44 for 500s).
     expect(hitsWhileBenched).toBeLessThan((benchedWindow.length * weight) / 2);
-    // Back within one cooldown plus one health-check interval (+2 s slack for a loaded CI machine).
+    // Back within two health-check intervals (the cooldown is at most two), +1.5 s for the next request to pick it on a
+    // loaded CI machine. Seen: 2.7–3.6 s after 500s (a passing health check lifts the bench), 6.1–6.2 s after a hang
+    // (benched by request timeouts: the whole 6 s cooldown).
     expect(returnMs).toBeDefined();
-    expect(returnMs!).toBeLessThanOrEqual((reliability.cooldownSeconds! + reliability.healthCheckIntervalSeconds! + 2) * 1000);
+    expect(returnMs!).toBeLessThanOrEqual(2 * reliability.healthCheckIntervalSeconds! * 1000 + 1500);
     // And it carries real traffic again: at least half its weighted share over the last four seconds.
     expect(tail.filter((r) => r.modelId === victim.name).length).toBeGreaterThanOrEqual((tail.length * weight) / 2);
   }, 60_000);

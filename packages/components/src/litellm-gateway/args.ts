@@ -85,7 +85,10 @@ export interface GatewayReliabilityArgs {
   requestTimeoutSeconds?: number;
   /** Per-attempt timeout of a streaming completion in seconds. Defaults to 30. */
   streamTimeoutSeconds?: number;
-  /** How long a failing backend is benched, in seconds; must exceed the health-check interval. Defaults to 60. */
+  /**
+   * How long a failing backend is benched, in seconds; more than one health-check interval and at most two, so a
+   * recovered backend is back within two intervals. Defaults to 60.
+   */
   cooldownSeconds?: number;
   /** Errors (5xx, refused connections) a backend may return within `cooldownSeconds` before it is benched. Defaults to 2. */
   allowedFailures?: number;

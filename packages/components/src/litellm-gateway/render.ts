@@ -432,6 +432,14 @@ function checkReliability(checks: ArgChecks, reliability: GatewayReliabilityArgs
       r.cooldownSeconds,
       `must exceed healthCheckIntervalSeconds (${r.healthCheckIntervalSeconds}): failure counts expire after cooldownSeconds, so a shorter window never sees two health checks and a failing backend is never benched`,
     );
+    // A recovered backend is back at its first passing health check (a bench from failed checks) or when the
+    // cooldown ends (a bench from failed requests): capping the cooldown caps recovery at two intervals.
+    checks.check(
+      r.cooldownSeconds <= 2 * r.healthCheckIntervalSeconds,
+      `${path}.cooldownSeconds`,
+      r.cooldownSeconds,
+      `must be at most twice healthCheckIntervalSeconds (${2 * r.healthCheckIntervalSeconds}): a backend benched by failed requests stays out for the whole cooldown after it recovers, and recovery is bounded at two health-check intervals`,
+    );
   }
   if (intervalOk && hcTimeoutOk) {
     checks.check(

@@ -256,6 +256,12 @@ describe("renderLiteLLMConfig validation", () => {
     ["all score weights zero", fleet, { routing: { scoreWeights: { latency: 0, cost: 0, availability: 0 } } }, ["routing.scoreWeights", "must not all be 0"]],
     ["a NaN score weight", fleet, { routing: { scoreWeights: { cost: Number.NaN } } }, ["routing.scoreWeights.cost (NaN) must be a finite number ≥ 0"]],
     ["a cooldown shorter than the health-check interval", fleet, { reliability: { cooldownSeconds: 30, healthCheckIntervalSeconds: 30 } }, ["reliability.cooldownSeconds (30) must exceed healthCheckIntervalSeconds (30)"]],
+    [
+      "a cooldown longer than two health-check intervals",
+      fleet,
+      { reliability: { cooldownSeconds: 61, healthCheckIntervalSeconds: 30 } },
+      ["reliability.cooldownSeconds (61) must be at most twice healthCheckIntervalSeconds (60)"],
+    ],
     ["LiteLLM's 6000 s timeout", fleet, { reliability: { requestTimeoutSeconds: 6000 } }, ["reliability.requestTimeoutSeconds (6000) must be a whole number from 1 to 3600"]],
   ])("rejects %s", (_label, backends, options, fragments) => {
     let error: unknown;
