@@ -9,9 +9,8 @@ import type { AddressInfo, Socket } from "node:net";
 
 /**
  * What the backend does with the next request: serve it; answer 500; answer 429 with Retry-After (`ratelimit`);
- * never answer; or, for streamed requests only
- * (plain ones and health checks are served), `cut` the connection after `chunksBeforeCut` chunks or `drop` it
- * before the first one.
+ * never answer; or, for streamed requests only (plain ones and health checks are served), `cut` the connection
+ * after CHUNKS_BEFORE_CUT chunks or `drop` it before the first one.
  */
 export type FakeBackendMode = "ok" | "error" | "ratelimit" | "hang" | "cut" | "drop";
 
@@ -70,7 +69,7 @@ export class FakeBackend {
   readonly completionTokens: number;
   streamChunkIntervalMs: number;
   counts: FakeBackendCounts = zeroCounts();
-  /** `performance.now()` of every client completion that met a fault (`error`, `hang`; streams in `cut`, `drop`). */
+  /** `performance.now()` of every client completion that met a fault (`error`, `ratelimit`, `hang`; streams in `cut`, `drop`). */
   faultHits: number[] = [];
   private readonly apiKey: string;
   private server: http.Server | undefined;
@@ -199,6 +198,8 @@ export class FakeBackend {
     const chunk = (delta: Record<string, unknown>, finish: string | null, usage?: Record<string, number>) =>
       `data: ${JSON.stringify({ id, object: "chat.completion.chunk", created: Math.floor(Date.now() / 1000), model: body.model, system_fingerprint: this.name, choices: [{ index: 0, delta, finish_reason: finish }], ...(usage ? { usage } : {}) })}\n\n`;
     res.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-cache" });
+    let timer: NodeJS.Timeout | undefined;
+    res.on("close", () => clearTimeout(timer));
     const usage = { prompt_tokens: this.promptTokens, completion_tokens: this.completionTokens, total_tokens: this.promptTokens + this.completionTokens };
     const send = (i: number): void => {
       if (res.destroyed) return;
@@ -214,14 +215,13 @@ export class FakeBackend {
         return;
       }
       res.write(chunk(i === 0 ? { role: "assistant", content: `served by ${this.name}` } : { content: ` part ${i}` }, null));
-      const timer = setTimeout(() => send(i + 1), this.streamChunkIntervalMs);
-      res.on("close", () => clearTimeout(timer));
+      timer = setTimeout(() => send(i + 1), this.streamChunkIntervalMs);
     };
     send(0);
   }
 
   private respondByMode(res: http.ServerResponse, ok: () => void, healthCheck = true): void {
-    if ((this.mode === "error" || this.mode === "hang" || this.mode === "ratelimit") && !healthCheck) this.faultHits.push(performance.now());
+    if (answersWithFault(this.mode) && !healthCheck) this.faultHits.push(performance.now());
     if (this.mode === "hang") {
       if (!healthCheck) this.counts.hung++;
       this.hanging.add(res);
@@ -239,7 +239,7 @@ export class FakeBackend {
     }
     const timer = setTimeout(() => {
       // The backend may have been killed or switched to another mode during the delay.
-      if (!res.destroyed && (this.mode === "error" || this.mode === "hang" || this.mode === "ratelimit")) this.respondByMode(res, ok, healthCheck);
+      if (!res.destroyed && answersWithFault(this.mode)) this.respondByMode(res, ok, healthCheck);
       else if (!res.destroyed) ok();
     }, this.latencyMs);
     res.on("close", () => clearTimeout(timer));
@@ -250,6 +250,11 @@ interface ChatRequest {
   model?: unknown;
   messages?: { role?: string; content?: unknown }[];
   stream?: boolean;
+}
+
+/** Modes that answer every request with a fault; `cut` and `drop` only break streams, and serve the rest. */
+function answersWithFault(mode: FakeBackendMode): boolean {
+  return mode === "error" || mode === "hang" || mode === "ratelimit";
 }
 
 function zeroCounts(): FakeBackendCounts {

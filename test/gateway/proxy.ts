@@ -153,15 +153,8 @@ export interface ChatOptions {
 
 export async function chat(proxy: LiteLLMProxy, options: ChatOptions): Promise<ChatResult> {
   const started = performance.now();
-  const headers: Record<string, string> = { "content-type": "application/json" };
-  if (options.key !== undefined) headers.authorization = `Bearer ${options.key}`;
   try {
-    const response = await fetch(`${proxy.url}/v1/chat/completions`, {
-      method: "POST",
-      headers,
-      body: JSON.stringify({ model: options.model, messages: [{ role: "user", content: options.content ?? "switchyard test" }], ...options.extra }),
-      signal: AbortSignal.timeout(options.timeoutMs ?? 30_000),
-    });
+    const response = await postChat(proxy, options, false);
     const body = await response.text();
     const number = (name: string) => {
       const value = response.headers.get(name);
@@ -181,6 +174,18 @@ export async function chat(proxy: LiteLLMProxy, options: ChatOptions): Promise<C
   } catch (error) {
     return { status: 0, modelId: undefined, cost: undefined, retries: 0, fallbacks: 0, headers: new Headers(), body: "", ms: performance.now() - started, error: String(error) };
   }
+}
+
+/** POST /v1/chat/completions with the options' key, model, one user message and extra body fields. */
+function postChat(proxy: LiteLLMProxy, options: ChatOptions, stream: boolean): Promise<Response> {
+  const headers: Record<string, string> = { "content-type": "application/json" };
+  if (options.key !== undefined) headers.authorization = `Bearer ${options.key}`;
+  return fetch(`${proxy.url}/v1/chat/completions`, {
+    method: "POST",
+    headers,
+    body: JSON.stringify({ model: options.model, ...(stream ? { stream: true } : {}), messages: [{ role: "user", content: options.content ?? "switchyard test" }], ...options.extra }),
+    signal: AbortSignal.timeout(options.timeoutMs ?? 30_000),
+  });
 }
 
 export interface LoadOptions {
@@ -284,20 +289,13 @@ export interface StreamResult {
 /** A streamed chat completion, read to its end: what a client of the gateway sees of it. */
 export async function chatStream(proxy: LiteLLMProxy, options: ChatOptions): Promise<StreamResult> {
   const started = performance.now();
-  const headers: Record<string, string> = { "content-type": "application/json" };
-  if (options.key !== undefined) headers.authorization = `Bearer ${options.key}`;
   let status = 0;
   let modelId: string | undefined;
   let retries = 0;
   let fallbacks = 0;
   let text: string;
   try {
-    const response = await fetch(`${proxy.url}/v1/chat/completions`, {
-      method: "POST",
-      headers,
-      body: JSON.stringify({ model: options.model, stream: true, messages: [{ role: "user", content: options.content ?? "switchyard test" }], ...options.extra }),
-      signal: AbortSignal.timeout(options.timeoutMs ?? 30_000),
-    });
+    const response = await postChat(proxy, options, true);
     status = response.status;
     modelId = response.headers.get("x-litellm-model-id") ?? undefined;
     retries = Number(response.headers.get("x-litellm-attempted-retries") ?? 0);

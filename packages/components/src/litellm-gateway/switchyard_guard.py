@@ -51,14 +51,9 @@ def _router() -> Any:
 
 def fallback_only_groups(router: Any) -> frozenset[str]:
     """Model groups that appear only as fallback targets: the router may call them, clients may not."""
-    if router is None:
-        return frozenset()
-    targets: set[str] = set()
-    for entry in getattr(router, "fallbacks", None) or []:
-        if isinstance(entry, Mapping):
-            for values in entry.values():
-                targets.update(v for v in values if isinstance(v, str))
-    primaries = {key for entry in getattr(router, "fallbacks", None) or [] if isinstance(entry, Mapping) for key in entry}
+    entries = [e for e in (getattr(router, "fallbacks", None) or []) if isinstance(e, Mapping)]
+    targets = {v for e in entries for values in e.values() for v in values if isinstance(v, str)}
+    primaries = {key for e in entries for key in e}
     return frozenset(targets - primaries)
 
 
