@@ -5,13 +5,16 @@
  *   outage       its provider goes away: hard-killed, every socket destroyed, port closed (plain requests)
  *   stream-cut   it cuts every stream after 2 of 5 chunks (streamed requests)
  *   ratelimit    it answers 429 with Retry-After: 30 (plain requests)
- *   slow         it takes 5 s to its first byte (streamed requests)
+ *   slow         its first token takes 5 s (headers at once, as vLLM answers a queued stream; health checks pass)
  *
  * Each scenario runs twice on the same model list (same weights, tiers, prices and per-deployment timeouts):
  *
  *   rendered   the config renderLiteLLMConfig produces, with its production reliability defaults
  *   defaults   the same model_list with LiteLLM's default router and general settings (master key and the
  *              tokenizer-download switch only; see withLiteLLMDefaults)
+ *
+ * and `slow` a third time, `rendered 2s`, with a 2 s time-to-first-token budget for the tier
+ * (`reliability.streamTimeoutSecondsByTier`).
  *
  * and prints client errors, p50/p99 latency and the time from the fault to traffic shifted for each. A benchmark,
  * not a test: it prints figures and asserts nothing.
@@ -20,7 +23,7 @@
  *      [--seconds 30] [--kill-at 10] [--latency-ms 100] [--timeline]
  */
 import { renderLiteLLMConfig } from "@switchyard/components/src/litellm-gateway";
-import type { LiteLLMConfig } from "@switchyard/components/src/litellm-gateway";
+import type { GatewayReliabilityArgs, LiteLLMConfig } from "@switchyard/components/src/litellm-gateway";
 import type { Backend } from "@switchyard/components/src/contracts";
 import { FakeBackend } from "../../test/gateway/fake-backend";
 import { LiteLLMProxy, chat, chatStream, ensureLiteLLM, percentile, runLoad, servedBy } from "../../test/gateway/proxy";
@@ -33,13 +36,20 @@ interface Scenario {
   /** Streamed requests (read to their end) instead of plain ones. */
   stream: boolean;
   fault: (victim: FakeBackend) => void | Promise<void>;
+  /** A third run of the rendered config with these reliability settings, under this label. */
+  tuned?: { label: string; reliability: GatewayReliabilityArgs };
 }
 
 const SCENARIOS: Scenario[] = [
   { name: "outage", stream: false, fault: (victim) => victim.kill() },
   { name: "stream-cut", stream: true, fault: (victim) => void (victim.mode = "cut") },
   { name: "ratelimit", stream: false, fault: (victim) => void (victim.mode = "ratelimit") },
-  { name: "slow", stream: true, fault: (victim) => void (victim.latencyMs = 5000) },
+  {
+    name: "slow",
+    stream: true,
+    fault: (victim) => void (victim.firstChunkDelayMs = 5000),
+    tuned: { label: "rendered 2s", reliability: { streamTimeoutSecondsByTier: { spot: 2 } } },
+  },
 ];
 
 interface Options {
@@ -104,6 +114,8 @@ interface RunSummary {
   /** Whether requests sent in the last {@link SETTLED_WINDOW_MS} of the run still failed or needed retries. */
   stillAffectedAtEnd: boolean;
   servedAfterKill: Record<string, number>;
+  /** Streams cut mid-way and resumed on another backend by the request guard (continuations the backends served). */
+  resumed: number;
   /** Failed requests by HTTP status (`0` = no response), with one sample error message each. */
   errorsByStatus: Record<string, { count: number; sample: string }>;
   timeline: WindowSummary[];
@@ -159,14 +171,15 @@ async function run(scenario: Scenario, label: string, bin: string, makeConfig: (
       durationMs: o.seconds * 1000,
       events: [{ atMs: killAtMs, run: () => scenario.fault(victim) }],
     });
-    return summarise(scenario.name, label, results, killAtMs, o.seconds * 1000);
+    const resumed = fakes.reduce((sum, f) => sum + f.counts.continued, 0);
+    return { ...summarise(scenario.name, label, results, killAtMs, o.seconds * 1000), resumed };
   } finally {
     await proxy?.stop();
     for (const f of fakes) await f.kill();
   }
 }
 
-function summarise(scenario: string, label: string, results: TimedResult[], killAtMs: number, durationMs: number): RunSummary {
+function summarise(scenario: string, label: string, results: TimedResult[], killAtMs: number, durationMs: number): Omit<RunSummary, "resumed"> {
   const after = results.filter((r) => r.sentAtMs >= killAtMs);
   const isAffected = (r: TimedResult) => r.status !== 200 || r.retries > 0 || r.fallbacks > 0;
   const affected = after.filter(isAffected);
@@ -241,6 +254,8 @@ async function main(): Promise<void> {
   for (const scenario of o.scenarios) {
     rows.push(await run(scenario, "rendered", bin, (backends) => renderLiteLLMConfig(backends), o));
     rows.push(await run(scenario, "defaults", bin, (backends) => withLiteLLMDefaults(renderLiteLLMConfig(backends)), o));
+    const tuned = scenario.tuned;
+    if (tuned) rows.push(await run(scenario, tuned.label, bin, (backends) => renderLiteLLMConfig(backends, { reliability: tuned.reliability }), o));
   }
   const columns: [string, (s: RunSummary) => string][] = [
     ["scenario", (s) => s.scenario],
@@ -248,6 +263,7 @@ async function main(): Promise<void> {
     ["requests", (s) => String(s.requests)],
     ["client errors", (s) => `${s.errors} (${((100 * s.errors) / s.requests).toFixed(1)}%)`],
     ["retried/fallback", (s) => String(s.retriedOrFellBack)],
+    ["resumed", (s) => String(s.resumed)],
     ["p50 ms", (s) => String(s.p50Ms)],
     ["p99 ms", (s) => String(s.p99Ms)],
     ["p99 after fault ms", (s) => String(s.p99AfterKillMs)],

@@ -31,8 +31,11 @@ export interface FakeBackendOptions {
   streamChunkIntervalMs?: number;
 }
 
-/** Content chunks of a streamed completion (then a final chunk with `finish_reason` and usage). */
-const STREAM_CHUNKS = 5;
+/**
+ * The text of every streamed completion, one piece per content chunk (then a final chunk with `finish_reason` and
+ * usage). The same on every backend, as the same weights would generate: a stream resumed elsewhere must read as one.
+ */
+export const STREAM_PIECES: readonly string[] = ["part 0", " part 1", " part 2", " part 3", " part 4"];
 /** Chunks a `cut` stream sends before its connection is destroyed. */
 const CHUNKS_BEFORE_CUT = 2;
 
@@ -52,12 +55,21 @@ export interface FakeBackendCounts {
   healthChecks: number;
   /** Requests rejected for a missing or wrong key. */
   unauthorized: number;
+  /** Client streams answered with a 200 and headers, whatever came after. */
+  streamStarts: number;
   /** Client streams served to the end (also counted in `served`). */
   streamed: number;
   /** Client streams cut after their first chunks (`cut` mode). */
   cut: number;
   /** Client streams dropped before their first chunk (`drop` mode). */
   dropped: number;
+  /**
+   * Client streams that continued a final assistant message (vLLM's `continue_final_message`, with
+   * `add_generation_prompt: false`) holding a prefix of STREAM_PIECES; also counted in `streamed` when served to the end.
+   */
+  continued: number;
+  /** Requests refused with a 400 for continuing a message that is not a prefix of STREAM_PIECES, or with bad flags. */
+  badContinuations: number;
 }
 
 export class FakeBackend {
@@ -68,7 +80,15 @@ export class FakeBackend {
   readonly promptTokens: number;
   readonly completionTokens: number;
   streamChunkIntervalMs: number;
+  /**
+   * For client streams only: the wait between the response headers and the first chunk, as vLLM answers a streamed
+   * request at once and sends its first token after prefill and any queueing. Health checks are not streamed and
+   * do not wait. Defaults to 0.
+   */
+  firstChunkDelayMs = 0;
   counts: FakeBackendCounts = zeroCounts();
+  /** `max_tokens` of every continued stream (undefined when the request had none). */
+  continuedMaxTokens: (number | undefined)[] = [];
   /** `performance.now()` of every client completion that met a fault (`error`, `ratelimit`, `hang`; streams in `cut`, `drop`). */
   faultHits: number[] = [];
   private readonly apiKey: string;
@@ -134,6 +154,7 @@ export class FakeBackend {
   resetCounts(): void {
     this.counts = zeroCounts();
     this.faultHits = [];
+    this.continuedMaxTokens = [];
   }
 
   private handle(req: http.IncomingMessage, res: http.ServerResponse): void {
@@ -193,11 +214,22 @@ export class FakeBackend {
       res.socket?.destroy();
       return;
     }
-    const cutAfter = this.mode === "cut" ? CHUNKS_BEFORE_CUT : undefined;
+    const first = continuedFrom(body);
+    if (first === "invalid") {
+      this.counts.badContinuations++;
+      json(res, 400, { error: { message: "continue_final_message needs add_generation_prompt: false and a final assistant message that the stream's text starts with", type: "BadRequestError" } });
+      return;
+    }
+    if (first > 0) {
+      this.counts.continued++;
+      this.continuedMaxTokens.push(typeof body.max_tokens === "number" ? body.max_tokens : undefined);
+    }
+    const cutAfter = this.mode === "cut" ? first + CHUNKS_BEFORE_CUT : undefined;
     const id = `chatcmpl-${this.name}-${Date.now()}-${Math.floor(Math.random() * 1e6)}`;
     const chunk = (delta: Record<string, unknown>, finish: string | null, usage?: Record<string, number>) =>
       `data: ${JSON.stringify({ id, object: "chat.completion.chunk", created: Math.floor(Date.now() / 1000), model: body.model, system_fingerprint: this.name, choices: [{ index: 0, delta, finish_reason: finish }], ...(usage ? { usage } : {}) })}\n\n`;
     res.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-cache" });
+    this.counts.streamStarts++;
     let timer: NodeJS.Timeout | undefined;
     res.on("close", () => clearTimeout(timer));
     const usage = { prompt_tokens: this.promptTokens, completion_tokens: this.completionTokens, total_tokens: this.promptTokens + this.completionTokens };
@@ -208,16 +240,17 @@ export class FakeBackend {
         res.socket?.destroy();
         return;
       }
-      if (i === STREAM_CHUNKS) {
+      if (i === STREAM_PIECES.length) {
         res.end(`${chunk({}, "stop", usage)}data: [DONE]\n\n`);
         this.counts.served++;
         this.counts.streamed++;
         return;
       }
-      res.write(chunk(i === 0 ? { role: "assistant", content: `served by ${this.name}` } : { content: ` part ${i}` }, null));
+      res.write(chunk(i === first ? { role: "assistant", content: STREAM_PIECES[i] } : { content: STREAM_PIECES[i] }, null));
       timer = setTimeout(() => send(i + 1), this.streamChunkIntervalMs);
     };
-    send(0);
+    if (this.firstChunkDelayMs > 0) timer = setTimeout(() => send(first), this.firstChunkDelayMs);
+    else send(first);
   }
 
   private respondByMode(res: http.ServerResponse, ok: () => void, healthCheck = true): void {
@@ -250,6 +283,21 @@ interface ChatRequest {
   model?: unknown;
   messages?: { role?: string; content?: unknown }[];
   stream?: boolean;
+  max_tokens?: unknown;
+  continue_final_message?: unknown;
+  add_generation_prompt?: unknown;
+}
+
+/**
+ * Where a stream starts in STREAM_PIECES: 0 for a new completion; for vLLM's `continue_final_message`, the pieces
+ * the final assistant message already holds; "invalid" when the request is not one vLLM would continue this way.
+ */
+function continuedFrom(body: ChatRequest): number | "invalid" {
+  if (body.continue_final_message === undefined) return 0;
+  const last = body.messages?.at(-1);
+  if (body.continue_final_message !== true || body.add_generation_prompt !== false || last?.role !== "assistant" || typeof last.content !== "string") return "invalid";
+  for (let k = 1; k < STREAM_PIECES.length; k++) if (STREAM_PIECES.slice(0, k).join("") === last.content) return k;
+  return "invalid";
 }
 
 /** Modes that answer every request with a fault; `cut` and `drop` only break streams, and serve the rest. */
@@ -258,7 +306,7 @@ function answersWithFault(mode: FakeBackendMode): boolean {
 }
 
 function zeroCounts(): FakeBackendCounts {
-  return { served: 0, failed: 0, rateLimited: 0, hung: 0, healthChecks: 0, unauthorized: 0, streamed: 0, cut: 0, dropped: 0 };
+  return { served: 0, failed: 0, rateLimited: 0, hung: 0, healthChecks: 0, unauthorized: 0, streamStarts: 0, streamed: 0, cut: 0, dropped: 0, continued: 0, badContinuations: 0 };
 }
 
 function isHealthCheck(body: ChatRequest): boolean {

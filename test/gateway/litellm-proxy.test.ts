@@ -14,7 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { planRoutes, renderLiteLLMConfig, requestCost } from "@switchyard/components/src/litellm-gateway";
 import type { GatewayReliabilityArgs, HostedFallbackArgs, LiteLLMConfig } from "@switchyard/components/src/litellm-gateway";
 import type { Backend } from "@switchyard/components/src/contracts";
-import { FakeBackend } from "./fake-backend";
+import { FakeBackend, STREAM_PIECES } from "./fake-backend";
 import { LiteLLMProxy, chat, chatStream, ensureLiteLLM, percentile, runBatch, runLoad, servedBy, sleep } from "./proxy";
 import type { ChatResult, StreamResult } from "./proxy";
 
@@ -26,6 +26,8 @@ const reliability: GatewayReliabilityArgs = {
   numRetries: 2,
   requestTimeoutSeconds: 2,
   streamTimeoutSeconds: 2,
+  // (k) tier 1's own time-to-first-token budget, shorter than the other tiers'.
+  streamTimeoutSecondsByTier: { reserved: 1 },
   cooldownSeconds: 6,
   allowedFailures: 2,
   allowedTimeouts: 1,
@@ -65,6 +67,9 @@ const specs: Spec[] = [
   // (h) streams cut mid-way, (i) streams dropped before their first chunk: two equal backends per group.
   { name: "cut-aws", provider: "aws", capacityType: "spot", modelName: "cut", costPerHour: 2, tokensPerSecond: 1000, expectedLatencyMs: 100 },
   { name: "cut-gcp", provider: "gcp", capacityType: "spot", modelName: "cut", costPerHour: 2, tokensPerSecond: 1000, expectedLatencyMs: 100 },
+  // (h) a lone tier-1 backend cutting streams, a tier-2 backend behind it.
+  { name: "cuttier-coreweave", provider: "coreweave", capacityType: "reserved", modelName: "cuttier", costPerHour: 2, tokensPerSecond: 1000, expectedLatencyMs: 100 },
+  { name: "cuttier-aws", provider: "aws", capacityType: "spot", modelName: "cuttier", costPerHour: 4, tokensPerSecond: 1000, expectedLatencyMs: 100 },
   { name: "drop-aws", provider: "aws", capacityType: "spot", modelName: "drop", costPerHour: 2, tokensPerSecond: 1000, expectedLatencyMs: 100 },
   { name: "drop-gcp", provider: "gcp", capacityType: "spot", modelName: "drop", costPerHour: 2, tokensPerSecond: 1000, expectedLatencyMs: 100 },
   // (j) a backend answering 429 with Retry-After.
@@ -73,6 +78,9 @@ const specs: Spec[] = [
   // (k) a backend 5 s to first byte, streamed: past streamTimeoutSeconds the stream goes elsewhere.
   { name: "slow-aws", provider: "aws", capacityType: "spot", modelName: "slow", costPerHour: 2, tokensPerSecond: 1000, expectedLatencyMs: 100 },
   { name: "slow-gcp", provider: "gcp", capacityType: "spot", modelName: "slow", costPerHour: 2, tokensPerSecond: 1000, expectedLatencyMs: 100 },
+  // (k) a lone reserved backend slow to its first token (1.5 s: inside the shared 2 s budget, past tier 1's 1 s).
+  { name: "ttft-coreweave", provider: "coreweave", capacityType: "reserved", modelName: "ttft", costPerHour: 2, tokensPerSecond: 1000, expectedLatencyMs: 100 },
+  { name: "ttft-aws", provider: "aws", capacityType: "spot", modelName: "ttft", costPerHour: 4, tokensPerSecond: 1000, expectedLatencyMs: 100 },
   // Hosted fallback: a lone backend whose group falls back to a hosted (OpenAI-compatible) model.
   { name: "lone-coreweave", provider: "coreweave", capacityType: "reserved", modelName: "lone", costPerHour: 2, tokensPerSecond: 1000, expectedLatencyMs: 100 },
 ];
@@ -99,6 +107,12 @@ const send = (model: string) => chat(proxy!, { model, key: MASTER_KEY });
 /** One line per scenario, so the figures can be quoted. */
 function report(scenario: string, figures: Record<string, unknown>): void {
   console.warn(`[gateway] ${scenario}: ${JSON.stringify(figures)}`);
+}
+
+/** Every stream complete, one id, the whole text once: what the client reads is one uninterrupted completion. */
+function expectOneUnbrokenStreamEach(streams: StreamResult[]): void {
+  expect(streams.filter((r) => !r.complete)).toEqual([]);
+  for (const r of streams) expect(r).toMatchObject({ status: 200, content: STREAM_PIECES.join(""), chunks: STREAM_PIECES.length, ids: 1 });
 }
 
 function okCount(results: ChatResult[]): number {
@@ -366,29 +380,59 @@ describe("LiteLLM gateway against the real proxy", () => {
     expect(tail.filter((r) => r.modelId === victim.name).length).toBeGreaterThanOrEqual((tail.length * weight) / 2);
   }, 60_000);
 
-  it("(h) benches a backend that cuts streams after their first chunks: a bounded number of broken streams per cooldown", async () => {
-    // A cut after content reaches the client cannot be retried (the client has the first tokens); LiteLLM counts such
-    // transport errors towards no cooldown and its health checks are not streamed, so before the guard every stream
-    // sent to this backend broke.
+  it("(h) resumes a stream cut after its first chunks on another backend (one unbroken stream) and benches the cutter", async () => {
+    // LiteLLM re-routes a stream only before its first content chunk, counts the transport error of a later cut
+    // towards no cooldown, and health checks are not streamed: without the guard every stream sent here broke.
     fake("cut-aws").mode = "cut";
     const started = performance.now();
     const streams: StreamResult[] = [];
-    for (let i = 0; i < 20; i++) streams.push(await chatStream(proxy!, { model: "cut", key: MASTER_KEY }));
+    for (let i = 0; i < 20; i++) streams.push(await chatStream(proxy!, { model: "cut", key: MASTER_KEY, extra: { max_tokens: 50 } }));
     const elapsedMs = performance.now() - started;
-    const broken = streams.filter((r) => !r.complete);
     const cuts = fake("cut-aws").counts.cut;
     fake("cut-aws").recover();
-    report("(h) stream cut", { streams: streams.length, broken: broken.length, cutsAtBackend: cuts, servedByOther: fake("cut-gcp").counts.streamed, elapsedMs: Math.round(elapsedMs), firstError: broken[0]?.error?.slice(0, 120) });
+    report("(h) stream cut", { streams: streams.length, broken: streams.filter((r) => !r.complete).length, cutsAtBackend: cuts, resumedElsewhere: fake("cut-gcp").counts.continued, servedByOther: fake("cut-gcp").counts.streamed, elapsedMs: Math.round(elapsedMs) });
 
+    expectOneUnbrokenStreamEach(streams);
+    // Every cut stream was resumed exactly once, on the other backend, from where it was cut.
+    expect(fake("cut-gcp").counts.continued).toBe(cuts);
+    expect(fake("cut-gcp").counts.badContinuations).toBe(0);
+    // The client's max_tokens, less the 2 chunks streamed before each cut.
+    expect(fake("cut-gcp").continuedMaxTokens).toEqual(Array.from({ length: cuts }, () => 48));
+    expect(streams.filter((r) => r.modelId === "cut-aws")).toHaveLength(cuts);
     // All 20 were sent within one cooldown window: the backend is benched at its allowedFailures + 1 = 3rd broken
     // stream (seen: 3 in every run). LiteLLM runs failure callbacks as tasks, so one more stream may be routed
     // before the third is counted: the bound asserted is one above.
     expect(elapsedMs).toBeLessThan(reliability.cooldownSeconds! * 1000);
     expect(cuts).toBeGreaterThanOrEqual(1);
     expect(cuts).toBeLessThanOrEqual(reliability.allowedFailures! + 2);
-    expect(broken.length).toBe(cuts);
-    for (const r of broken) expect(r).toMatchObject({ status: 200, modelId: "cut-aws" });
-    expect(streams.filter((r) => r.complete).every((r) => r.modelId === "cut-gcp" && r.chunks === 5)).toBe(true);
+  });
+
+  it("(h) resumes a lone tier-1 backend's cut streams in tier 2, and ends a stream with one clean error event only when every backend cuts", async () => {
+    const [tier1, tier2] = [fake("cuttier-coreweave"), fake("cuttier-aws")];
+    tier1.mode = "cut";
+    const streams: StreamResult[] = [];
+    for (let i = 0; i < 10; i++) streams.push(await chatStream(proxy!, { model: "cuttier", key: MASTER_KEY }));
+    const tier1Cuts = tier1.counts.cut;
+    expectOneUnbrokenStreamEach(streams);
+    expect(tier2.counts.continued).toBe(tier1Cuts);
+    expect(tier1Cuts).toBeGreaterThanOrEqual(1);
+    expect(tier1Cuts).toBeLessThanOrEqual(reliability.allowedFailures! + 2);
+
+    // Both tiers cut (tier 1 is benched by now): the first backend's cut is resumed, the resumed stream is cut too,
+    // and with no backend left that has not failed this stream the client gets the error event, after at most
+    // 1 + numRetries upstream streams, not a hang.
+    tier2.mode = "cut";
+    const upstreamBefore = tier1.counts.cut + tier2.counts.cut + tier1.counts.streamed + tier2.counts.streamed;
+    const doomed = await chatStream(proxy!, { model: "cuttier", key: MASTER_KEY });
+    const upstream = tier1.counts.cut + tier2.counts.cut + tier1.counts.streamed + tier2.counts.streamed - upstreamBefore;
+    tier1.recover();
+    tier2.recover();
+    report("(h) stream cut, lone tier 1", { streams: streams.length, broken: streams.filter((r) => !r.complete).length, tier1Cuts, resumedInTier2: tier2.counts.continued, everyBackendCutting: { complete: doomed.complete, status: doomed.status, content: doomed.content, upstreamStreams: upstream, ms: Math.round(doomed.ms), error: doomed.error?.slice(0, 160) } });
+    expect(doomed).toMatchObject({ status: 200, complete: false });
+    expect(doomed.error).toBeDefined();
+    expect(STREAM_PIECES.join("").startsWith(doomed.content)).toBe(true);
+    expect(upstream).toBeGreaterThanOrEqual(1);
+    expect(upstream).toBeLessThanOrEqual(1 + reliability.numRetries!);
   });
 
   it("(i) retries a stream dropped before its first chunk on another backend: zero client errors", async () => {
@@ -400,7 +444,7 @@ describe("LiteLLM gateway against the real proxy", () => {
     report("(i) stream dropped", { streams: streams.length, broken: streams.filter((r) => !r.complete).length, dropsAtBackend: drops, servedByOther: fake("drop-gcp").counts.streamed });
     expect(drops).toBeGreaterThanOrEqual(1);
     expect(streams.filter((r) => !r.complete)).toEqual([]);
-    expect(streams.every((r) => r.modelId === "drop-gcp" && r.chunks === 5)).toBe(true);
+    expect(streams.every((r) => r.modelId === "drop-gcp" && r.chunks === STREAM_PIECES.length)).toBe(true);
   });
 
   it("(j) benches a backend at its first 429 (a client request's or a health check's): zero client errors", async () => {
@@ -438,8 +482,29 @@ describe("LiteLLM gateway against the real proxy", () => {
     const long = await chatStream(proxy!, { model: "slow", key: MASTER_KEY });
     fake("slow-gcp").streamChunkIntervalMs = 25;
     report("(k) long stream", { complete: long.complete, chunks: long.chunks, ms: Math.round(long.ms) });
-    expect(long).toMatchObject({ complete: true, chunks: 5, modelId: "slow-gcp" });
+    expect(long).toMatchObject({ complete: true, chunks: STREAM_PIECES.length, modelId: "slow-gcp" });
     expect(long.ms).toBeGreaterThan(reliability.streamTimeoutSeconds! * 1000);
+  });
+
+  it("(k) holds tier 1 to its own time-to-first-token budget: a reserved backend past it loses its streams to tier 2 and is benched", async () => {
+    const [tier1, tier2] = [fake("ttft-coreweave"), fake("ttft-aws")];
+    tier1.firstChunkDelayMs = 1500;
+    const streams: StreamResult[] = [];
+    for (let i = 0; i < 10; i++) streams.push(await chatStream(proxy!, { model: "ttft", key: MASTER_KEY }));
+    tier1.firstChunkDelayMs = 0;
+    const ms = streams.map((r) => Math.round(r.ms));
+    report("(k) tier-1 first-token budget", { streams: streams.length, broken: streams.filter((r) => !r.complete).length, byBackend: servedBy(streams), tier1Started: tier1.counts.streamStarts, ms });
+    expectOneUnbrokenStreamEach(streams);
+    // Under the shared 2 s budget every stream would have come from tier 1 after 1.5 s.
+    expect(streams.every((r) => r.modelId === "ttft-aws")).toBe(true);
+    expect(tier2.counts.streamed).toBe(streams.length);
+    // Each tier-1 attempt costs a stream 1 s. LiteLLM's retries re-pick the lowest tier, and misses are counted in
+    // background tasks, so the first stream may meet tier 1 on every attempt (1 + numRetries) and one more stream
+    // once before the bench lands (seen: 3 + 1, the first stream 3.2 s); after that streams start at once.
+    const budgetMs = reliability.streamTimeoutSecondsByTier!.reserved! * 1000;
+    expect(tier1.counts.streamStarts).toBeLessThanOrEqual(reliability.numRetries! + 2);
+    expect(streams[0]!.ms).toBeLessThan((reliability.numRetries! + 1) * budgetMs + 1500);
+    expect(streams.slice(2).every((r) => r.ms < budgetMs)).toBe(true);
   });
 
   it("falls back to the hosted group when a lone backend dies, with zero client errors", async () => {

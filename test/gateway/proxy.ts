@@ -247,7 +247,7 @@ export function percentile(values: number[], p: number): number {
 }
 
 /** How many results each backend served (by `x-litellm-model-id`), plus `error` for failures. */
-export function servedBy(results: ChatResult[]): Record<string, number> {
+export function servedBy(results: Pick<ChatResult, "status" | "modelId">[]): Record<string, number> {
   const counts: Record<string, number> = {};
   for (const r of results) {
     const key = r.status === 200 ? (r.modelId ?? "unknown") : "error";
@@ -279,6 +279,10 @@ export interface StreamResult {
   fallbacks: number;
   /** Content chunks received (`data:` events with a delta). */
   chunks: number;
+  /** The content of every chunk, concatenated: the completion as the client reads it. */
+  content: string;
+  /** Distinct chunk ids: 1 when the client saw one completion. */
+  ids: number;
   /** The stream ended with `data: [DONE]` and carried no error event. */
   complete: boolean;
   /** An SSE error event, a non-200 answer or a broken connection, as the client saw it. */
@@ -302,24 +306,31 @@ export async function chatStream(proxy: LiteLLMProxy, options: ChatOptions): Pro
     fallbacks = Number(response.headers.get("x-litellm-attempted-fallbacks") ?? 0);
     text = await response.text();
   } catch (error) {
-    return { status, modelId, retries, fallbacks, chunks: 0, complete: false, error: String(error), ms: performance.now() - started };
+    return { status, modelId, retries, fallbacks, chunks: 0, content: "", ids: 0, complete: false, error: String(error), ms: performance.now() - started };
   }
   const events = text
     .split("\n")
     .filter((line) => line.startsWith("data: "))
     .map((line) => line.slice("data: ".length).trim());
   let chunks = 0;
+  let content = "";
+  const ids = new Set<string>();
   let error: string | undefined = status === 200 ? undefined : `HTTP ${status}: ${text.slice(0, 300)}`;
   for (const event of events) {
     if (event === "[DONE]") continue;
     try {
-      const payload = JSON.parse(event) as { error?: unknown; choices?: { delta?: { content?: string } }[] };
+      const payload = JSON.parse(event) as { id?: string; error?: unknown; choices?: { delta?: { content?: string } }[] };
       if (payload.error !== undefined) error ??= JSON.stringify(payload.error).slice(0, 300);
-      else if (payload.choices?.[0]?.delta?.content) chunks++;
+      if (payload.id !== undefined) ids.add(payload.id);
+      const delta = payload.choices?.[0]?.delta?.content;
+      if (delta) {
+        chunks++;
+        content += delta;
+      }
     } catch {
       error ??= `unparsable event: ${event.slice(0, 100)}`;
     }
   }
   const complete = error === undefined && events.at(-1) === "[DONE]";
-  return { status, modelId, retries, fallbacks, chunks, complete, error: complete ? undefined : (error ?? "the stream ended without [DONE]"), ms: performance.now() - started };
+  return { status, modelId, retries, fallbacks, chunks, content, ids: ids.size, complete, error: complete ? undefined : (error ?? "the stream ended without [DONE]"), ms: performance.now() - started };
 }

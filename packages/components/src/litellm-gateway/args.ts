@@ -1,5 +1,9 @@
 import type * as pulumi from "@pulumi/pulumi";
+import type { CapacityType } from "@switchyard/catalog";
 import type { Backend } from "../contracts";
+
+/** The tiers the gateway tries in turn: reserved, spot, on-demand GPUs, then hosted APIs listed as backends. */
+export type GatewayTier = CapacityType | "hosted";
 
 /**
  * How much each term of the routing score counts: `latency·L + cost·C + availability·A`, each term
@@ -83,8 +87,18 @@ export interface GatewayReliabilityArgs {
   numRetries?: number;
   /** Per-attempt timeout of a completion in seconds (LiteLLM's own default is 6000). Defaults to 120. */
   requestTimeoutSeconds?: number;
-  /** Per-attempt timeout of a streaming completion in seconds. Defaults to 30. */
+  /**
+   * Seconds a streamed completion waits for a backend's first token, and then for each next one, before it goes to
+   * another backend (a time-to-first-token budget: tokens follow each other within milliseconds). Defaults to 30.
+   */
   streamTimeoutSeconds?: number;
+  /**
+   * `streamTimeoutSeconds` per tier, for the tiers listed: e.g. `{ reserved: 10 }` moves streams off a saturated
+   * reserved tier (its first tokens slow as requests queue) after 10 s. A backend that misses the budget more than
+   * `allowedTimeouts` times is benched; `hosted` also covers the hosted fallback. Defaults to none (every tier uses
+   * `streamTimeoutSeconds`).
+   */
+  streamTimeoutSecondsByTier?: Partial<Record<GatewayTier, number>>;
   /**
    * How long a failing backend is benched, in seconds; more than one health-check interval and at most two, so a
    * recovered backend is back within two intervals. Defaults to 60.

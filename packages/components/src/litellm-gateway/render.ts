@@ -4,8 +4,8 @@ import { stringify } from "yaml";
 import type { Backend } from "../contracts";
 import { ArgChecks, oneOf } from "../internal/errors";
 import { endpointUrlProblem } from "./endpoint-url";
-import type { GatewayReliabilityArgs, GatewayRoutingArgs, HostedFallbackArgs, LiteLLMRenderOptions } from "./args";
-import { planRoutes, WEIGHT_TOTAL } from "./routing";
+import type { GatewayReliabilityArgs, GatewayRoutingArgs, GatewayTier, HostedFallbackArgs, LiteLLMRenderOptions } from "./args";
+import { gatewayTier, planRoutes, TIER_ORDER, WEIGHT_TOTAL } from "./routing";
 import type { BackendRoute } from "./routing";
 
 /** Environment variables the proxy reads its own credentials and Redis from; backend keys may not use them. */
@@ -31,6 +31,7 @@ export const DEFAULT_RELIABILITY: Readonly<Required<GatewayReliabilityArgs>> = {
   numRetries: 2,
   requestTimeoutSeconds: 120,
   streamTimeoutSeconds: 30,
+  streamTimeoutSecondsByTier: {},
   cooldownSeconds: 60,
   allowedFailures: 2,
   allowedTimeouts: 1,
@@ -201,7 +202,7 @@ function backendDeployment(route: BackendRoute, r: Required<GatewayReliabilityAr
       api_base: b.baseUrl,
       api_key: envRef(b.apiKeySecretEnv),
       timeout: r.requestTimeoutSeconds,
-      stream_timeout: r.streamTimeoutSeconds,
+      stream_timeout: r.streamTimeoutSecondsByTier[gatewayTier(b)] ?? r.streamTimeoutSeconds,
       // Measured output tokens per minute of one replica.
       tpm: Math.round(b.tokensPerSecond * 60),
       weight: route.weight,
@@ -221,7 +222,7 @@ function fallbackDeployment(f: HostedFallbackArgs, r: Required<GatewayReliabilit
       ...(f.apiBase !== undefined ? { api_base: f.apiBase } : {}),
       api_key: envRef(f.apiKeySecretEnv),
       timeout: r.requestTimeoutSeconds,
-      stream_timeout: r.streamTimeoutSeconds,
+      stream_timeout: r.streamTimeoutSecondsByTier.hosted ?? r.streamTimeoutSeconds,
       input_cost_per_token: f.inputCostPerToken,
       output_cost_per_token: f.outputCostPerToken,
     },
@@ -415,11 +416,13 @@ function checkRouting(checks: ArgChecks, routing: GatewayRoutingArgs | undefined
 
 function checkReliability(checks: ArgChecks, reliability: GatewayReliabilityArgs | undefined, path: string): void {
   const r = resolveReliability(reliability);
-  const whole = (key: keyof GatewayReliabilityArgs, min: number, max: number, hint: string): boolean =>
-    checks.check(Number.isInteger(r[key]) && r[key] >= min && r[key] <= max, `${path}.${key}`, r[key], `must be a whole number from ${min} to ${max}${hint}`);
+  const inRange = (value: unknown, min: number, max: number): boolean => Number.isInteger(value) && (value as number) >= min && (value as number) <= max;
+  const whole = (key: Exclude<keyof GatewayReliabilityArgs, "streamTimeoutSecondsByTier">, min: number, max: number, hint: string): boolean =>
+    checks.check(inRange(r[key], min, max), `${path}.${key}`, r[key], `must be a whole number from ${min} to ${max}${hint}`);
   whole("numRetries", 0, 10, "");
   const timeoutOk = whole("requestTimeoutSeconds", 1, 3600, " seconds (LiteLLM's own default, 6000, would hold a hung backend's requests for 100 minutes)");
   whole("streamTimeoutSeconds", 1, 3600, " seconds");
+  checkTierTimeouts(checks, r.streamTimeoutSecondsByTier, `${path}.streamTimeoutSecondsByTier`, inRange);
   const cooldownOk = whole("cooldownSeconds", 1, 3600, " seconds");
   whole("allowedFailures", 0, 100, "");
   whole("allowedTimeouts", 0, 100, "");
@@ -456,6 +459,17 @@ function checkReliability(checks: ArgChecks, reliability: GatewayReliabilityArgs
       r.healthCheckTimeoutSeconds,
       `must not exceed requestTimeoutSeconds (${r.requestTimeoutSeconds})`,
     );
+  }
+}
+
+/** In the order the gateway tries them. */
+const GATEWAY_TIERS: readonly GatewayTier[] = [...[...CAPACITY_TYPES].sort((a, b) => TIER_ORDER[a] - TIER_ORDER[b]), "hosted"];
+
+function checkTierTimeouts(checks: ArgChecks, byTier: unknown, path: string, inRange: (value: unknown, min: number, max: number) => boolean): void {
+  if (!checks.check(typeof byTier === "object" && byTier !== null && !Array.isArray(byTier), path, byTier, `must be an object of seconds by tier (${GATEWAY_TIERS.join(", ")}), e.g. { reserved: 10 }`)) return;
+  for (const [tier, seconds] of Object.entries(byTier as Record<string, unknown>)) {
+    if (!checks.check((GATEWAY_TIERS as readonly string[]).includes(tier), `${path}.${tier}`, seconds, `is not a tier: use ${GATEWAY_TIERS.join(", ")}`)) continue;
+    checks.check(seconds === undefined || inRange(seconds, 1, 3600), `${path}.${tier}`, seconds, "must be a whole number from 1 to 3600 seconds");
   }
 }
 

@@ -1,6 +1,6 @@
 import type { CapacityType } from "@switchyard/catalog";
 import type { Backend } from "../contracts";
-import type { GatewayRoutingArgs, RoutingScoreWeightsArgs } from "./args";
+import type { GatewayRoutingArgs, GatewayTier, RoutingScoreWeightsArgs } from "./args";
 import { resolveTokenPricing, tokenPrices } from "./pricing";
 import type { TokenPrices } from "./pricing";
 
@@ -23,6 +23,11 @@ export const HOSTED_TIER_ORDER = 4;
 /** The purchase tier a backend is tried in (LiteLLM `order`). */
 export function tierOrder(backend: Pick<Backend, "provider" | "capacityType">): number {
   return backend.provider === "hosted" ? HOSTED_TIER_ORDER : TIER_ORDER[backend.capacityType];
+}
+
+/** The tier a backend is tried in, by name. */
+export function gatewayTier(backend: Pick<Backend, "provider" | "capacityType">): GatewayTier {
+  return backend.provider === "hosted" ? "hosted" : backend.capacityType;
 }
 
 /** One backend competing for its model group's traffic within its tier. */

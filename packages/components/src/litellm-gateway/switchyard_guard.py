@@ -15,11 +15,17 @@ LiteLLM itself rejects ``api_base``, ``base_url`` and similar endpoint fields in
   (``httpx.ReadError``, ``APIConnectionError``), which LiteLLM never counts towards a cooldown, and the background
   health checks are not streamed, so they pass: without this such a backend keeps breaking every stream sent to it.
   Here more than ``allowed_fails`` broken streams within ``cooldown_time`` bench it for ``cooldown_time``, through
-  the router's own cooldown (shared through Redis with the other replicas).
+  the router's own cooldown (shared through Redis with the other replicas);
+- a stream cut after its first tokens is resumed on another backend of the same model group, so the client sees one
+  unbroken stream. LiteLLM itself re-routes a stream only before its first content chunk. The resumed request carries
+  the text generated so far as a final assistant message with vLLM's ``continue_final_message`` (the same weights
+  continue the same text), is sent to a vLLM backend of the group that has not failed this stream, lowest tier
+  first, and counts against the gateway's retries. Only when no such backend is up does the client get the error
+  event.
 """
 
 import time
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import AsyncIterator, Iterable, Mapping, Sequence
 from typing import Any
 
 from fastapi import HTTPException
@@ -40,6 +46,13 @@ OWNED_BY_GATEWAY: Mapping[str, str] = {
 # LiteLLM's test switches (mock_testing_fallbacks, mock_testing_rate_limit_error, ...) force errors and fallbacks.
 OWNED_PREFIXES = ("mock_testing_",)
 TIMEOUT_FIELDS = ("timeout", "stream_timeout", "request_timeout")
+# Request fields a resumed stream keeps: what shapes the completion itself. Routing, retries and auth stay the gateway's.
+RESUMED_FIELDS = (
+    "temperature", "top_p", "top_k", "min_p", "seed", "stop", "presence_penalty", "frequency_penalty",
+    "repetition_penalty", "logit_bias", "user", "stream_options", "tools", "tool_choice", "response_format",
+)
+# vLLM's chat request fields that continue the final assistant message instead of starting a new one.
+CONTINUE_FINAL_MESSAGE = {"continue_final_message": True, "add_generation_prompt": False}
 
 
 def _router() -> Any:
@@ -104,6 +117,59 @@ def is_uncounted_transport_error(exception: Any) -> bool:
     return isinstance(exception, (httpx.TransportError, aiohttp.ClientPayloadError, aiohttp.ClientConnectionError))
 
 
+def resumed_messages(messages: Sequence[Mapping[str, Any]], generated: str) -> list[dict[str, Any]]:
+    """The conversation with the text generated so far as its final assistant message (appended to one the client
+    already opened with ``continue_final_message``)."""
+    history = [dict(m) for m in messages]
+    last = history[-1] if history else None
+    if last is not None and last.get("role") == "assistant" and isinstance(last.get("content"), str):
+        last["content"] = last["content"] + generated
+        return history
+    return [*history, {"role": "assistant", "content": generated}]
+
+
+def resume_target(deployments: Iterable[Mapping[str, Any]], unavailable: Iterable[str]) -> tuple[int, list[str]] | None:
+    """Where a cut stream can continue: the lowest LiteLLM ``order`` among the group's vLLM deployments (only vLLM
+    takes ``continue_final_message``) that are neither benched nor failed this stream, and every other deployment
+    id of the group, to exclude; None when there is none. LiteLLM narrows a request to the lowest order before it
+    drops excluded deployments, so a resume names its order explicitly."""
+    skipped = set(unavailable)
+    candidates: list[int] = []
+    excluded: list[str] = []
+    for d in deployments:
+        params = d.get("litellm_params") or {}
+        model_id = (d.get("model_info") or {}).get("id")
+        if model_id in skipped or not str(params.get("model", "")).startswith("hosted_vllm/"):
+            excluded.append(str(model_id))
+        else:
+            candidates.append(int(params.get("order") or 0))
+    return (min(candidates), sorted(set(excluded))) if candidates else None
+
+
+def remaining_token_limits(request_data: Mapping[str, Any], content_chunks: int) -> dict[str, int]:
+    """The client's token limits less what was streamed before the cut. vLLM streams one token per content chunk
+    unless speculative decoding batches several; then this overestimates what is left, so a resumed completion may
+    run past the limit by those extra tokens but never stops short of it."""
+    limits = {}
+    for field in ("max_tokens", "max_completion_tokens"):
+        value = request_data.get(field)
+        if isinstance(value, int) and not isinstance(value, bool):
+            limits[field] = max(1, value - content_chunks)
+    return limits
+
+
+def _delta_text(chunk: Any) -> str:
+    choices = getattr(chunk, "choices", None) or []
+    delta = getattr(choices[0], "delta", None) if choices else None
+    content = getattr(delta, "content", None)
+    return content if isinstance(content, str) else ""
+
+
+def _stream_deployment_id(stream: Any) -> str | None:
+    model_id = (getattr(stream, "_hidden_params", None) or {}).get("model_id")
+    return model_id if isinstance(model_id, str) else None
+
+
 def _owned_fields(keys: Iterable[str]) -> list[str]:
     return sorted(k for k in keys if isinstance(k, str) and (k in OWNED_BY_GATEWAY or k.startswith(OWNED_PREFIXES)))
 
@@ -130,6 +196,72 @@ class SwitchyardGuard(CustomLogger):
             )
             failures = []
         self._connection_failures[model_id] = failures
+
+    async def async_post_call_streaming_iterator_hook(
+        self, user_api_key_dict: Any, response: Any, request_data: dict
+    ) -> AsyncIterator[Any]:
+        router = _router()
+        attempts_left = int(getattr(router, "num_retries", None) or 0)
+        stream, stream_id, generated, content_chunks, failed = response, None, "", 0, []
+        while True:
+            try:
+                async for chunk in stream:
+                    # The client sees one stream: resumed chunks carry the first stream's id.
+                    if stream_id is None:
+                        stream_id = getattr(chunk, "id", None)
+                    elif getattr(chunk, "id", None) != stream_id:
+                        chunk.id = stream_id
+                    text = _delta_text(chunk)
+                    generated += text
+                    content_chunks += 1 if text else 0
+                    yield chunk
+                return
+            except Exception as error:
+                # Before the first token LiteLLM's own retries and fallbacks have already run; a client hang-up is
+                # not a backend's fault.
+                if not generated or attempts_left <= 0 or router is None or not is_uncounted_transport_error(error):
+                    raise
+                failed.append(_stream_deployment_id(stream) or "")
+                resumed = await self._resume(router, request_data, generated, content_chunks, failed)
+                if resumed is None:
+                    raise
+                attempts_left -= 1
+                stream = resumed
+
+    async def _resume(
+        self, router: Any, request_data: Mapping[str, Any], generated: str, content_chunks: int, failed: list[str]
+    ) -> Any:
+        """A stream continuing ``generated`` from a backend of the same group that has not failed it, or None. One
+        upstream call: no retries or fallbacks inside it (the caller's loop is the retry), and the hosted fallback
+        is a different model, which cannot continue this one's text."""
+        from litellm.router_utils.cooldown_handlers import async_get_cooldown_deployments
+
+        group = request_data.get("model")
+        messages = request_data.get("messages")
+        if not isinstance(group, str) or not isinstance(messages, list):
+            return None
+        benched = await async_get_cooldown_deployments(litellm_router_instance=router, parent_otel_span=None)
+        target = resume_target(router.get_model_list(model_name=group) or [], [*failed, *benched])
+        if target is None:
+            return None
+        tier, excluded = target
+        extra_body = {**(request_data.get("extra_body") or {}), **CONTINUE_FINAL_MESSAGE}
+        try:
+            return await router.acompletion(
+                model=group,
+                messages=resumed_messages(messages, generated),
+                stream=True,
+                extra_body=extra_body,
+                metadata=dict(request_data.get("metadata") or {}),
+                num_retries=0,
+                disable_fallbacks=True,
+                _excluded_deployment_ids=excluded,
+                _target_order=tier,
+                **{k: request_data[k] for k in RESUMED_FIELDS if k in request_data},
+                **remaining_token_limits(request_data, content_chunks),
+            )
+        except Exception:
+            return None
 
     async def async_pre_call_hook(self, user_api_key_dict: Any, cache: Any, data: dict, call_type: Any) -> dict:
         problem = request_problem(data, _router())

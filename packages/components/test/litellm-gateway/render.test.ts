@@ -196,6 +196,22 @@ describe("renderLiteLLMConfig routing options", () => {
     expect(deployment(config, hosted.name).litellm_params).toMatchObject({ model: "openai/llama-3.3-70b", order: 4, weight: 1000 });
   });
 
+  it("gives each tier its own time-to-first-token budget (stream_timeout) where set, the shared one elsewhere", () => {
+    const config = renderLiteLLMConfig(fleet, { fallback: openAiFallback, reliability: { streamTimeoutSeconds: 20, streamTimeoutSecondsByTier: { reserved: 5, "on-demand": 15, hosted: 45 } } });
+    expect(Object.fromEntries(config.model_list.map((d) => [d.model_info.id, d.litellm_params.stream_timeout]))).toEqual({
+      "coreweave-llama-8b": 5,
+      "gcp-llama-8b-spot": 20,
+      "coreweave-llama-70b": 5,
+      "aws-llama-70b-spot": 20,
+      "gcp-llama-70b-spot": 20,
+      "aws-llama-70b-burst": 15,
+      "fallback-gpt-4o-mini-fallback": 45,
+    });
+    // The router-wide value is the shared budget; the request timeout is not a first-token budget and stays one value.
+    expect(config.router_settings.stream_timeout).toBe(20);
+    expect(new Set(config.model_list.map((d) => d.litellm_params.timeout))).toEqual(new Set([120]));
+  });
+
   it("follows custom score weights: cost only favours the cheaper spot backend more", () => {
     const costOnly = renderLiteLLMConfig(fleet, { routing: { scoreWeights: { latency: 0, cost: 1, availability: 0 } } });
     expect(deployment(costOnly, awsSpot.name).litellm_params.weight).toBe(537);
@@ -261,6 +277,12 @@ describe("renderLiteLLMConfig validation", () => {
       fleet,
       { reliability: { cooldownSeconds: 61, healthCheckIntervalSeconds: 30 } },
       ["reliability.cooldownSeconds (61) must be at most twice healthCheckIntervalSeconds (60)"],
+    ],
+    [
+      "a per-tier stream timeout for an unknown tier or out of range",
+      fleet,
+      { reliability: { streamTimeoutSecondsByTier: { reserved: 0, burst: 10 } as never } },
+      ["reliability.streamTimeoutSecondsByTier.reserved (0) must be a whole number from 1 to 3600 seconds", "reliability.streamTimeoutSecondsByTier.burst (10) is not a tier: use reserved, spot, on-demand, hosted"],
     ],
     ["LiteLLM's 6000 s timeout", fleet, { reliability: { requestTimeoutSeconds: 6000 } }, ["reliability.requestTimeoutSeconds (6000) must be a whole number from 1 to 3600"]],
   ])("rejects %s", (_label, backends, options, fragments) => {
