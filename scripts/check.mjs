@@ -1,10 +1,11 @@
-// Runs what CI runs — type-check, lint, the vitest suite — every stage even after one fails, and ends the run with
-// the one closing line CI reads: "tests: N passed, N failed, N skipped". typecheck and lint count as one test each;
+// Runs what CI runs — type-check, lint, the vitest suite, the security scan — every stage even after one fails, and
+// ends the run with the one closing line CI reads: "tests: N passed, N failed, N skipped". typecheck, lint and scan
+// count as one test each;
 // vitest's tests are counted by scripts/vitest-tally.ts (a test whose setup failed is failed, not skipped); a stage
 // that exits non-zero with nothing counted as failed adds one failure, so the line never says "0 failed" for a run
 // that failed. Exit status: 0 only when nothing failed.
 //
-//   node scripts/check.mjs                         # typecheck, lint, vitest
+//   node scripts/check.mjs                         # typecheck, lint, vitest, scan
 //   node scripts/check.mjs vitest -- <vitest args> # some stages; arguments after -- go to vitest
 import { spawnSync } from "node:child_process";
 import { existsSync, readFileSync, rmSync } from "node:fs";
@@ -22,6 +23,8 @@ const vitestArgs = separator === -1 ? [] : process.argv.slice(separator + 1);
 const stages = {
   typecheck: () => run(bin("tsc"), ["-p", "tsconfig.json"]),
   lint: () => run(bin("eslint"), ["."]),
+  // Third-party scanners on every rendered environment and example and on the workflows (security/scanner-policy.yaml).
+  scan: () => run(bin("tsx"), [path.join("scripts", "security-scan.ts")]),
   vitest: () => {
     rmSync(tallyFile, { force: true });
     const reporter = path.join(root, "scripts", "vitest-tally.ts");

@@ -14,6 +14,8 @@
 set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+# shellcheck source=lib/hashed-venv.sh
+source "$root/scripts/lib/hashed-venv.sh"
 litellm_version=1.106.2
 lock_file="$root/scripts/litellm-requirements.txt"
 installer_lock="$root/scripts/pip-requirements.txt"
@@ -89,27 +91,7 @@ except Exception as error:  # noqa: BLE001 - any failure means the index is unus
 PY
 
 say "creating $venv with LiteLLM $litellm_version (hash-pinned; takes a few minutes the first time)"
-rm -rf "$venv"
-"$python" -m venv "$venv" || fail "'$python -m venv' failed; install the venv module (Debian/Ubuntu: apt-get install python3-venv)"
-pip_install() {
-  "$venv/bin/python" -m pip install --quiet --disable-pip-version-check --no-input --require-hashes --only-binary :all: "$@" >&2
-}
-# The bundled pip only installs the pinned one: a single wheel checked against its hash, no resolution.
-if ! pip_install --no-deps -r "$installer_lock"; then
-  rm -rf "$venv"
-  fail "could not install the pinned pip from $installer_lock via $index_url (see pip's message above)"
-fi
-# --require-hashes: every package must match the lock's sha256, and pip refuses any requirement the lock does not
-# pin — a dependency, an extra's dependency (the lock keeps extras), or a backport an older Python needs — instead
-# of resolving it against whatever the index serves today.
-if ! pip_install -r "$lock_file"; then
-  rm -rf "$venv"
-  fail "pip could not install $lock_file from $index_url (see pip's message above); the lock was compiled for CPython 3.11 on Linux x86_64"
-fi
-if ! "$venv/bin/python" -m pip check --disable-pip-version-check >&2; then
-  rm -rf "$venv"
-  fail "the packages installed from $lock_file conflict (pip check above): recompile the lock (see its header)"
-fi
+HASHED_VENV_WHO=litellm-venv build_hashed_venv "$python" "$venv" "$lock_file" || exit 1
 installed=$("$venv/bin/python" -c 'import importlib.metadata as m; print(m.version("litellm"))')
 [ "$installed" = "$litellm_version" ] || fail "installed litellm $installed, expected $litellm_version"
 wanted_stamp >"$stamp"

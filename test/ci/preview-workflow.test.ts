@@ -8,10 +8,15 @@ import { describe, expect, it } from "vitest";
 
 const ROOT = join(__dirname, "..", "..");
 const text = readFileSync(join(ROOT, ".github", "workflows", "preview.yml"), "utf8");
+interface Step {
+  uses?: string;
+  run?: string;
+  with?: Record<string, unknown>;
+}
 const workflow = parse(text) as {
   on: { pull_request: unknown };
   permissions: Record<string, string>;
-  jobs: Record<string, { strategy?: { matrix: { environment: string[] } }; steps: { uses?: string; run?: string; with?: Record<string, unknown> }[] }>;
+  jobs: Record<string, { permissions?: Record<string, string>; strategy?: { matrix: { environment: string[] } }; steps: Step[] }>;
 };
 const rootScripts = Object.keys((JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as { scripts: Record<string, string> }).scripts);
 const runs = Object.values(workflow.jobs).flatMap((j) => j.steps.map((s) => s.run ?? "")).join("\n");
@@ -23,9 +28,25 @@ async function cliHelp(): Promise<string> {
 }
 
 describe(".github/workflows/preview.yml", () => {
-  it("runs on pull requests with read-only contents and OIDC for cloud credentials", () => {
+  it("runs on pull requests and grants permissions per job: OIDC only to the preview, no write access where the PR's code runs", () => {
     expect(workflow.on.pull_request).toBeDefined();
-    expect(workflow.permissions).toEqual({ contents: "read", "pull-requests": "write", "id-token": "write" });
+    expect(workflow.permissions).toEqual({});
+    expect(Object.fromEntries(Object.entries(workflow.jobs).map(([name, job]) => [name, job.permissions]))).toEqual({
+      preview: { contents: "read", "pull-requests": "write", "id-token": "write" },
+      "render-diff": { contents: "read" },
+      comment: { "pull-requests": "write" },
+    });
+    // The job that may write to the pull request runs nothing from it: no checkout, no run step.
+    expect(workflow.jobs["comment"]!.steps.every((step) => step.run === undefined && !step.uses?.startsWith("actions/checkout@"))).toBe(true);
+  });
+
+  it("pins every action to a full commit SHA with its tag in a comment, and keeps no checkout token on disk", () => {
+    const uses = text.split("\n").filter((line) => /^\s*(- )?uses:/.test(line));
+    expect(uses.length).toBeGreaterThan(0);
+    for (const line of uses) expect(line, line).toMatch(/uses: [\w.-]+\/[\w.-]+@[0-9a-f]{40} # v\d+\.\d+\.\d+$/);
+    const checkouts = Object.values(workflow.jobs).flatMap((job) => job.steps.filter((step) => step.uses?.startsWith("actions/checkout@")));
+    expect(checkouts.length).toBe(2);
+    for (const checkout of checkouts) expect(checkout.with?.["persist-credentials"]).toBe(false);
   });
 
   it("previews exactly the fleet's environments, each with a committed stack config", () => {

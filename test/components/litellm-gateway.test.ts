@@ -116,7 +116,8 @@ describe("LiteLLMGatewayConfig proxy Deployment", () => {
       "topology.kubernetes.io/zone ScheduleAnyway",
     ]);
     expect(pod.automountServiceAccountToken).toBe(false);
-    expect(c.resources).toEqual({ requests: { cpu: "2", memory: "4Gi" }, limits: { memory: "4Gi" } });
+    // Local disk bounded: the /tmp emptyDir (1 GiB) and the logs fit in 2 GiB, so a runaway writer is evicted before it fills the node.
+    expect(c.resources).toEqual({ requests: { cpu: "2", memory: "4Gi", "ephemeral-storage": "1Gi" }, limits: { memory: "4Gi", "ephemeral-storage": "2Gi" } });
   });
 
   it("probes /health/liveliness and /health/readiness, never /health (which calls every backend)", async () => {

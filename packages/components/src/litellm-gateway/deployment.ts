@@ -63,9 +63,10 @@ function podSpec(r: ResolvedLiteLLMGateway): k8s.types.input.core.v1.PodSpec {
         ports: [{ name: "http", containerPort: r.port, protocol: "TCP" }],
         env: containerEnv(r),
         resources: {
-          requests: { cpu: String(r.resources.cpuCores), memory: `${r.resources.memoryGiB}Gi` },
-          // No CPU limit (throttling adds latency to every request); memory limit = request.
-          limits: { memory: `${r.resources.memoryGiB}Gi` },
+          requests: { cpu: String(r.resources.cpuCores), memory: `${r.resources.memoryGiB}Gi`, "ephemeral-storage": EPHEMERAL_STORAGE_REQUEST },
+          // No CPU limit (throttling adds latency to every request); memory limit = request. The root filesystem is
+          // read-only, so local disk is the /tmp emptyDir and the logs: a bounded share of the node's disk.
+          limits: { memory: `${r.resources.memoryGiB}Gi`, "ephemeral-storage": EPHEMERAL_STORAGE_LIMIT },
         },
         volumeMounts: [
           { name: CONFIG_VOLUME, mountPath: CONFIG_DIR, readOnly: true },
@@ -83,6 +84,10 @@ function podSpec(r: ResolvedLiteLLMGateway): k8s.types.input.core.v1.PodSpec {
     ],
   };
 }
+
+/** The /tmp emptyDir (1 GiB at most) plus the container's logs. */
+const EPHEMERAL_STORAGE_REQUEST = "1Gi";
+const EPHEMERAL_STORAGE_LIMIT = "2Gi";
 
 function containerEnv(r: ResolvedLiteLLMGateway): k8s.types.input.core.v1.EnvVar[] {
   const fromSecret = (name: string, secret: string, key: string): k8s.types.input.core.v1.EnvVar => ({

@@ -1,0 +1,281 @@
+/**
+ * The security gate: pinned third-party scanners on everything Switchyard renders and on the CI workflows. Every
+ * finding either is fixed or is waived in security/scanner-policy.yaml for named objects with a reason; anything
+ * else fails the run with the scanner's own message, and so does a waiver that no longer matches anything.
+ *
+ *   kube-score, checkov (kubernetes)   the Kubernetes objects of every rendered environment and example
+ *   actionlint (with shellcheck)       .github/workflows
+ *   zizmor (offline)                   .github/workflows
+ *
+ * The scanners come from scripts/scanners/install.sh (pinned, cached outside the checkout).
+ *
+ *   pnpm exec tsx scripts/security-scan.ts [--render-dir DIR] [--workflows DIR] [--policy FILE]
+ *
+ * Without --render-dir it renders every environment and example first (`switchyard render all`). Exit status 0 when
+ * nothing is left unwaived, 1 when something is, 2 when a scanner could not run.
+ */
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { parse } from "yaml";
+import { z } from "zod";
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+
+/** One thing a scanner reports. */
+export interface Finding {
+  scanner: string;
+  /** The scanner's rule id, e.g. `container-image-pull-policy`, `CKV_K8S_43`, `unpinned-uses`. */
+  rule: string;
+  /** What it is about: `<app.kubernetes.io/name>:<Kind>/<name>` for a Kubernetes object, `workflow:<file name>`. */
+  target: string;
+  /** Where it was found: the rendered environment or example, or the file and line. */
+  where: string;
+  /** The scanner's own words. */
+  message: string;
+}
+
+const waiverSchema = z.strictObject({
+  scanner: z.enum(["kube-score", "checkov", "actionlint", "zizmor"]),
+  rule: z.string().min(1),
+  /** Globs (`*` = any run of characters) over finding targets. */
+  targets: z.array(z.string().min(1)).min(1),
+  reason: z.string().min(20, "say why the finding is accepted"),
+});
+const policySchema = z.strictObject({ waivers: z.array(waiverSchema) });
+export type Waiver = z.infer<typeof waiverSchema>;
+
+export function readPolicy(file: string): Waiver[] {
+  const parsed = policySchema.safeParse(parse(readFileSync(file, "utf8")));
+  if (!parsed.success) throw new Error(`${file}: ${parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}`);
+  return parsed.data.waivers;
+}
+
+function globToRegExp(glob: string): RegExp {
+  return new RegExp(`^${glob.split("*").map((part) => part.replace(/[.+?^${}()|[\]\\/]/g, "\\$&")).join(".*")}$`);
+}
+
+export interface Verdict {
+  /** Findings no waiver covers: each fails the gate. */
+  unwaived: Finding[];
+  /** Findings a waiver covers, with that waiver's reason. */
+  waived: (Finding & { reason: string })[];
+  /** Waiver targets that matched no finding: stale entries fail the gate too. */
+  stale: { waiver: Waiver; target: string }[];
+}
+
+export function applyPolicy(findings: Finding[], waivers: Waiver[]): Verdict {
+  const used = new Set<string>();
+  const unwaived: Finding[] = [];
+  const waived: Verdict["waived"] = [];
+  for (const finding of findings) {
+    const match = waivers
+      .flatMap((waiver, i) => waiver.targets.map((target, j) => ({ waiver, key: `${i}/${j}`, target })))
+      .find(({ waiver, target }) => waiver.scanner === finding.scanner && waiver.rule === finding.rule && globToRegExp(target).test(finding.target));
+    if (match === undefined) {
+      unwaived.push(finding);
+      continue;
+    }
+    used.add(match.key);
+    waived.push({ ...finding, reason: match.waiver.reason });
+  }
+  const stale = waivers.flatMap((waiver, i) => waiver.targets.flatMap((target, j) => (used.has(`${i}/${j}`) ? [] : [{ waiver, target }])));
+  return { unwaived, waived, stale };
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// The rendered Kubernetes objects, and what each scanner says about them.
+
+interface RenderedObject {
+  file: string;
+  /** The environment or example it was rendered for, e.g. `coreweave`, `examples/burst-overflow`. */
+  where: string;
+  target: string;
+}
+
+/** Every `kubernetes/*.yaml` under the render directory, named as waivers name them. */
+export function renderedObjects(renderDir: string): RenderedObject[] {
+  const objects: RenderedObject[] = [];
+  const visit = (dir: string) => {
+    for (const entry of readdirSync(dir).sort()) {
+      const full = path.join(dir, entry);
+      if (statSync(full).isDirectory()) visit(full);
+      else if (path.basename(dir) === "kubernetes" && entry.endsWith(".yaml")) {
+        const object = parse(readFileSync(full, "utf8")) as { kind: string; metadata: { name: string; labels?: Record<string, string> } };
+        const component = object.metadata.labels?.["app.kubernetes.io/name"] ?? "-";
+        objects.push({ file: full, where: path.relative(renderDir, path.dirname(dir)), target: `${component}:${object.kind}/${object.metadata.name}` });
+      }
+    }
+  };
+  visit(renderDir);
+  return objects;
+}
+
+const kubeScoreReport = z.array(
+  z.object({
+    file_name: z.string(),
+    checks: z.array(
+      z.object({
+        check: z.object({ id: z.string(), name: z.string() }),
+        grade: z.number(),
+        skipped: z.boolean(),
+        comments: z.array(z.object({ path: z.string(), summary: z.string(), description: z.string() })).nullable(),
+      }),
+    ),
+  }),
+);
+
+/** kube-score's critical (grade 1) and warning (grade 5) results, one finding per comment. */
+export function kubeScoreFindings(report: unknown, objects: RenderedObject[]): Finding[] {
+  const byFile = new Map(objects.map((o) => [path.resolve(o.file), o]));
+  return kubeScoreReport.parse(report).flatMap((object) => {
+    const rendered = byFile.get(path.resolve(object.file_name));
+    if (rendered === undefined) throw new Error(`kube-score reported on ${object.file_name}, which is not a rendered object`);
+    return object.checks
+      .filter((c) => !c.skipped && c.grade < 10)
+      .flatMap((c) =>
+        (c.comments ?? [{ path: "", summary: c.check.name, description: "" }]).map((comment) => ({
+          scanner: "kube-score",
+          rule: c.check.id,
+          target: rendered.target,
+          where: rendered.where,
+          message: `${c.grade === 1 ? "CRITICAL" : "WARNING"} ${comment.path ? `(${comment.path}) ` : ""}${comment.summary}`,
+        })),
+      );
+  });
+}
+
+const checkovReport = z.object({
+  results: z.object({ failed_checks: z.array(z.object({ check_id: z.string(), check_name: z.string(), file_path: z.string(), resource: z.string() })) }),
+});
+
+/** checkov's failed checks; its file paths are relative to the scanned directory, with a leading `/`. */
+export function checkovFindings(report: unknown, renderDir: string, objects: RenderedObject[]): Finding[] {
+  const byFile = new Map(objects.map((o) => [path.resolve(o.file), o]));
+  return checkovReport.parse(report).results.failed_checks.map((check) => {
+    const rendered = byFile.get(path.resolve(renderDir, `.${check.file_path}`));
+    if (rendered === undefined) throw new Error(`checkov reported on ${check.file_path}, which is not a rendered object`);
+    return { scanner: "checkov", rule: check.check_id, target: rendered.target, where: rendered.where, message: `${check.check_name} (${check.resource})` };
+  });
+}
+
+const actionlintReport = z.array(z.object({ message: z.string(), filepath: z.string(), line: z.number(), kind: z.string() }));
+
+export function actionlintFindings(report: unknown): Finding[] {
+  return actionlintReport.parse(report).map((e) => ({ scanner: "actionlint", rule: e.kind, target: `workflow:${path.basename(e.filepath)}`, where: `line ${e.line}`, message: e.message }));
+}
+
+const zizmorReport = z.array(
+  z.object({
+    ident: z.string(),
+    desc: z.string(),
+    determinations: z.object({ severity: z.string() }),
+    locations: z.array(z.object({ symbolic: z.object({ key: z.unknown(), annotation: z.string() }), concrete: z.object({ location: z.object({ start_point: z.object({ row: z.number() }) }) }) })),
+  }),
+);
+
+export function zizmorFindings(report: unknown): Finding[] {
+  return zizmorReport.parse(report).map((f) => {
+    const first = f.locations[0];
+    const file = JSON.stringify(first?.symbolic.key ?? "").match(/"(?:verbatim_path|given_path)":"([^"]+)"/)?.[1] ?? "workflow";
+    return {
+      scanner: "zizmor",
+      rule: f.ident,
+      target: `workflow:${path.basename(file)}`,
+      where: first ? `line ${first.concrete.location.start_point.row + 1}` : "",
+      message: `${f.determinations.severity}: ${f.desc}${first ? ` (${first.symbolic.annotation})` : ""}`,
+    };
+  });
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Running the scanners.
+
+interface Options {
+  renderDir?: string;
+  workflows: string;
+  policy: string;
+}
+
+function options(argv: string[]): Options {
+  const value = (flag: string) => {
+    const i = argv.indexOf(flag);
+    return i >= 0 ? argv[i + 1] : undefined;
+  };
+  return {
+    renderDir: value("--render-dir"),
+    workflows: value("--workflows") ?? path.join(ROOT, ".github", "workflows"),
+    policy: value("--policy") ?? path.join(ROOT, "security", "scanner-policy.yaml"),
+  };
+}
+
+class ScannerError extends Error {}
+
+/** Runs a scanner and returns its stdout; `okStatuses` are the exit codes that mean "ran" (with or without findings). */
+function run(command: string, args: string[], okStatuses: number[], env: Record<string, string> = {}): string {
+  const result = spawnSync(command, args, { encoding: "utf8", maxBuffer: 256 * 1024 * 1024, env: { ...process.env, ...env } });
+  if (result.error || !okStatuses.includes(result.status ?? -1)) {
+    throw new ScannerError(`${path.basename(command)} ${args.join(" ")} failed (${result.error?.message ?? `exit status ${result.status}`}):\n${result.stderr.slice(-2000)}`);
+  }
+  return result.stdout;
+}
+
+/** Installs the pinned scanners (scripts/scanners/install.sh) and returns the directory holding them. */
+export function installScanners(): string {
+  const home = run("bash", [path.join(ROOT, "scripts", "scanners", "install.sh")], [0]).trim().split("\n").pop()!;
+  return path.join(home, "bin");
+}
+
+function render(): string {
+  const out = mkdtempSync(path.join(tmpdir(), "switchyard-scan-"));
+  run(process.execPath, [path.join(ROOT, "packages", "cli", "bin", "switchyard.mjs"), "render", "all", "--out", out], [0]);
+  return out;
+}
+
+export function scan(bin: string, renderDir: string, workflows: string): Finding[] {
+  const tool = (name: string) => path.join(bin, name);
+  const objects = renderedObjects(renderDir);
+  if (objects.length === 0) throw new ScannerError(`no rendered Kubernetes objects under ${renderDir}`);
+  const findings: Finding[] = [];
+  // kube-score scores the objects of one stack together (selectors, NetworkPolicies and PDBs refer to each other).
+  for (const where of [...new Set(objects.map((o) => o.where))]) {
+    const files = objects.filter((o) => o.where === where).map((o) => o.file);
+    findings.push(...kubeScoreFindings(JSON.parse(run(tool("kube-score"), ["score", "--output-format", "json", ...files], [0, 1])), objects));
+  }
+  // --skip-download and BC_SKIP_MAPPING: offline, nothing fetched from the vendor's API.
+  const checkov = run(tool("checkov"), ["-d", renderDir, "--framework", "kubernetes", "-o", "json", "--skip-download", "--soft-fail", "--quiet"], [0], { BC_SKIP_MAPPING: "TRUE" });
+  findings.push(...checkovFindings(JSON.parse(checkov), renderDir, objects));
+  const workflowFiles = readdirSync(workflows).filter((f) => /\.ya?ml$/.test(f)).map((f) => path.join(workflows, f));
+  // actionlint runs shellcheck on every `run:` script when shellcheck is on PATH: it is, from the same bin/.
+  const actionlint = run(tool("actionlint"), ["-format", "{{json .}}", ...workflowFiles], [0, 1], { PATH: `${bin}${path.delimiter}${process.env.PATH ?? ""}` });
+  findings.push(...actionlintFindings(JSON.parse(actionlint || "[]")));
+  const zizmor = run(tool("zizmor"), ["--offline", "--format", "json", "--no-progress", ...workflowFiles], [0, 10, 11, 12, 13, 14]);
+  findings.push(...zizmorFindings(JSON.parse(zizmor)));
+  return findings;
+}
+
+function main(): number {
+  const o = options(process.argv.slice(2));
+  let renderDir = o.renderDir;
+  try {
+    const waivers = readPolicy(o.policy);
+    const bin = installScanners();
+    renderDir ??= render();
+    const verdict = applyPolicy(scan(bin, renderDir, o.workflows), waivers);
+    const counts = (list: { scanner: string }[]) => ["kube-score", "checkov", "actionlint", "zizmor"].map((s) => `${s} ${list.filter((f) => f.scanner === s).length}`).join(", ");
+    console.log(`security scan: ${verdict.waived.length} findings waived by ${path.relative(ROOT, o.policy)} (${counts(verdict.waived)})`);
+    for (const f of verdict.unwaived) console.log(`NOT WAIVED ${f.scanner} ${f.rule} ${f.target} [${f.where}]: ${f.message}`);
+    for (const s of verdict.stale) console.log(`STALE WAIVER ${s.waiver.scanner} ${s.waiver.rule} ${s.target}: matches no finding; remove it`);
+    console.log(`security scan: ${verdict.unwaived.length} findings not waived (${counts(verdict.unwaived)}), ${verdict.stale.length} stale waivers`);
+    return verdict.unwaived.length + verdict.stale.length === 0 ? 0 : 1;
+  } catch (error) {
+    console.error(`security scan: ${error instanceof Error ? error.message : String(error)}`);
+    return 2;
+  } finally {
+    if (o.renderDir === undefined && renderDir !== undefined) rmSync(renderDir, { recursive: true, force: true });
+  }
+}
+
+if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) process.exit(main());
