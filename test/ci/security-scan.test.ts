@@ -12,7 +12,7 @@ import type { Finding, Verdict, Waiver } from "../../scripts/security-scan";
 
 const ROOT = path.resolve(__dirname, "..", "..");
 
-/** A vLLM-like Deployment as VllmServing renders it, but privileged: what no waiver may cover. */
+/** A vLLM-like Deployment as VllmServing renders it, but privileged and with a misspelt field: what no waiver may cover. */
 const PRIVILEGED_DEPLOYMENT = `apiVersion: apps/v1
 kind: Deployment
 metadata:
@@ -21,7 +21,7 @@ metadata:
   labels:
     app.kubernetes.io/name: vllm-serving
 spec:
-  replicas: 1
+  replica: 1
   selector:
     matchLabels: { app: planted }
   template:
@@ -44,7 +44,7 @@ function unwaived(scanner: string, rule: string): Finding[] {
 
 describe("security gate on planted violations", () => {
   beforeAll(() => {
-    const bin = installScanners();
+    const home = installScanners();
     work = mkdtempSync(path.join(tmpdir(), "switchyard-planted-"));
     mkdirSync(path.join(work, "render", "planted", "kubernetes"), { recursive: true });
     writeFileSync(path.join(work, "render", "planted", "kubernetes", "Deployment-planted.yaml"), PRIVILEGED_DEPLOYMENT);
@@ -54,10 +54,16 @@ describe("security gate on planted violations", () => {
       .replace(/actions\/download-artifact@[0-9a-f]{40} # v[\d.]+/, "actions/download-artifact@v4")
       .replace('run: git worktree add ../base "$BASE_SHA"', 'run: echo "${{ github.event.pull_request.title }}" && git worktree add ../base "$BASE_SHA"');
     writeFileSync(path.join(work, "workflows", "preview.yml"), workflow);
-    verdict = applyPolicy(scan(bin, path.join(work, "render"), path.join(work, "workflows")), readPolicy(path.join(ROOT, "security", "scanner-policy.yaml")));
+    verdict = applyPolicy(scan(home, path.join(work, "render"), path.join(work, "workflows")), readPolicy(path.join(ROOT, "security", "scanner-policy.yaml")));
   }, 20 * 60_000);
 
   afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+  it("fails a misspelt field against Kubernetes' own schema, with kubeconform's message", () => {
+    expect(unwaived("kubeconform", "invalid")).toEqual([
+      expect.objectContaining({ target: "vllm-serving:Deployment/planted", message: expect.stringContaining("at '/spec': additional properties 'replica' not allowed") }),
+    ]);
+  });
 
   it("fails a privileged container with kube-score's and checkov's own messages", () => {
     expect(unwaived("kube-score", "container-security-context-privileged")).toEqual([

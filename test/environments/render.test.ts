@@ -4,6 +4,7 @@ import { mkdtempSync, readFileSync, readdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { renderTargets } from "@switchyard/cli/src/render-stacks";
+import { parse } from "yaml";
 import { describe, expect, it } from "vitest";
 
 function tree(dir: string): Map<string, string> {
@@ -45,5 +46,10 @@ describe("switchyard render", () => {
       for (const g of generated) expect(content, path).not.toContain(g);
     }
     expect(ta.get("coreweave/providers/kubernetes-cluster.json")).toContain('"kubeconfig": "[secret]"');
+    // A secret map keeps its key names (schema-valid, reviewable), every value the marker.
+    expect(parse(ta.get("shared/kubernetes/Secret-gateway-credentials.yaml")!)).toMatchObject({
+      kind: "Secret",
+      stringData: { "master-key": "[secret]", "redis-password": "[secret]", "salt-key": "[secret]" },
+    });
   });
 });

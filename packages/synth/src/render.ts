@@ -18,11 +18,15 @@ export interface RenderedFile {
   content: string;
 }
 
-/** Replaces the values at `paths` (dotted, with `[i]` indexes, as recorded) with the secret marker. */
+/**
+ * Replaces the values at `paths` (dotted, with `[i]` indexes, as recorded) with the secret marker. A secret map or
+ * list keeps its shape, every value a marker: a Secret's `stringData` still shows its key names (what a reviewer
+ * and a schema check need), never a value.
+ */
 export function redactSecrets(value: unknown, paths: readonly string[]): unknown {
   const secret = new Set(paths);
   const walk = (v: unknown, path: string): unknown => {
-    if (secret.has(path)) return SECRET_MARKER;
+    if (secret.has(path)) return redactAll(v);
     if (Array.isArray(v)) return v.map((x, i) => walk(x, `${path}[${i}]`));
     if (v !== null && typeof v === "object") {
       return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, walk(x, path === "" ? k : `${path}.${k}`)]));
@@ -30,6 +34,13 @@ export function redactSecrets(value: unknown, paths: readonly string[]): unknown
     return v;
   };
   return walk(value, "");
+}
+
+/** `value` with every scalar replaced by the secret marker, keys and list lengths kept. */
+function redactAll(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(redactAll);
+  if (value !== null && typeof value === "object") return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, redactAll(v)]));
+  return SECRET_MARKER;
 }
 
 /** JSON with object keys sorted at every level and a trailing newline. */
