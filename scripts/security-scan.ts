@@ -6,6 +6,8 @@
  *   kubeconform (strict schemas)       the Kubernetes objects of every rendered environment and example, against
  *                                      Kubernetes' OpenAPI and KEDA's CRDs
  *   kube-score, checkov (kubernetes)   the same objects
+ *   checkov (terraform_plan)           the AWS resources of every rendered stack, converted to a Terraform plan (the
+ *                                      Pulumi AWS provider is bridged from Terraform's: same resources, same fields)
  *   actionlint (with shellcheck)       .github/workflows
  *   zizmor (offline)                   .github/workflows
  *
@@ -17,7 +19,7 @@
  * nothing is left unwaived, 1 when something is, 2 when a scanner could not run.
  */
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -95,6 +97,21 @@ interface RenderedObject {
   /** The environment or example it was rendered for, e.g. `coreweave`, `examples/burst-overflow`. */
   where: string;
   target: string;
+}
+
+/** Rendered stacks (folders with a `resources.txt`, relative to the render directory) that hold AWS resources. */
+function stackDirs(renderDir: string): string[] {
+  const found: string[] = [];
+  const visit = (dir: string) => {
+    const entries = readdirSync(dir).sort();
+    if (entries.includes("resources.txt")) {
+      if (entries.includes("aws")) found.push(path.relative(renderDir, dir));
+      return;
+    }
+    for (const entry of entries) if (statSync(path.join(dir, entry)).isDirectory()) visit(path.join(dir, entry));
+  };
+  visit(renderDir);
+  return found;
 }
 
 /** Every `kubernetes/*.yaml` under the render directory, named as waivers name them. */
@@ -208,6 +225,99 @@ export function zizmorFindings(report: unknown): Finding[] {
 }
 
 // ---------------------------------------------------------------------------------------------------------------
+// The rendered AWS resources, as the Terraform plan checkov reads.
+
+/** Pulumi AWS types whose Terraform name is not `aws_<module>_<snake kind>`. */
+const TERRAFORM_TYPE_EXCEPTIONS: Readonly<Record<string, string>> = {
+  "aws:s3/bucketReplicationConfig:BucketReplicationConfig": "aws_s3_bucket_replication_configuration",
+  "aws:ec2/securityGroup:SecurityGroup": "aws_security_group",
+  "aws:ec2/launchTemplate:LaunchTemplate": "aws_launch_template",
+  "aws:iam/openIdConnectProvider:OpenIdConnectProvider": "aws_iam_openid_connect_provider",
+};
+/** Map-typed attributes (plain maps in Terraform too); every other nested object is a Terraform block. */
+const MAP_ATTRIBUTES = new Set(["tags", "tagsAll"]);
+
+const snake = (name: string) => name.replace(/(?<!^)([A-Z])/g, "_$1").toLowerCase();
+
+export function terraformType(pulumiType: string): string {
+  const [, module = "", kind = ""] = pulumiType.split(":");
+  return TERRAFORM_TYPE_EXCEPTIONS[pulumiType] ?? `aws_${module.split("/")[0]}_${snake(kind)}`;
+}
+
+/**
+ * Pulumi inputs as Terraform plan values: snake_case names, a nested object as a one-element block list, and a
+ * list of blocks under Terraform's singular block name (the bridge pluralises them: `rules` is Terraform's `rule`).
+ */
+export function terraformValues(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(terraformValues);
+  if (value === null || typeof value !== "object") return value;
+  return Object.fromEntries(
+    Object.entries(value).map(([key, v]) => {
+      if (MAP_ATTRIBUTES.has(key)) return [snake(key), v];
+      if (v !== null && typeof v === "object" && !Array.isArray(v)) return [snake(key), [terraformValues(v)]];
+      if (Array.isArray(v) && v.length > 0 && v.every((x) => x !== null && typeof x === "object")) return [snake(key).replace(/s$/, ""), terraformValues(v)];
+      return [snake(key), terraformValues(v)];
+    }),
+  );
+}
+
+interface CloudResource {
+  address: string;
+  target: string;
+  where: string;
+}
+
+/**
+ * A Terraform plan (format 1.2) of the stack's rendered `aws/*.json`, with the references between resources that
+ * checkov's graph checks follow (versioning, encryption or a policy declared beside a bucket): an input holding
+ * another resource's id (`<name>-id` under the mocks) or a placeholder naming it refers to that resource.
+ */
+export function terraformPlan(stackDir: string, where: string): { plan: unknown; resources: CloudResource[] } {
+  const dir = path.join(stackDir, "aws");
+  const rendered = readdirSync(dir)
+    .filter((f) => f.endsWith(".json"))
+    .sort()
+    .map((f) => JSON.parse(readFileSync(path.join(dir, f), "utf8")) as { type: string; name: string; inputs: Record<string, unknown> });
+  const address = (r: { type: string; name: string }) => `${terraformType(r.type)}.${r.name.replace(/[^A-Za-z0-9_]/g, "_")}`;
+  const byName = new Map(rendered.map((r) => [r.name, address(r)]));
+  const referenceOf = (v: unknown): string | undefined => {
+    if (typeof v !== "string") return undefined;
+    const name = v.endsWith("-id") ? v.slice(0, -3) : /^<\S+ ([^.]+)\.\w+>$/.exec(v)?.[1];
+    return name === undefined ? undefined : byName.get(name);
+  };
+  const resources = rendered.map((r) => {
+    const [pkg = "", module = "", kind = ""] = r.type.split(":");
+    return { address: address(r), target: `${pkg}:${module.split("/")[0]}/${kind}/${r.name}`, where };
+  });
+  const planned = rendered.map((r) => ({ address: address(r), mode: "managed", type: terraformType(r.type), name: address(r).split(".")[1], provider_name: "registry.terraform.io/hashicorp/aws", values: terraformValues(r.inputs) }));
+  const configured = rendered.map((r) => {
+    const expressions: Record<string, unknown> = {};
+    for (const [key, v] of Object.entries(r.inputs)) {
+      const refs = (Array.isArray(v) ? v : [v]).map(referenceOf).filter((x): x is string => x !== undefined);
+      if (refs.length > 0) expressions[snake(key)] = { references: refs.flatMap((ref) => [`${ref}.id`, ref]) };
+    }
+    return { address: address(r), mode: "managed", type: terraformType(r.type), name: address(r).split(".")[1], provider_config_key: "aws", expressions };
+  });
+  const plan = {
+    format_version: "1.2",
+    terraform_version: "1.9.0",
+    planned_values: { root_module: { resources: planned } },
+    resource_changes: planned.map((p) => ({ address: p.address, mode: p.mode, type: p.type, name: p.name, change: { actions: ["create"], before: null, after: p.values } })),
+    configuration: { root_module: { resources: configured } },
+  };
+  return { plan, resources };
+}
+
+export function checkovPlanFindings(report: unknown, resources: CloudResource[]): Finding[] {
+  const byAddress = new Map(resources.map((r) => [r.address, r]));
+  return checkovReport.parse(report).results.failed_checks.map((check) => {
+    const resource = byAddress.get(check.resource);
+    if (resource === undefined) throw new Error(`checkov reported on ${check.resource}, which is not a rendered resource`);
+    return { scanner: "checkov", rule: check.check_id, target: resource.target, where: resource.where, message: check.check_name };
+  });
+}
+
+// ---------------------------------------------------------------------------------------------------------------
 // Running the scanners.
 
 interface Options {
@@ -241,7 +351,11 @@ function run(command: string, args: string[], okStatuses: number[], env: Record<
 
 /** Installs the pinned scanners (scripts/scanners/install.sh) and returns their directory (bin/, schemas/). */
 export function installScanners(): string {
-  return run("bash", [path.join(ROOT, "scripts", "scanners", "install.sh")], [0]).trim().split("\n").pop()!;
+  // Its progress (a cold install builds three Go tools and a venv) goes straight to our stderr.
+  const script = path.join(ROOT, "scripts", "scanners", "install.sh");
+  const result = spawnSync("bash", [script], { encoding: "utf8", stdio: ["ignore", "pipe", "inherit"] });
+  if (result.status !== 0) throw new ScannerError(`${script} failed (exit status ${result.status}; its message is above)`);
+  return result.stdout.trim().split("\n").pop()!;
 }
 
 function render(): string {
@@ -268,6 +382,20 @@ export function scan(home: string, renderDir: string, workflows: string): Findin
   // --skip-download and BC_SKIP_MAPPING: offline, nothing fetched from the vendor's API.
   const checkov = run(tool("checkov"), ["-d", renderDir, "--framework", "kubernetes", "-o", "json", "--skip-download", "--soft-fail", "--quiet"], [0], { BC_SKIP_MAPPING: "TRUE" });
   findings.push(...checkovFindings(JSON.parse(checkov), renderDir, objects));
+  // AWS resources, one Terraform plan per rendered stack that has any.
+  const planDir = mkdtempSync(path.join(tmpdir(), "switchyard-plan-"));
+  try {
+    for (const where of stackDirs(renderDir)) {
+      const stackDir = path.join(renderDir, where);
+      const { plan, resources } = terraformPlan(stackDir, where);
+      const planFile = path.join(planDir, `${where.replace(/\//g, "_")}.json`);
+      writeFileSync(planFile, JSON.stringify(plan));
+      const report = run(tool("checkov"), ["-f", planFile, "--framework", "terraform_plan", "-o", "json", "--skip-download", "--soft-fail", "--quiet"], [0], { BC_SKIP_MAPPING: "TRUE" });
+      findings.push(...checkovPlanFindings(JSON.parse(report), resources));
+    }
+  } finally {
+    rmSync(planDir, { recursive: true, force: true });
+  }
   const workflowFiles = readdirSync(workflows).filter((f) => /\.ya?ml$/.test(f)).map((f) => path.join(workflows, f));
   // actionlint runs shellcheck on every `run:` script when shellcheck is on PATH: it is, from the same bin/.
   const actionlint = run(tool("actionlint"), ["-format", "{{json .}}", ...workflowFiles], [0, 1], { PATH: `${bin}${path.delimiter}${process.env.PATH ?? ""}` });

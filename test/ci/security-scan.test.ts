@@ -7,7 +7,7 @@ import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } f
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { applyPolicy, installScanners, readPolicy, scan } from "../../scripts/security-scan";
+import { applyPolicy, installScanners, readPolicy, scan, terraformType, terraformValues } from "../../scripts/security-scan";
 import type { Finding, Verdict, Waiver } from "../../scripts/security-scan";
 
 const ROOT = path.resolve(__dirname, "..", "..");
@@ -48,6 +48,10 @@ describe("security gate on planted violations", () => {
     work = mkdtempSync(path.join(tmpdir(), "switchyard-planted-"));
     mkdirSync(path.join(work, "render", "planted", "kubernetes"), { recursive: true });
     writeFileSync(path.join(work, "render", "planted", "kubernetes", "Deployment-planted.yaml"), PRIVILEGED_DEPLOYMENT);
+    // A bucket anyone can read, as a rendered AWS resource of the same stack.
+    mkdirSync(path.join(work, "render", "planted", "aws"));
+    writeFileSync(path.join(work, "render", "planted", "resources.txt"), "");
+    writeFileSync(path.join(work, "render", "planted", "aws", "s3.Bucket-planted.json"), JSON.stringify({ type: "aws:s3/bucket:Bucket", name: "planted", inputs: { acl: "public-read", region: "us-east-1" } }));
     // The repository's workflow with one action back on a movable tag and a pull-request title in a shell script.
     mkdirSync(path.join(work, "workflows"));
     const workflow = readFileSync(path.join(ROOT, ".github", "workflows", "preview.yml"), "utf8")
@@ -74,6 +78,10 @@ describe("security gate on planted violations", () => {
     ]);
   });
 
+  it("fails a world-readable bucket in the rendered AWS resources, with checkov's message", () => {
+    expect(unwaived("checkov", "CKV_AWS_20")).toEqual([expect.objectContaining({ target: "aws:s3/Bucket/planted", where: "planted", message: expect.stringMatching(/public READ/i) })]);
+  });
+
   it("fails an action pinned to a tag and an expression expanded in a shell script, with zizmor's messages", () => {
     expect(unwaived("zizmor", "unpinned-uses").map((f) => f.message)).toEqual(["High: unpinned action reference (this step)"]);
     const injection = unwaived("zizmor", "template-injection");
@@ -84,6 +92,24 @@ describe("security gate on planted violations", () => {
   it("still applies the waivers that name the planted object (the vLLM image runs as root)", () => {
     expect(verdict.waived.some((f) => f.scanner === "checkov" && f.rule === "CKV_K8S_23" && f.target === "vllm-serving:Deployment/planted")).toBe(true);
     expect(unwaived("checkov", "CKV_K8S_23")).toEqual([]);
+  });
+});
+
+describe("rendered AWS resources as the Terraform plan checkov reads", () => {
+  it("names Pulumi AWS types as Terraform does, exceptions included", () => {
+    expect(terraformType("aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration")).toBe("aws_s3_bucket_server_side_encryption_configuration");
+    expect(terraformType("aws:elasticache/replicationGroup:ReplicationGroup")).toBe("aws_elasticache_replication_group");
+    expect(terraformType("aws:ec2/securityGroup:SecurityGroup")).toBe("aws_security_group");
+    expect(terraformType("aws:iam/openIdConnectProvider:OpenIdConnectProvider")).toBe("aws_iam_openid_connect_provider");
+  });
+
+  it("snake-cases fields, makes nested objects blocks, singularises block lists, and keeps tags a map", () => {
+    expect(terraformValues({ bucket: "b", rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms" }, bucketKeyEnabled: true }], tags: { "switchyard-component": "x" }, subnetIds: ["s1"] })).toEqual({
+      bucket: "b",
+      rule: [{ apply_server_side_encryption_by_default: [{ sse_algorithm: "aws:kms" }], bucket_key_enabled: true }],
+      tags: { "switchyard-component": "x" },
+      subnet_ids: ["s1"],
+    });
   });
 });
 

@@ -46,6 +46,7 @@ describe("ModelWeightCache children (public contract: types and names)", () => {
         `${KMS_KEY} llama-70b-key`,
         `${BUCKET} llama-70b-bucket`,
         "aws:s3/bucketVersioning:BucketVersioning llama-70b-bucket-versioning",
+        "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration llama-70b-bucket-lifecycle",
         "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration llama-70b-bucket-encryption",
         "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock llama-70b-bucket-public-access",
         "aws:s3/bucketOwnershipControls:BucketOwnershipControls llama-70b-bucket-ownership",

@@ -13,6 +13,8 @@ const COMPONENT = "switchyard:index:SharedServices";
 const T = {
   bucket: "aws:s3/bucket:Bucket",
   versioning: "aws:s3/bucketVersioning:BucketVersioning",
+  lifecycle: "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration",
+  logging: "aws:s3/bucketLogging:BucketLogging",
   sse: "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
   publicAccess: "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock",
   ownership: "aws:s3/bucketOwnershipControls:BucketOwnershipControls",
@@ -45,15 +47,24 @@ async function shared(args: SharedServicesArgs, name = "shared") {
 }
 
 const the = (resources: RecordedResource[], type: string, name: string) => findResource(resources, type, name).inputs as Record<string, any>;
-const bucketParts = ["", "-versioning", "-encryption", "-public-access", "-ownership", "-policy"];
-const bucketTypes = [T.bucket, T.versioning, T.sse, T.publicAccess, T.ownership, T.policy];
+const bucketParts = ["", "-versioning", "-lifecycle", "-encryption", "-public-access", "-ownership", "-policy"];
+const bucketTypes = [T.bucket, T.versioning, T.lifecycle, T.sse, T.publicAccess, T.ownership, T.policy];
 const hardened = (prefix: string) => bucketParts.map((suffix, i) => `${bucketTypes[i]} ${prefix}${suffix}`);
 
 describe("SharedServices children (public contract: types and names)", () => {
-  it("minimal: KMS key, weights bucket, audit bucket with its lock, budget", async () => {
+  it("minimal: KMS key, weights bucket, audit bucket with its lock, their access logs, budget", async () => {
     const { resources, children } = await shared(minimalArgs);
     expect(children.map((r) => `${r.type} ${r.name}`).sort()).toEqual(
-      [`${T.key} shared-kms`, ...hardened("shared-weights"), ...hardened("shared-audit"), `${T.objectLock} shared-audit-lock`, `${T.budget} shared-budget`].sort(),
+      [
+        `${T.key} shared-kms`,
+        ...hardened("shared-weights"),
+        ...hardened("shared-audit"),
+        `${T.objectLock} shared-audit-lock`,
+        ...hardened("shared-access-logs"),
+        `${T.logging} shared-weights-logging`,
+        `${T.logging} shared-audit-logging`,
+        `${T.budget} shared-budget`,
+      ].sort(),
     );
     expect(resources.filter((r) => r.parentType !== COMPONENT).map((r) => r.type)).toEqual([COMPONENT]);
   });
@@ -66,9 +77,14 @@ describe("SharedServices children (public contract: types and names)", () => {
         ...hardened("shared-weights"),
         ...hardened("shared-audit"),
         `${T.objectLock} shared-audit-lock`,
+        ...hardened("shared-access-logs"),
+        `${T.logging} shared-weights-logging`,
+        `${T.logging} shared-audit-logging`,
         `${T.budget} shared-budget`,
         `${T.key} shared-replica-kms`,
         ...hardened("shared-weights-replica"),
+        ...hardened("shared-access-logs-replica"),
+        `${T.logging} shared-weights-replica-logging`,
         `${T.role} shared-replication`,
         `${T.rolePolicy} shared-replication`,
         `${T.replication} shared-weights-replication`,
@@ -141,6 +157,55 @@ describe("weights origin bucket security (each test fails if its property is rem
       expect(findResource(resources, type!, name!).retainOnDelete, id).toBe(true);
     }
     expect(the(resources, T.bucket, "shared-weights").forceDestroy).toBe(false);
+  });
+});
+
+describe("bucket lifecycle and server access logs", () => {
+  const buckets = ["shared-weights", "shared-audit", "shared-weights-replica", "shared-access-logs", "shared-access-logs-replica"];
+
+  it.each(buckets)("%s: aborts multipart uploads left after 7 days, expires previous versions, after versioning is on", async (bucket) => {
+    const { resources } = await shared(fullArgs());
+    const lifecycle = findResource(resources, T.lifecycle, `${bucket}-lifecycle`);
+    const rules = lifecycle.inputs["rules"] as Record<string, unknown>[];
+    // The audit bucket keeps previous versions for its Object Lock retention; the others for 30 days.
+    const noncurrentDays = bucket === "shared-audit" ? 365 : 30;
+    expect(rules.slice(0, 2)).toEqual([
+      { id: "abort-incomplete-multipart-uploads", status: "Enabled", filter: {}, abortIncompleteMultipartUpload: { daysAfterInitiation: 7 } },
+      { id: "expire-noncurrent-versions", status: "Enabled", filter: {}, noncurrentVersionExpiration: { noncurrentDays } },
+    ]);
+    // Access logs themselves expire after a year.
+    expect(rules.slice(2)).toEqual(bucket.startsWith("shared-access-logs") ? [{ id: "expire-objects", status: "Enabled", filter: {}, expiration: { days: 365 } }] : []);
+    expect(dependenciesOf(T.lifecycle, `${bucket}-lifecycle`)).toContain(`${bucket}-versioning`);
+    expect(lifecycle.retainOnDelete).toBe(true);
+  });
+
+  it("logs every bucket's requests into a log bucket of its own region, each under its own prefix", async () => {
+    const { resources } = await shared(fullArgs());
+    const logging = (source: string) => the(resources, T.logging, `${source}-logging`);
+    expect(logging("shared-weights")).toEqual({ bucket: "switchyard-weights", region: "us-east-1", targetBucket: "shared-access-logs-a1b2c3d", targetPrefix: "shared-weights/" });
+    expect(logging("shared-audit")).toEqual({ bucket: "switchyard-audit", region: "us-east-1", targetBucket: "shared-access-logs-a1b2c3d", targetPrefix: "shared-audit/" });
+    expect(logging("shared-weights-replica")).toEqual({ bucket: "switchyard-weights-usw2", region: "us-west-2", targetBucket: "shared-access-logs-replica-a1b2c3d", targetPrefix: "shared-weights-replica/" });
+    expect(the(resources, T.bucket, "shared-access-logs-replica").region).toBe("us-west-2");
+  });
+
+  it("the log bucket is SSE-S3 (log delivery cannot write SSE-KMS), private, TLS-only, and writable only by S3 logging for those buckets", async () => {
+    const { resources } = await shared(minimalArgs);
+    expect(the(resources, T.sse, "shared-access-logs-encryption").rules).toEqual([{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }]);
+    expect(the(resources, T.publicAccess, "shared-access-logs-public-access")).toMatchObject({ blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true });
+    expect(the(resources, T.ownership, "shared-access-logs-ownership").rule).toEqual({ objectOwnership: "BucketOwnerEnforced" });
+    const doc = JSON.parse(the(resources, T.policy, "shared-access-logs-policy").policy);
+    const arn = "arn:aws:s3:::shared-access-logs-a1b2c3d";
+    expect(doc.Statement.filter((st: { Effect: string }) => st.Effect === "Allow")).toEqual([
+      {
+        Sid: "S3ServerAccessLogDelivery",
+        Effect: "Allow",
+        Principal: { Service: "logging.s3.amazonaws.com" },
+        Action: "s3:PutObject",
+        Resource: `${arn}/*`,
+        Condition: { ArnLike: { "aws:SourceArn": ["arn:aws:s3:::shared-weights-a1b2c3d", "arn:aws:s3:::shared-audit-a1b2c3d"] } },
+      },
+    ]);
+    expect(doc.Statement).toContainEqual(expect.objectContaining({ Effect: "Deny", Resource: [arn, `${arn}/*`], Condition: { Bool: { "aws:SecureTransport": "false" } } }));
   });
 });
 

@@ -46,6 +46,15 @@ describe("switchyard render", () => {
       for (const g of generated) expect(content, path).not.toContain(g);
     }
     expect(ta.get("coreweave/providers/kubernetes-cluster.json")).toContain('"kubeconfig": "[secret]"');
+    // Values one cloud resource reads from another are placeholders naming their source, not dropped.
+    expect(JSON.parse(ta.get("shared/aws/s3.BucketServerSideEncryptionConfiguration-shared-weights-encryption.json")!).inputs.rules[0].applyServerSideEncryptionByDefault).toEqual({
+      sseAlgorithm: "aws:kms",
+      kmsMasterKeyId: "<aws:kms/Key shared-kms.arn>",
+    });
+    const weightsPolicy = JSON.parse(JSON.parse(ta.get("shared/aws/s3.BucketPolicy-shared-weights-policy.json")!).inputs.policy as string) as { Statement: { Resource: string[] }[] };
+    expect(weightsPolicy.Statement[0]!.Resource).toEqual(["<aws:s3/Bucket shared-weights.arn>", "<aws:s3/Bucket shared-weights.arn>/*"]);
+    const gatewayEnv = (parse(ta.get("shared/kubernetes/Deployment-gateway-proxy.yaml")!) as { spec: { template: { spec: { containers: { env: { name: string; value?: string }[] }[] } } } }).spec.template.spec.containers[0]!.env;
+    expect(gatewayEnv.find((e) => e.name === "REDIS_HOST")?.value).toBe("<aws:elasticache/ReplicationGroup shared-redis.primaryEndpointAddress>");
     // A secret map keeps its key names (schema-valid, reviewable), every value the marker.
     expect(parse(ta.get("shared/kubernetes/Secret-gateway-credentials.yaml")!)).toMatchObject({
       kind: "Secret",

@@ -3,7 +3,9 @@
  * credentials, no Pulumi CLI) and writes what each would deploy, one file per resource, under
  * `<out>/<target>/`. The shared stack's StackReferences are fed from the provider environments' rendered
  * outputs. Credentials are not in the committed stack configs, so placeholders stand in for them, marked
- * secret, and every secret value is written as `[secret]`. Two renders of the same commit are byte-identical.
+ * secret, and every secret value is written as `[secret]`. A value one cloud resource reads from another (an ARN,
+ * an endpoint) is written as a placeholder naming its source, e.g. `<aws:kms/Key shared-kms.arn>`. Two renders of
+ * the same commit are byte-identical.
  */
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
@@ -11,7 +13,7 @@ import { pathToFileURL } from "node:url";
 import { ENVIRONMENTS, PROVIDER_ENVIRONMENTS, SECRET_KEYS, isEnvironment } from "@switchyard/environments/config";
 import type { Environment } from "@switchyard/environments/config";
 import { environmentOf, runEnvironment } from "@switchyard/environments/main";
-import { configFromStackFile, plainOutputsWithSecrets, renderResources, synthesize } from "@switchyard/synth";
+import { configFromStackFile, placeholderMocks, plainOutputsWithSecrets, renderResources, synthesize } from "@switchyard/synth";
 import type { RenderedFile } from "@switchyard/synth";
 import { parse } from "yaml";
 
@@ -50,7 +52,8 @@ export function configWithPlaceholders(file: string, namespace: string, secretKe
 
 async function synthesizeTarget(target: string, project: string, stack: string, program: () => unknown, options: Parameters<typeof configWithPlaceholders>, stackOutputs: Record<string, Record<string, unknown>>): Promise<RenderedTarget> {
   const { config, secretConfigKeys } = configWithPlaceholders(...options);
-  const { resources, result } = await synthesize(program, { project, stack, config, secretConfigKeys, stackOutputs });
+  // Values one cloud resource takes from another render as placeholders naming their source.
+  const { resources, result } = await synthesize(program, { project, stack, config, secretConfigKeys, stackOutputs, mocks: placeholderMocks });
   const { value, secretPaths } = await plainOutputsWithSecrets(result ?? {});
   return { target, files: renderResources(resources, value, secretPaths), outputs: value as Record<string, unknown> };
 }

@@ -138,6 +138,36 @@ export const echoMocks: Mocks = {
   },
 };
 
+/**
+ * Outputs that programs read from one cloud resource into another's inputs (a key's ARN into a bucket's encryption,
+ * an auto-named bucket's name into a policy, a cache's endpoint into the gateway). Only the provider knows them, so
+ * under plain echo mocks they are undefined and the reading input silently drops out.
+ */
+const REFERENCED_OUTPUTS = ["arn", "bucket", "name", "keyId", "endpoint", "primaryEndpointAddress"] as const;
+
+/** `aws:kms/key:Key` → `aws:kms/Key`: the package, module and kind a reader recognises. */
+function shortType(type: string): string {
+  const [pkg = "", module = "", kind = ""] = type.split(":");
+  return `${pkg}:${module.split("/")[0]}/${kind}`;
+}
+
+/**
+ * Echo mocks that also answer the outputs in REFERENCED_OUTPUTS of every cloud resource (not Kubernetes objects, not
+ * random values) with a stable placeholder naming its source, e.g. `<aws:kms/Key shared-kms.arn>`. What `switchyard
+ * render` writes then shows which resource an input is bound to, so a diff shows a rebinding.
+ */
+export const placeholderMocks: Mocks = {
+  newResource(args: MockResourceArgs) {
+    const echoed = echoMocks.newResource(args) as { id: string; state: Record<string, unknown> };
+    const [pkg] = args.type.split(":");
+    if (pkg === "kubernetes" || pkg === "random" || pkg === "pulumi") return echoed;
+    const state = { ...echoed.state };
+    for (const output of REFERENCED_OUTPUTS) state[output] ??= `<${shortType(args.type)} ${args.name}.${output}>`;
+    return { id: echoed.id, state };
+  },
+  call: (args: MockCallArgs) => echoMocks.call(args),
+};
+
 /** Answers stack references from `stackOutputs`; everything else goes to `inner`. */
 function withStackReferences(inner: Mocks, stackOutputs: Record<string, Record<string, unknown>> | undefined): Mocks {
   return {

@@ -3,15 +3,16 @@ import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import type { SharedServicesArgs } from "./args";
 import { readerPolicy, replicationRolePolicy, replicationTrustPolicy, webIdentityTrustPolicy } from "./policies";
-import { GENERATED_REDIS_TOKEN_LENGTH, REDIS_PORT, SECRET_RECOVERY_WINDOW_DAYS, budgetNotifications, resolveSharedServicesArgs } from "./resolve";
+import { ACCESS_LOG_RETENTION_DAYS, GENERATED_REDIS_TOKEN_LENGTH, REDIS_PORT, SECRET_RECOVERY_WINDOW_DAYS, budgetNotifications, resolveSharedServicesArgs } from "./resolve";
 import type { ResolvedReader, ResolvedRedis, ResolvedSharedServices } from "./resolve";
-import { createHardenedBucket, kmsKeyArgs } from "./s3-bucket";
+import { createHardenedBucket, kmsKeyArgs, logDeliveryStatement } from "./s3-bucket";
 import type { HardenedBucket } from "./s3-bucket";
 
 /**
  * Shared state of the fleet, on AWS: the weights origin bucket (and its optional cross-region replica), the KMS
  * key, Secrets Manager entries for provider API keys, read-only identities for the other clouds, ElastiCache
- * Redis for the gateway, an Object-Lock audit-log bucket and a monthly budget. Stateful children are retained on
+ * Redis for the gateway, an Object-Lock audit-log bucket, S3 server access logs of those buckets (a log bucket
+ * per region) and a monthly budget. Stateful children are retained on
  * delete. Outputs are flat scalars; credentials only ever appear as secret ARNs.
  */
 export class SharedServices extends pulumi.ComponentResource {
@@ -50,6 +51,9 @@ export class SharedServices extends pulumi.ComponentResource {
     const weights = createHardenedBucket(`${name}-weights`, { region: r.region, bucketName: r.weights.bucketName, kmsKeyArn: key.arn, objectLockEnabled: false, tags: r.tags }, this);
     const replica = r.replication ? this.createReplication(name, r, weights, key) : undefined;
     const audit = this.createAuditLog(name, r, key);
+    // Server access logs go to a bucket in each bucket's own region (S3 delivers only within a region).
+    this.createAccessLogs(`${name}-access-logs`, r.region, [{ logicalName: `${name}-weights`, bucket: weights.bucket }, { logicalName: `${name}-audit`, bucket: audit.bucket }], r);
+    if (replica) this.createAccessLogs(`${name}-access-logs-replica`, r.replication!.region, [{ logicalName: `${name}-weights-replica`, bucket: replica.bucket }], r);
     this.providerApiKeySecretArns = Object.fromEntries(
       r.providerApiKeys.map((k) => [k.name, this.createSecret(`${name}-provider-key-${k.name}`, k.secretName, `${k.name} API key for the Switchyard gateway`, k.value, key, r).arn]),
     );
@@ -164,9 +168,42 @@ export class SharedServices extends pulumi.ComponentResource {
     return { bucket: bucket.bucket, key, role };
   }
 
+  /**
+   * An access-log bucket for `sources` (all in `region`): hardened like the others but SSE-S3, since S3 log
+   * delivery cannot write SSE-KMS; writable only by the logging service on behalf of those buckets; logs expire
+   * after ACCESS_LOG_RETENTION_DAYS. Each source gets a `<source>-logging` configuration under its own prefix.
+   */
+  private createAccessLogs(prefix: string, region: string, sources: { logicalName: string; bucket: aws.s3.Bucket }[], r: ResolvedSharedServices): void {
+    const logs = createHardenedBucket(
+      prefix,
+      {
+        region,
+        bucketName: undefined,
+        kmsKeyArn: undefined,
+        objectLockEnabled: false,
+        tags: r.tags,
+        expireAfterDays: ACCESS_LOG_RETENTION_DAYS,
+        extraPolicyStatements: (arn) => pulumi.all([arn, pulumi.all(sources.map((source) => source.bucket.arn))]).apply(([logArn, sourceArns]) => [logDeliveryStatement(logArn, sourceArns)]),
+      },
+      this,
+    );
+    for (const source of sources) {
+      new aws.s3.BucketLogging(
+        `${source.logicalName}-logging`,
+        { bucket: source.bucket.id, region, targetBucket: logs.bucket.id, targetPrefix: `${source.logicalName}/` },
+        { parent: this, retainOnDelete: true, dependsOn: logs.companions },
+      );
+    }
+  }
+
   /** The audit-log bucket: Object Lock with a default retention; never a server-access-log target. */
   private createAuditLog(name: string, r: ResolvedSharedServices, key: aws.kms.Key): HardenedBucket {
-    const audit = createHardenedBucket(`${name}-audit`, { region: r.region, bucketName: r.auditLog.bucketName, kmsKeyArn: key.arn, objectLockEnabled: true, tags: r.tags }, this);
+    // Previous versions are locked for the retention anyway; the lifecycle clears them once it has passed.
+    const audit = createHardenedBucket(
+      `${name}-audit`,
+      { region: r.region, bucketName: r.auditLog.bucketName, kmsKeyArn: key.arn, objectLockEnabled: true, tags: r.tags, noncurrentVersionDays: r.auditLog.retentionDays },
+      this,
+    );
     new aws.s3.BucketObjectLockConfiguration(
       `${name}-audit-lock`,
       {

@@ -14,6 +14,8 @@ export const GENERATED_REDIS_TOKEN_LENGTH = 64;
 export const DEFAULT_AUDIT_RETENTION_DAYS = 365;
 /** Secrets Manager waits this long before a deleted secret is gone (its maximum). */
 export const SECRET_RECOVERY_WINDOW_DAYS = 30;
+/** Days S3 server access logs are kept. */
+export const ACCESS_LOG_RETENTION_DAYS = 365;
 export const DEFAULT_STS_AUDIENCE = "sts.amazonaws.com";
 
 const COMPONENT = "SharedServices";

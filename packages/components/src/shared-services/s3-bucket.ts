@@ -1,25 +1,38 @@
 import * as aws from "@pulumi/aws";
-import type * as pulumi from "@pulumi/pulumi";
+import * as pulumi from "@pulumi/pulumi";
 
 /**
  * A private S3 bucket with every control Switchyard requires declared explicitly (security-and-reliability.md
  * §6.1, checks 19–20), even where AWS now defaults to them, so that drift shows up and tests can see them:
  * versioning, SSE-KMS with a full key ARN and bucket keys, all four public-access blocks, ACLs disabled
- * (BucketOwnerEnforced) and a policy denying plain HTTP and TLS below 1.2.
+ * (BucketOwnerEnforced), a policy denying plain HTTP and TLS below 1.2, and lifecycle rules so versioning does not
+ * keep every overwritten object forever and abandoned multipart uploads (weights are uploaded in parts) are cleared.
  */
 export interface HardenedBucketOptions {
   /** AWS region of the bucket. */
   region: string;
   /** Physical bucket name; undefined lets Pulumi auto-name it (`<logical name>-<random>`). */
   bucketName: string | undefined;
-  /** Full KMS key ARN (never an alias: an alias resolves in the requester's account). */
-  kmsKeyArn: pulumi.Input<string>;
+  /**
+   * Full KMS key ARN (never an alias: an alias resolves in the requester's account); `undefined` only for an
+   * access-log bucket, which gets SSE-S3 (S3 log delivery cannot write into an SSE-KMS bucket).
+   */
+  kmsKeyArn: pulumi.Input<string> | undefined;
   /** Object Lock must be chosen at creation and can never be turned off. */
   objectLockEnabled: boolean;
   tags: Record<string, string>;
   /** Extra statements for the bucket policy (e.g. who may write). */
-  extraPolicyStatements?: (bucketArn: string) => Record<string, unknown>[];
+  extraPolicyStatements?: (bucketArn: pulumi.Output<string>) => pulumi.Input<Record<string, unknown>[]>;
+  /** Days an overwritten or deleted object's previous version is kept. Defaults to NONCURRENT_VERSION_DAYS. */
+  noncurrentVersionDays?: number;
+  /** Days after which current objects expire (access logs); undefined keeps them. */
+  expireAfterDays?: number;
 }
+
+/** How long previous versions of an object stay recoverable when nothing else is asked for. */
+export const NONCURRENT_VERSION_DAYS = 30;
+/** Multipart uploads not completed in this many days are aborted and their parts deleted. */
+export const ABORT_INCOMPLETE_UPLOAD_DAYS = 7;
 
 export interface HardenedBucket {
   bucket: aws.s3.Bucket;
@@ -44,7 +57,8 @@ export function versioningArgs(bucket: pulumi.Input<string>, region: string): aw
   return { bucket, region, versioningConfiguration: { status: "Enabled" } };
 }
 
-export function encryptionArgs(bucket: pulumi.Input<string>, region: string, kmsKeyArn: pulumi.Input<string>): aws.s3.BucketServerSideEncryptionConfigurationArgs {
+export function encryptionArgs(bucket: pulumi.Input<string>, region: string, kmsKeyArn: pulumi.Input<string> | undefined): aws.s3.BucketServerSideEncryptionConfigurationArgs {
+  if (kmsKeyArn === undefined) return { bucket, region, rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }] };
   return {
     bucket,
     region,
@@ -66,6 +80,34 @@ export function ownershipControlsArgs(bucket: pulumi.Input<string>, region: stri
   return { bucket, region, rule: { objectOwnership: "BucketOwnerEnforced" } };
 }
 
+export function lifecycleArgs(bucket: pulumi.Input<string>, region: string, o: Pick<HardenedBucketOptions, "noncurrentVersionDays" | "expireAfterDays">): aws.s3.BucketLifecycleConfigurationArgs {
+  const everything = {};
+  return {
+    bucket,
+    region,
+    rules: [
+      { id: "abort-incomplete-multipart-uploads", status: "Enabled", filter: everything, abortIncompleteMultipartUpload: { daysAfterInitiation: ABORT_INCOMPLETE_UPLOAD_DAYS } },
+      { id: "expire-noncurrent-versions", status: "Enabled", filter: everything, noncurrentVersionExpiration: { noncurrentDays: o.noncurrentVersionDays ?? NONCURRENT_VERSION_DAYS } },
+      ...(o.expireAfterDays !== undefined ? [{ id: "expire-objects", status: "Enabled", filter: everything, expiration: { days: o.expireAfterDays } }] : []),
+    ],
+  };
+}
+
+/**
+ * Lets S3 server access logging deliver into a bucket, from the named source buckets only (the service principal
+ * with `aws:SourceArn`; no ACLs, which BucketOwnerEnforced disables).
+ */
+export function logDeliveryStatement(logBucketArn: string, sourceBucketArns: string[]): Record<string, unknown> {
+  return {
+    Sid: "S3ServerAccessLogDelivery",
+    Effect: "Allow",
+    Principal: { Service: "logging.s3.amazonaws.com" },
+    Action: "s3:PutObject",
+    Resource: `${logBucketArn}/*`,
+    Condition: { ArnLike: { "aws:SourceArn": sourceBucketArns } },
+  };
+}
+
 /** Denies every request over plain HTTP or TLS < 1.2 (Security Hub S3.5; AWS Config s3-bucket-ssl-requests-only). */
 export function tlsOnlyStatements(bucketArn: string): Record<string, unknown>[] {
   const resource = [bucketArn, `${bucketArn}/*`];
@@ -81,13 +123,16 @@ export function bucketPolicyDocument(bucketArn: string, extra: Record<string, un
 
 /**
  * Declares the bucket and its companions as children of `parent`, named `${prefix}`, `${prefix}-versioning`,
- * `${prefix}-encryption`, `${prefix}-public-access`, `${prefix}-ownership` and `${prefix}-policy`. All are
+ * `${prefix}-lifecycle`, `${prefix}-encryption`, `${prefix}-public-access`, `${prefix}-ownership` and
+ * `${prefix}-policy`. All are
  * retained on delete: removing a companion would switch its control off on a bucket that stays.
  */
 export function createHardenedBucket(prefix: string, o: HardenedBucketOptions, parent: pulumi.Resource): HardenedBucket {
   const opts: pulumi.CustomResourceOptions = { parent, retainOnDelete: true };
   const bucket = new aws.s3.Bucket(prefix, bucketArgs(o), opts);
   const versioning = new aws.s3.BucketVersioning(`${prefix}-versioning`, versioningArgs(bucket.id, o.region), opts);
+  // S3 applies noncurrent-version rules only once versioning is on.
+  const lifecycle = new aws.s3.BucketLifecycleConfiguration(`${prefix}-lifecycle`, lifecycleArgs(bucket.id, o.region, o), { ...opts, dependsOn: [versioning] });
   const encryption = new aws.s3.BucketServerSideEncryptionConfiguration(`${prefix}-encryption`, encryptionArgs(bucket.id, o.region, o.kmsKeyArn), opts);
   const publicAccess = new aws.s3.BucketPublicAccessBlock(`${prefix}-public-access`, publicAccessBlockArgs(bucket.id, o.region), opts);
   const ownership = new aws.s3.BucketOwnershipControls(`${prefix}-ownership`, ownershipControlsArgs(bucket.id, o.region), opts);
@@ -96,12 +141,12 @@ export function createHardenedBucket(prefix: string, o: HardenedBucketOptions, p
     {
       bucket: bucket.id,
       region: o.region,
-      policy: bucket.arn.apply((arn) => bucketPolicyDocument(arn, o.extraPolicyStatements?.(arn) ?? [])),
+      policy: pulumi.all([bucket.arn, pulumi.output(o.extraPolicyStatements?.(bucket.arn) ?? [])]).apply(([arn, extra]) => bucketPolicyDocument(arn, extra)),
     },
     // S3 rejects a bucket policy while the public-access block is being written; order them.
     { ...opts, dependsOn: [publicAccess] },
   );
-  return { bucket, versioning, companions: [versioning, encryption, publicAccess, ownership, policy] };
+  return { bucket, versioning, companions: [versioning, lifecycle, encryption, publicAccess, ownership, policy] };
 }
 
 /** A customer-managed KMS key with yearly rotation and the 30-day deletion window (check 21). */
