@@ -49,7 +49,8 @@ export function eksCluster(create: EksCreate, region: string, subnetIds: string[
             ...(create.publicAccessCidrs.length > 0 ? { publicAccessCidrs: create.publicAccessCidrs } : {}),
           },
           encryptionConfig: { resources: ["secrets"], provider: { keyArn: key.arn } },
-          enabledClusterLogTypes: ["api", "audit", "authenticator"],
+          // Every control-plane log: the controller manager and scheduler logs explain stuck GPU scheduling.
+          enabledClusterLogTypes: ["api", "audit", "authenticator", "controllerManager", "scheduler"],
           accessConfig: { authenticationMode: "API", bootstrapClusterCreatorAdminPermissions: true },
         },
         { ...opts, dependsOn: [clusterPolicy], protect: true },

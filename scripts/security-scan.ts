@@ -15,7 +15,8 @@
  *
  *   pnpm exec tsx scripts/security-scan.ts [--render-dir DIR] [--workflows DIR] [--policy FILE]
  *
- * Without --render-dir it renders every environment and example first (`switchyard render all`). Exit status 0 when
+ * Without --render-dir it renders every environment and example first (`switchyard render all`), and the variants
+ * in security/render-variants.yaml (paths the committed configs do not take, e.g. creating the EKS cluster). Exit status 0 when
  * nothing is left unwaived, 1 when something is, 2 when a scanner could not run.
  */
 import { spawnSync } from "node:child_process";
@@ -358,9 +359,33 @@ export function installScanners(): string {
   return result.stdout.trim().split("\n").pop()!;
 }
 
-function render(): string {
+const variantsSchema = z.strictObject({
+  variants: z.array(
+    z.strictObject({
+      name: z.string().regex(/^[a-z0-9-]+$/),
+      environment: z.enum(["coreweave", "lambda", "aws", "gcp"]),
+      why: z.string().min(10),
+      set: z.record(z.string(), z.unknown()).optional(),
+      remove: z.array(z.string()).optional(),
+      withoutSecrets: z.array(z.string()).optional(),
+    }),
+  ),
+});
+
+/**
+ * Every environment and example (`switchyard render all`), plus the variants in security/render-variants.yaml
+ * under `variants/<name>`: the paths the committed configs do not take.
+ */
+async function render(): Promise<string> {
   const out = mkdtempSync(path.join(tmpdir(), "switchyard-scan-"));
   run(process.execPath, [path.join(ROOT, "packages", "cli", "bin", "switchyard.mjs"), "render", "all", "--out", out], [0]);
+  const { variants } = variantsSchema.parse(parse(readFileSync(path.join(ROOT, "security", "render-variants.yaml"), "utf8")));
+  // Loaded only here: it brings the Pulumi SDK and every environment program.
+  const { renderEnvironmentVariant, writeTarget } = await import("@switchyard/cli/src/render-stacks");
+  for (const v of variants) {
+    const rendered = await renderEnvironmentVariant(v.environment, `variants/${v.name}`, v);
+    writeTarget(path.join(out, "variants", v.name), rendered.files);
+  }
   return out;
 }
 
@@ -405,13 +430,13 @@ export function scan(home: string, renderDir: string, workflows: string): Findin
   return findings;
 }
 
-function main(): number {
+async function main(): Promise<number> {
   const o = options(process.argv.slice(2));
   let renderDir = o.renderDir;
   try {
     const waivers = readPolicy(o.policy);
     const home = installScanners();
-    renderDir ??= render();
+    renderDir ??= await render();
     const verdict = applyPolicy(scan(home, renderDir, o.workflows), waivers);
     const counts = (list: { scanner: string }[]) => ["kubeconform", "kube-score", "checkov", "actionlint", "zizmor"].map((s) => `${s} ${list.filter((f) => f.scanner === s).length}`).join(", ");
     console.log(`security scan: ${verdict.waived.length} findings waived by ${path.relative(ROOT, o.policy)} (${counts(verdict.waived)})`);
@@ -427,4 +452,4 @@ function main(): number {
   }
 }
 
-if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) process.exit(main());
+if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) void main().then((status) => process.exit(status));

@@ -51,21 +51,22 @@ const bucketParts = ["", "-versioning", "-lifecycle", "-encryption", "-public-ac
 const bucketTypes = [T.bucket, T.versioning, T.lifecycle, T.sse, T.publicAccess, T.ownership, T.policy];
 const hardened = (prefix: string) => bucketParts.map((suffix, i) => `${bucketTypes[i]} ${prefix}${suffix}`);
 
+/** Children every SharedServices has: the key, the weights and audit buckets, their access logs, the budget. */
+const ALWAYS = [
+  `${T.key} shared-kms`,
+  ...hardened("shared-weights"),
+  ...hardened("shared-audit"),
+  `${T.objectLock} shared-audit-lock`,
+  ...hardened("shared-access-logs"),
+  `${T.logging} shared-weights-logging`,
+  `${T.logging} shared-audit-logging`,
+  `${T.budget} shared-budget`,
+];
+
 describe("SharedServices children (public contract: types and names)", () => {
   it("minimal: KMS key, weights bucket, audit bucket with its lock, their access logs, budget", async () => {
     const { resources, children } = await shared(minimalArgs);
-    expect(children.map((r) => `${r.type} ${r.name}`).sort()).toEqual(
-      [
-        `${T.key} shared-kms`,
-        ...hardened("shared-weights"),
-        ...hardened("shared-audit"),
-        `${T.objectLock} shared-audit-lock`,
-        ...hardened("shared-access-logs"),
-        `${T.logging} shared-weights-logging`,
-        `${T.logging} shared-audit-logging`,
-        `${T.budget} shared-budget`,
-      ].sort(),
-    );
+    expect(children.map((r) => `${r.type} ${r.name}`).sort()).toEqual([...ALWAYS].sort());
     expect(resources.filter((r) => r.parentType !== COMPONENT).map((r) => r.type)).toEqual([COMPONENT]);
   });
 
@@ -73,14 +74,7 @@ describe("SharedServices children (public contract: types and names)", () => {
     const { children } = await shared(fullArgs());
     expect(children.map((r) => `${r.type} ${r.name}`).sort()).toEqual(
       [
-        `${T.key} shared-kms`,
-        ...hardened("shared-weights"),
-        ...hardened("shared-audit"),
-        `${T.objectLock} shared-audit-lock`,
-        ...hardened("shared-access-logs"),
-        `${T.logging} shared-weights-logging`,
-        `${T.logging} shared-audit-logging`,
-        `${T.budget} shared-budget`,
+        ...ALWAYS,
         `${T.key} shared-replica-kms`,
         ...hardened("shared-weights-replica"),
         ...hardened("shared-access-logs-replica"),

@@ -204,7 +204,7 @@ describe("clusters the AWS and GCP stacks create", () => {
     expect(cluster.inputs).toMatchObject({
       name: "inference",
       version: "1.33",
-      enabledClusterLogTypes: ["api", "audit", "authenticator"],
+      enabledClusterLogTypes: ["api", "audit", "authenticator", "controllerManager", "scheduler"],
       encryptionConfig: { resources: ["secrets"], provider: { keyArn: expect.stringMatching(/^arn:aws:kms:/) } },
       vpcConfig: { endpointPrivateAccess: true, endpointPublicAccess: true, publicAccessCidrs: ["203.0.113.0/24"] },
     });

@@ -3,7 +3,7 @@ import { createHash } from "node:crypto";
 import { mkdtempSync, readFileSync, readdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
-import { renderTargets } from "@switchyard/cli/src/render-stacks";
+import { renderEnvironmentVariant, renderTargets } from "@switchyard/cli/src/render-stacks";
 import { parse } from "yaml";
 import { describe, expect, it } from "vitest";
 
@@ -60,5 +60,20 @@ describe("switchyard render", () => {
       kind: "Secret",
       stringData: { "master-key": "[secret]", "redis-password": "[secret]", "salt-key": "[secret]" },
     });
+  });
+});
+
+describe("render variants (security/render-variants.yaml)", () => {
+  it("renders the aws environment creating its EKS cluster: the control plane and its key, and no kubeconfig", async () => {
+    const rendered = await renderEnvironmentVariant("aws", "variants/aws-create-cluster", {
+      remove: ["clusterName", "nodeRoleArn"],
+      set: { createCluster: { name: "inference", version: "1.33", publicAccessCidrs: [] } },
+      withoutSecrets: ["kubeconfig"],
+    });
+    const files = new Map(rendered.files.map((f) => [f.path, f.content]));
+    const cluster = JSON.parse(files.get("aws/eks.Cluster-eks.json")!) as { inputs: Record<string, unknown> };
+    expect(cluster.inputs).toMatchObject({ name: "inference", version: "1.33", encryptionConfig: { provider: { keyArn: "<aws:kms/Key eks-secrets.arn>" }, resources: ["secrets"] } });
+    expect(files.has("aws/kms.Key-eks-secrets.json")).toBe(true);
+    for (const [path, content] of files) expect(content, path).not.toContain("placeholder-kubeconfig");
   });
 });

@@ -7,7 +7,8 @@
  * an endpoint) is written as a placeholder naming its source, e.g. `<aws:kms/Key shared-kms.arn>`. Two renders of
  * the same commit are byte-identical.
  */
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { ENVIRONMENTS, PROVIDER_ENVIRONMENTS, SECRET_KEYS, isEnvironment } from "@switchyard/environments/config";
@@ -15,7 +16,7 @@ import type { Environment } from "@switchyard/environments/config";
 import { environmentOf, runEnvironment } from "@switchyard/environments/main";
 import { configFromStackFile, placeholderMocks, plainOutputsWithSecrets, renderResources, synthesize } from "@switchyard/synth";
 import type { RenderedFile } from "@switchyard/synth";
-import { parse } from "yaml";
+import { parse, stringify } from "yaml";
 
 export const REPO_ROOT = resolve(__dirname, "..", "..", "..");
 
@@ -60,7 +61,36 @@ async function synthesizeTarget(target: string, project: string, stack: string, 
 
 /** Renders one environment; `providerOutputs` answers the shared stack's references by environment name. */
 export async function renderEnvironment(environment: Environment, providerOutputs: Partial<Record<Environment, Record<string, unknown>>> = {}): Promise<RenderedTarget> {
-  const file = join(REPO_ROOT, "environments", `Pulumi.${environment}.yaml`);
+  return renderStackFile(environment, join(REPO_ROOT, "environments", `Pulumi.${environment}.yaml`), environment, SECRET_KEYS[environment], providerOutputs);
+}
+
+/** A change to an environment's committed stack config that takes a path the config does not. */
+export interface StackVariant {
+  /** `switchyard:` keys to set (objects as YAML maps). */
+  set?: Record<string, unknown>;
+  /** `switchyard:` keys to remove. */
+  remove?: string[];
+  /** Credentials the variant does not use, so no placeholder stands in for them (a created cluster has no kubeconfig). */
+  withoutSecrets?: string[];
+}
+
+/** Renders a provider environment with `variant` applied to its committed stack config, under `target`. */
+export async function renderEnvironmentVariant(environment: Exclude<Environment, "shared">, target: string, variant: StackVariant): Promise<RenderedTarget> {
+  const document = readYaml(join(REPO_ROOT, "environments", `Pulumi.${environment}.yaml`)) as { config?: Record<string, unknown> };
+  const config = { ...document.config };
+  for (const key of variant.remove ?? []) delete config[`switchyard:${key}`];
+  for (const [key, value] of Object.entries(variant.set ?? {})) config[`switchyard:${key}`] = value;
+  const dir = mkdtempSync(join(tmpdir(), "switchyard-variant-"));
+  try {
+    const file = join(dir, `Pulumi.${environment}.yaml`);
+    writeFileSync(file, stringify({ ...document, config }));
+    return await renderStackFile(environment, file, target, SECRET_KEYS[environment].filter((key) => !(variant.withoutSecrets ?? []).includes(key)), {});
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+async function renderStackFile(environment: Environment, file: string, target: string, secretKeys: readonly string[], providerOutputs: Partial<Record<Environment, Record<string, unknown>>>): Promise<RenderedTarget> {
   const stackOutputs: Record<string, Record<string, unknown>> = {};
   if (environment === "shared") {
     const stacks = ((readYaml(file)["config"] as Record<string, unknown> | undefined)?.["switchyard:providerStacks"] ?? []) as string[];
@@ -69,7 +99,7 @@ export async function renderEnvironment(environment: Environment, providerOutput
       if (outputs !== undefined) stackOutputs[name] = outputs;
     }
   }
-  return synthesizeTarget(environment, "switchyard", environment, () => runEnvironment(environment), [file, "switchyard", SECRET_KEYS[environment]], stackOutputs);
+  return synthesizeTarget(target, "switchyard", environment, () => runEnvironment(environment), [file, "switchyard", secretKeys], stackOutputs);
 }
 
 /** Renders an example program (`examples/<name>`): its `index.ts` with its `Pulumi.dev.yaml`. */
@@ -127,7 +157,7 @@ function exampleDirs(): string[] {
   return ["single-cluster", "burst-overflow", "active-active"].map((n) => join(root, n)).filter((d) => existsSync(join(d, "Pulumi.yaml")));
 }
 
-function writeTarget(dir: string, files: readonly RenderedFile[]): void {
+export function writeTarget(dir: string, files: readonly RenderedFile[]): void {
   rmSync(dir, { recursive: true, force: true });
   for (const f of files) {
     const path = join(dir, f.path);
