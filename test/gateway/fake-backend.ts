@@ -10,9 +10,10 @@ import type { AddressInfo, Socket } from "node:net";
 /**
  * What the backend does with the next request: serve it; answer 500; answer 429 with Retry-After (`ratelimit`);
  * never answer; or, for streamed requests only (plain ones and health checks are served), `cut` the connection
- * after CHUNKS_BEFORE_CUT chunks or `drop` it before the first one.
+ * after CHUNKS_BEFORE_CUT chunks, `stall` after them (the connection stays open, nothing more comes, as from a
+ * hung GPU), or `drop` it before the first one.
  */
-export type FakeBackendMode = "ok" | "error" | "ratelimit" | "hang" | "cut" | "drop";
+export type FakeBackendMode = "ok" | "error" | "ratelimit" | "hang" | "cut" | "drop" | "stall";
 
 export interface FakeBackendOptions {
   /** Shown in responses (`system_fingerprint`) and in test output. */
@@ -63,6 +64,8 @@ export interface FakeBackendCounts {
   cut: number;
   /** Client streams dropped before their first chunk (`drop` mode). */
   dropped: number;
+  /** Client streams left open and silent after their first chunks (`stall` mode). */
+  stalled: number;
   /**
    * Client streams that continued a final assistant message (vLLM's `continue_final_message`, with
    * `add_generation_prompt: false`) holding a prefix of STREAM_PIECES; also counted in `streamed` when served to the end.
@@ -208,7 +211,7 @@ export class FakeBackend {
 
   /** Server-sent events as vLLM sends them; `cut` and `drop` break the connection the way a dying pod does. */
   private stream(body: ChatRequest, res: http.ServerResponse): void {
-    if (this.mode === "cut" || this.mode === "drop") this.faultHits.push(performance.now());
+    if (this.mode === "cut" || this.mode === "drop" || this.mode === "stall") this.faultHits.push(performance.now());
     if (this.mode === "drop") {
       this.counts.dropped++;
       res.socket?.destroy();
@@ -225,6 +228,7 @@ export class FakeBackend {
       this.continuedMaxTokens.push(typeof body.max_tokens === "number" ? body.max_tokens : undefined);
     }
     const cutAfter = this.mode === "cut" ? first + CHUNKS_BEFORE_CUT : undefined;
+    const stallAfter = this.mode === "stall" ? first + CHUNKS_BEFORE_CUT : undefined;
     const id = `chatcmpl-${this.name}-${Date.now()}-${Math.floor(Math.random() * 1e6)}`;
     const chunk = (delta: Record<string, unknown>, finish: string | null, usage?: Record<string, number>) =>
       `data: ${JSON.stringify({ id, object: "chat.completion.chunk", created: Math.floor(Date.now() / 1000), model: body.model, system_fingerprint: this.name, choices: [{ index: 0, delta, finish_reason: finish }], ...(usage ? { usage } : {}) })}\n\n`;
@@ -238,6 +242,12 @@ export class FakeBackend {
       if (cutAfter !== undefined && i === cutAfter) {
         this.counts.cut++;
         res.socket?.destroy();
+        return;
+      }
+      if (stallAfter !== undefined && i === stallAfter) {
+        // Held open until the client gives up or the backend recovers (recover() destroys it).
+        this.counts.stalled++;
+        this.hanging.add(res);
         return;
       }
       if (i === STREAM_PIECES.length) {
@@ -306,7 +316,7 @@ function answersWithFault(mode: FakeBackendMode): boolean {
 }
 
 function zeroCounts(): FakeBackendCounts {
-  return { served: 0, failed: 0, rateLimited: 0, hung: 0, healthChecks: 0, unauthorized: 0, streamStarts: 0, streamed: 0, cut: 0, dropped: 0, continued: 0, badContinuations: 0 };
+  return { served: 0, failed: 0, rateLimited: 0, hung: 0, healthChecks: 0, unauthorized: 0, streamStarts: 0, streamed: 0, cut: 0, dropped: 0, stalled: 0, continued: 0, badContinuations: 0 };
 }
 
 function isHealthCheck(body: ChatRequest): boolean {

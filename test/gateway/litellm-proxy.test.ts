@@ -67,6 +67,9 @@ const specs: Spec[] = [
   // (h) streams cut mid-way, (i) streams dropped before their first chunk: two equal backends per group.
   { name: "cut-aws", provider: "aws", capacityType: "spot", modelName: "cut", costPerHour: 2, tokensPerSecond: 1000, expectedLatencyMs: 100 },
   { name: "cut-gcp", provider: "gcp", capacityType: "spot", modelName: "cut", costPerHour: 2, tokensPerSecond: 1000, expectedLatencyMs: 100 },
+  // (h) a backend whose streams stall after their first chunks (a hung GPU): the connection stays open.
+  { name: "stall-aws", provider: "aws", capacityType: "spot", modelName: "stall", costPerHour: 2, tokensPerSecond: 1000, expectedLatencyMs: 100 },
+  { name: "stall-gcp", provider: "gcp", capacityType: "spot", modelName: "stall", costPerHour: 2, tokensPerSecond: 1000, expectedLatencyMs: 100 },
   // (h) a lone tier-1 backend cutting streams, a tier-2 backend behind it.
   { name: "cuttier-coreweave", provider: "coreweave", capacityType: "reserved", modelName: "cuttier", costPerHour: 2, tokensPerSecond: 1000, expectedLatencyMs: 100 },
   { name: "cuttier-aws", provider: "aws", capacityType: "spot", modelName: "cuttier", costPerHour: 4, tokensPerSecond: 1000, expectedLatencyMs: 100 },
@@ -405,6 +408,24 @@ describe("LiteLLM gateway against the real proxy", () => {
     expect(elapsedMs).toBeLessThan(reliability.cooldownSeconds! * 1000);
     expect(cuts).toBeGreaterThanOrEqual(1);
     expect(cuts).toBeLessThanOrEqual(reliability.allowedFailures! + 2);
+  });
+
+  it("(h) resumes a stream that stalls after its first chunks once the stream timeout passes, and benches the staller", async () => {
+    fake("stall-aws").mode = "stall";
+    const streams: StreamResult[] = [];
+    for (let i = 0; i < 10; i++) streams.push(await chatStream(proxy!, { model: "stall", key: MASTER_KEY }));
+    const stalled = fake("stall-aws").counts.stalled;
+    fake("stall-aws").recover();
+    const ms = streams.map((r) => Math.round(r.ms));
+    report("(h) stream stall", { streams: streams.length, broken: streams.filter((r) => !r.complete).length, stalledAtBackend: stalled, resumedElsewhere: fake("stall-gcp").counts.continued, ms });
+    expectOneUnbrokenStreamEach(streams);
+    expect(fake("stall-gcp").counts.continued).toBe(stalled);
+    expect(stalled).toBeGreaterThanOrEqual(1);
+    // Each stall costs its stream one stream timeout (2 s) before the resume. The read timeout surfaces as a transport
+    // error, so the guard counts it like a cut and benches the staller at allowedFailures + 1 = 3 (seen: 3); one more
+    // may be routed before the third is counted.
+    expect(stalled).toBeLessThanOrEqual(reliability.allowedFailures! + 2);
+    expect(Math.max(...ms)).toBeLessThan(reliability.streamTimeoutSeconds! * 1000 + 1500);
   });
 
   it("(h) resumes a lone tier-1 backend's cut streams in tier 2, and ends a stream with one clean error event only when every backend cuts", async () => {

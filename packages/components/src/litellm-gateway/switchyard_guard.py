@@ -16,8 +16,8 @@ LiteLLM itself rejects ``api_base``, ``base_url`` and similar endpoint fields in
   health checks are not streamed, so they pass: without this such a backend keeps breaking every stream sent to it.
   Here more than ``allowed_fails`` broken streams within ``cooldown_time`` bench it for ``cooldown_time``, through
   the router's own cooldown (shared through Redis with the other replicas);
-- a stream cut after its first tokens is resumed on another backend of the same model group, so the client sees one
-  unbroken stream. LiteLLM itself re-routes a stream only before its first content chunk. The resumed request carries
+- a stream cut after its first tokens, or stalled past the stream timeout (the read timeout is a transport error
+  too), is resumed on another backend of the same model group, so the client sees one unbroken stream. LiteLLM itself re-routes a stream only before its first content chunk. The resumed request carries
   the text generated so far as a final assistant message with vLLM's ``continue_final_message`` (the same weights
   continue the same text), is sent to a vLLM backend of the group that has not failed this stream, lowest tier
   first, and counts against the gateway's retries. Only when no such backend is up does the client get the error
