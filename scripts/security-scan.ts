@@ -16,7 +16,9 @@
  *   pnpm exec tsx scripts/security-scan.ts [--render-dir DIR] [--workflows DIR] [--policy FILE]
  *
  * Without --render-dir it renders every environment and example first (`switchyard render all`), and the variants
- * in security/render-variants.yaml (paths the committed configs do not take, e.g. creating the EKS cluster). Exit status 0 when
+ * in security/render-variants.yaml (paths the committed configs do not take, e.g. creating the EKS cluster) and
+ * security/optional-paths (the components' optional paths no environment takes: Karpenter, each weight strategy,
+ * SharedServices replication). Exit status 0 when
  * nothing is left unwaived, 1 when something is, 2 when a scanner could not run.
  */
 import { spawnSync } from "node:child_process";
@@ -381,11 +383,13 @@ async function render(): Promise<string> {
   run(process.execPath, [path.join(ROOT, "packages", "cli", "bin", "switchyard.mjs"), "render", "all", "--out", out], [0]);
   const { variants } = variantsSchema.parse(parse(readFileSync(path.join(ROOT, "security", "render-variants.yaml"), "utf8")));
   // Loaded only here: it brings the Pulumi SDK and every environment program.
-  const { renderEnvironmentVariant, writeTarget } = await import("@switchyard/cli/src/render-stacks");
+  const { renderEnvironmentVariant, renderExample, writeTarget } = await import("@switchyard/cli/src/render-stacks");
   for (const v of variants) {
     const rendered = await renderEnvironmentVariant(v.environment, `variants/${v.name}`, v);
     writeTarget(path.join(out, "variants", v.name), rendered.files);
   }
+  // The components' optional paths no environment takes (Karpenter, each weight strategy, replication).
+  writeTarget(path.join(out, "variants", "optional-paths"), (await renderExample(path.join(ROOT, "security", "optional-paths"))).files);
   return out;
 }
 

@@ -13,6 +13,7 @@ const COMPONENT = "switchyard:index:ModelWeightCache";
 const CONFIG_MAP = "kubernetes:core/v1:ConfigMap";
 const JOB = "kubernetes:batch/v1:Job";
 const DAEMON_SET = "kubernetes:apps/v1:DaemonSet";
+const NETWORK_POLICY = "kubernetes:networking.k8s.io/v1:NetworkPolicy";
 const BUCKET = "aws:s3/bucket:Bucket";
 const KMS_KEY = "aws:kms/key:Key";
 const GCS_BUCKET = "gcp:storage/bucket:Bucket";
@@ -35,13 +36,14 @@ const awsReplicaCompanions = ["versioning", "encryption", "public-access", "owne
 describe("ModelWeightCache children (public contract: types and names)", () => {
   it.each<[string, ModelWeightCacheArgs, string[]]>([
     ["stream", streamArgs, []],
-    ["node-cache", nodeCacheArgs, [`${CONFIG_MAP} llama-70b-sync-config`, `${DAEMON_SET} llama-70b-cache`]],
-    ["replicate on CoreWeave (existing CAIOS bucket)", replicateArgs, [`${CONFIG_MAP} llama-70b-sync-config`, `${JOB} llama-70b-sync`]],
+    ["node-cache", nodeCacheArgs, [`${CONFIG_MAP} llama-70b-sync-config`, `${NETWORK_POLICY} llama-70b-sync-netpol`, `${DAEMON_SET} llama-70b-cache`]],
+    ["replicate on CoreWeave (existing CAIOS bucket)", replicateArgs, [`${CONFIG_MAP} llama-70b-sync-config`, `${NETWORK_POLICY} llama-70b-sync-netpol`, `${JOB} llama-70b-sync`]],
     [
       "replicate on AWS (bucket and key created here)",
       awsReplicate,
       [
         `${CONFIG_MAP} llama-70b-sync-config`,
+        `${NETWORK_POLICY} llama-70b-sync-netpol`,
         `${JOB} llama-70b-sync`,
         `${KMS_KEY} llama-70b-key`,
         `${BUCKET} llama-70b-bucket`,
@@ -55,6 +57,7 @@ describe("ModelWeightCache children (public contract: types and names)", () => {
     ],
     ["replicate on GCP", { ...replicateArgs, placement: gcpG2, replica: { ...replicateArgs.replica!, bucketName: "switchyard-weights-usc1" } }, [
       `${CONFIG_MAP} llama-70b-sync-config`,
+      `${NETWORK_POLICY} llama-70b-sync-netpol`,
       `${JOB} llama-70b-sync`,
       `${GCS_BUCKET} llama-70b-bucket`,
     ]],
@@ -69,7 +72,23 @@ describe("ModelWeightCache children (public contract: types and names)", () => {
 
   it("node-cache on Lambda (local NVMe, no object storage) registers the DaemonSet", async () => {
     const { children } = await cache({ ...nodeCacheArgs, placement: lambdaH100 });
-    expect(children.map((c) => c.type).sort()).toEqual([DAEMON_SET, CONFIG_MAP].sort());
+    expect(children.map((c) => c.type).sort()).toEqual([DAEMON_SET, CONFIG_MAP, NETWORK_POLICY].sort());
+  });
+});
+
+describe("ModelWeightCache copy pods' network", () => {
+  it.each([["node-cache", nodeCacheArgs], ["replicate", replicateArgs]] as const)("%s: a NetworkPolicy selects the copy pods, admits no ingress and leaves egress open (origin, bucket, Hub)", async (_label, args) => {
+    const { children } = await cache(args);
+    const policy = children.find((c) => c.type === NETWORK_POLICY)!.inputs as { spec: { podSelector: { matchLabels: Record<string, string> }; policyTypes: string[]; ingress: unknown[]; egress: unknown[] } };
+    expect(policy.spec).toEqual({
+      podSelector: { matchLabels: { "app.kubernetes.io/name": "model-weight-cache", "app.kubernetes.io/instance": "llama-70b" } },
+      policyTypes: ["Ingress", "Egress"],
+      ingress: [],
+      egress: [{}],
+    });
+    const pods = children.filter((c) => c.type === JOB || c.type === DAEMON_SET).map((c) => (c.inputs as { spec: { template: { metadata: { labels: Record<string, string> } } } }).spec.template.metadata.labels);
+    expect(pods).toHaveLength(1);
+    expect(pods[0]).toMatchObject(policy.spec.podSelector.matchLabels);
   });
 });
 

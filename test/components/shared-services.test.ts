@@ -484,7 +484,7 @@ describe("secret sentinel scan across SharedServices and ModelWeightCache", () =
     const { resources, result } = await both();
     const sentinels = [...Object.values(SENTINELS), MOCK_ACCESS_KEY_SECRET];
     const kube = resources.filter((r) => r.type.startsWith("kubernetes:"));
-    expect(kube.map((r) => r.type).sort()).toEqual(["kubernetes:batch/v1:Job", "kubernetes:core/v1:ConfigMap"]);
+    expect(kube.map((r) => r.type).sort()).toEqual(["kubernetes:batch/v1:Job", "kubernetes:core/v1:ConfigMap", "kubernetes:networking.k8s.io/v1:NetworkPolicy"]);
     for (const r of resources) {
       const text = JSON.stringify({ inputs: r.type === T.secretVersion || r.type === T.redis ? {} : r.inputs, outputs: r.outputs });
       for (const s of sentinels) expect(text.includes(s), `${s} in ${r.type} ${r.name}`).toBe(false);

@@ -9,7 +9,7 @@ import { awsReplicaBucketOptions, gcsReplicaBucketArgs } from "./buckets";
 import type { WeightEgressEstimate } from "./egress";
 import { resolveModelWeightCacheArgs } from "./resolve";
 import type { ResolvedModelWeightCache } from "./resolve";
-import { nodeCacheDaemonSetSpec, syncConfigMapSpec, syncJobSpec } from "./workloads";
+import { nodeCacheDaemonSetSpec, syncConfigMapSpec, syncJobSpec, syncNetworkPolicySpec } from "./workloads";
 
 /**
  * How one pinned model's weights reach the GPUs of one cluster: `replicate` (an in-cloud bucket filled by a sync
@@ -71,6 +71,7 @@ export class ModelWeightCache extends pulumi.ComponentResource {
       case "replicate": {
         const bucket = this.createReplicaBucket(name, r);
         const config = new k8s.core.v1.ConfigMap(`${name}-sync-config`, syncConfigMapSpec(r), { parent: this });
+        new k8s.networking.v1.NetworkPolicy(`${name}-sync-netpol`, syncNetworkPolicySpec(r), { parent: this });
         new k8s.batch.v1.Job(`${name}-sync`, syncJobSpec(r), {
           parent: this,
           dependsOn: [config, ...bucket.resources],
@@ -80,6 +81,7 @@ export class ModelWeightCache extends pulumi.ComponentResource {
       }
       case "node-cache": {
         const config = new k8s.core.v1.ConfigMap(`${name}-sync-config`, syncConfigMapSpec(r), { parent: this });
+        new k8s.networking.v1.NetworkPolicy(`${name}-sync-netpol`, syncNetworkPolicySpec(r), { parent: this });
         new k8s.apps.v1.DaemonSet(`${name}-cache`, nodeCacheDaemonSetSpec(r), {
           parent: this,
           dependsOn: [config],

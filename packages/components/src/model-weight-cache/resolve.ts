@@ -126,7 +126,7 @@ export interface ResolvedModelWeightCache {
   pauseImage: string;
   syncTimeoutSeconds: number;
   /** `metadata.name` of each Kubernetes object. */
-  objectNames: { configMap: string; job: string; daemonSet: string };
+  objectNames: { configMap: string; job: string; daemonSet: string; networkPolicy: string };
   /** Contents of the ConfigMap the copy containers mount. */
   configData: Record<string, string>;
   weightSource: WeightSource;
@@ -196,7 +196,7 @@ export function resolveModelWeightCacheArgs(name: string, args: ModelWeightCache
     [`${LABEL_PREFIX}/weights-pin`]: m.pin,
   };
   const pin8 = m.pin.slice(0, 8);
-  const objectNames = { configMap: `${name}-${pin8}`, job: `${name}-sync-${pin8}`, daemonSet: `${name}-cache` };
+  const objectNames = { configMap: `${name}-${pin8}`, job: `${name}-sync-${pin8}`, daemonSet: `${name}-cache`, networkPolicy: `${name}-sync` };
   const storagePrice = assumptions.replicaStoragePricePerGBMonth ?? objectStoragePricePerGBMonth(provider) ?? 0;
   const egress = estimateWeightEgress({
     strategy: args.strategy,

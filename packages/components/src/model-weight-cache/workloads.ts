@@ -61,7 +61,22 @@ function copyEnv(r: ResolvedModelWeightCache): EnvVar[] {
   ];
 }
 
-const syncResources = { requests: { cpu: "1", memory: "1Gi" }, limits: { memory: "1Gi" } };
+// Local disk is /tmp (1 GiB emptyDir) and the logs: the weights go to the bucket or the host's NVMe, never here.
+const syncResources = { requests: { cpu: "1", memory: "1Gi", "ephemeral-storage": "1Gi" }, limits: { memory: "1Gi", "ephemeral-storage": "2Gi" } };
+/** The node-cache DaemonSet's tiny helpers (mkdir + chown, then pause) write nothing but their logs. */
+const helperEphemeralStorage = { request: "16Mi", limit: "64Mi" };
+
+/**
+ * The copy pods accept no connections, and reach the origin, the replica bucket and the Hub, whose addresses are not
+ * fixed: ingress denied, egress open. Selects the Job's and the DaemonSet's pods by name and instance.
+ */
+export function syncNetworkPolicySpec(r: ResolvedModelWeightCache): k8s.networking.v1.NetworkPolicyArgs {
+  const selector = { "app.kubernetes.io/name": r.labels["app.kubernetes.io/name"]!, "app.kubernetes.io/instance": r.labels["app.kubernetes.io/instance"]! };
+  return {
+    metadata: { name: r.objectNames.networkPolicy, namespace: r.namespace, labels: r.labels },
+    spec: { podSelector: { matchLabels: selector }, policyTypes: ["Ingress", "Egress"], ingress: [], egress: [{}] },
+  };
+}
 
 /**
  * `replicate`: a Job that copies the pinned revision from the origin into the in-cloud bucket, verifies every
@@ -127,7 +142,7 @@ export function nodeCacheDaemonSetSpec(r: ResolvedModelWeightCache): k8s.apps.v1
     image: r.syncImage,
     imagePullPolicy: "IfNotPresent",
     command: ["sh", "-c", `mkdir -p ${revisionDir} && chown ${SYNC_UID}:${SYNC_UID} ${revisionDir}`],
-    resources: { requests: { cpu: "10m", memory: "16Mi" }, limits: { memory: "16Mi" } },
+    resources: { requests: { cpu: "10m", memory: "16Mi", "ephemeral-storage": helperEphemeralStorage.request }, limits: { memory: "16Mi", "ephemeral-storage": helperEphemeralStorage.limit } },
     volumeMounts: [cacheMount],
     // The host directory is root-owned; only this step runs as root, with nothing but CAP_CHOWN.
     securityContext: { runAsNonRoot: false, runAsUser: 0, readOnlyRootFilesystem: true, ...hardenedContainer(["CHOWN"]) },
@@ -168,7 +183,7 @@ export function nodeCacheDaemonSetSpec(r: ResolvedModelWeightCache): k8s.apps.v1
               name: "hold",
               image: r.pauseImage,
               imagePullPolicy: "IfNotPresent",
-              resources: { requests: { cpu: "1m", memory: "8Mi" }, limits: { memory: "8Mi" } },
+              resources: { requests: { cpu: "1m", memory: "8Mi", "ephemeral-storage": helperEphemeralStorage.request }, limits: { memory: "8Mi", "ephemeral-storage": helperEphemeralStorage.limit } },
               securityContext: nonRootContainer(PAUSE_UID),
             },
           ],

@@ -220,7 +220,7 @@ describe("copy workloads", () => {
       capabilities: { drop: ["ALL"] },
       seccompProfile: { type: "RuntimeDefault" },
     });
-    expect(c.resources).toEqual({ requests: { cpu: "1", memory: "1Gi" }, limits: { memory: "1Gi" } });
+    expect(c.resources).toEqual({ requests: { cpu: "1", memory: "1Gi", "ephemeral-storage": "1Gi" }, limits: { memory: "1Gi", "ephemeral-storage": "2Gi" } });
     const env = Object.fromEntries(c.env.map((e: Json) => [e.name, e.value ?? e.valueFrom]));
     expect(env["RCLONE_CONFIG_ORIGIN_ACCESS_KEY_ID"]).toEqual({ secretKeyRef: { name: "weights-origin-reader", key: "access-key-id" } });
     expect(env["RCLONE_CONFIG_ORIGIN_REGION"]).toBe("us-east-1");
