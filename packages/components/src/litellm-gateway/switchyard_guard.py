@@ -17,11 +17,12 @@ LiteLLM itself rejects ``api_base``, ``base_url`` and similar endpoint fields in
   Here more than ``allowed_fails`` broken streams within ``cooldown_time`` bench it for ``cooldown_time``, through
   the router's own cooldown (shared through Redis with the other replicas);
 - a stream cut after its first tokens, or stalled past the stream timeout (the read timeout is a transport error
-  too), is resumed on another backend of the same model group, so the client sees one unbroken stream. LiteLLM itself re-routes a stream only before its first content chunk. The resumed request carries
-  the text generated so far as a final assistant message with vLLM's ``continue_final_message`` (the same weights
-  continue the same text), is sent to a vLLM backend of the group that has not failed this stream, lowest tier
-  first, and counts against the gateway's retries. Only when no such backend is up does the client get the error
-  event.
+  too), is resumed on another backend of the same model group, so the client sees one unbroken stream. LiteLLM
+  itself re-routes a stream only before its first content chunk. The resumed request carries the text generated so
+  far as a final assistant message with vLLM's ``continue_final_message`` (the same weights continue the same text),
+  is sent to a vLLM backend of the group that has not failed this stream, lowest tier first, and counts against the
+  gateway's retries. Only when no such backend is up (or the request asked for several choices, ``n`` > 1) does the
+  client get the error event.
 """
 
 import time
@@ -238,7 +239,8 @@ class SwitchyardGuard(CustomLogger):
 
         group = request_data.get("model")
         messages = request_data.get("messages")
-        if not isinstance(group, str) or not isinstance(messages, list):
+        # Only one choice's text is followed; several choices cannot be continued as one.
+        if not isinstance(group, str) or not isinstance(messages, list) or request_data.get("n") not in (None, 1):
             return None
         benched = await async_get_cooldown_deployments(litellm_router_instance=router, parent_otel_span=None)
         target = resume_target(router.get_model_list(model_name=group) or [], [*failed, *benched])
