@@ -27,6 +27,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { parse } from "yaml";
+import { shortType } from "@switchyard/synth";
 import { z } from "zod";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
@@ -135,16 +136,25 @@ export function renderedObjects(renderDir: string): RenderedObject[] {
   return objects;
 }
 
+/** Looks a scanner's file back up among the rendered objects; a file that is not one is a bug in the gate. */
+function objectLookup(scanner: string, objects: RenderedObject[]): (file: string) => RenderedObject {
+  const byFile = new Map(objects.map((o) => [path.resolve(o.file), o]));
+  return (file) => {
+    const rendered = byFile.get(path.resolve(file));
+    if (rendered === undefined) throw new Error(`${scanner} reported on ${file}, which is not a rendered object`);
+    return rendered;
+  };
+}
+
 const kubeconformReport = z.object({ resources: z.array(z.object({ filename: z.string(), status: z.string(), msg: z.string() })).nullable().optional() });
 
 /** Objects kubeconform found invalid (`invalid`) or had no schema for (`no-schema`). Valid ones it does not list. */
 export function kubeconformFindings(report: unknown, objects: RenderedObject[]): Finding[] {
-  const byFile = new Map(objects.map((o) => [path.resolve(o.file), o]));
+  const objectAt = objectLookup("kubeconform", objects);
   return (kubeconformReport.parse(report).resources ?? [])
     .filter((r) => r.status !== "statusValid" && r.status !== "statusSkipped")
     .map((r) => {
-      const rendered = byFile.get(path.resolve(r.filename));
-      if (rendered === undefined) throw new Error(`kubeconform reported on ${r.filename}, which is not a rendered object`);
+      const rendered = objectAt(r.filename);
       const rule = r.status === "statusInvalid" ? "invalid" : r.msg.startsWith("could not find schema") ? "no-schema" : "error";
       return { scanner: "kubeconform", rule, target: rendered.target, where: rendered.where, message: r.msg };
     });
@@ -166,10 +176,9 @@ const kubeScoreReport = z.array(
 
 /** kube-score's critical (grade 1) and warning (grade 5) results, one finding per comment. */
 export function kubeScoreFindings(report: unknown, objects: RenderedObject[]): Finding[] {
-  const byFile = new Map(objects.map((o) => [path.resolve(o.file), o]));
+  const objectAt = objectLookup("kube-score", objects);
   return kubeScoreReport.parse(report).flatMap((object) => {
-    const rendered = byFile.get(path.resolve(object.file_name));
-    if (rendered === undefined) throw new Error(`kube-score reported on ${object.file_name}, which is not a rendered object`);
+    const rendered = objectAt(object.file_name);
     return object.checks
       .filter((c) => !c.skipped && c.grade < 10)
       .flatMap((c) =>
@@ -190,10 +199,9 @@ const checkovReport = z.object({
 
 /** checkov's failed checks; its file paths are relative to the scanned directory, with a leading `/`. */
 export function checkovFindings(report: unknown, renderDir: string, objects: RenderedObject[]): Finding[] {
-  const byFile = new Map(objects.map((o) => [path.resolve(o.file), o]));
+  const objectAt = objectLookup("checkov", objects);
   return checkovReport.parse(report).results.failed_checks.map((check) => {
-    const rendered = byFile.get(path.resolve(renderDir, `.${check.file_path}`));
-    if (rendered === undefined) throw new Error(`checkov reported on ${check.file_path}, which is not a rendered object`);
+    const rendered = objectAt(path.resolve(renderDir, `.${check.file_path}`));
     return { scanner: "checkov", rule: check.check_id, target: rendered.target, where: rendered.where, message: `${check.check_name} (${check.resource})` };
   });
 }
@@ -288,10 +296,7 @@ export function terraformPlan(stackDir: string, where: string): { plan: unknown;
     const name = v.endsWith("-id") ? v.slice(0, -3) : /^<\S+ ([^.]+)\.\w+>$/.exec(v)?.[1];
     return name === undefined ? undefined : byName.get(name);
   };
-  const resources = rendered.map((r) => {
-    const [pkg = "", module = "", kind = ""] = r.type.split(":");
-    return { address: address(r), target: `${pkg}:${module.split("/")[0]}/${kind}/${r.name}`, where };
-  });
+  const resources = rendered.map((r) => ({ address: address(r), target: `${shortType(r.type)}/${r.name}`, where }));
   const planned = rendered.map((r) => ({ address: address(r), mode: "managed", type: terraformType(r.type), name: address(r).split(".")[1], provider_name: "registry.terraform.io/hashicorp/aws", values: terraformValues(r.inputs) }));
   const configured = rendered.map((r) => {
     const expressions: Record<string, unknown> = {};

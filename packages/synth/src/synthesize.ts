@@ -146,7 +146,7 @@ export const echoMocks: Mocks = {
 const REFERENCED_OUTPUTS = ["arn", "bucket", "name", "keyId", "endpoint", "primaryEndpointAddress"] as const;
 
 /** `aws:kms/key:Key` → `aws:kms/Key`: the package, module and kind a reader recognises. */
-function shortType(type: string): string {
+export function shortType(type: string): string {
   const [pkg = "", module = "", kind = ""] = type.split(":");
   return `${pkg}:${module.split("/")[0]}/${kind}`;
 }
