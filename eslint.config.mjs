@@ -2,7 +2,8 @@ import js from "@eslint/js";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-  { ignores: ["**/node_modules/**", "**/dist/**", ".toolchain/**", "out/**", ".venv/**"] },
+  // test/docs/.samples: README samples written out by test/docs/readme-samples.test.ts while it runs.
+  { ignores: ["**/node_modules/**", "**/dist/**", ".toolchain/**", "out/**", ".venv/**", "test/docs/.samples/**"] },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {

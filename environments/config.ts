@@ -17,7 +17,6 @@ export const PROVIDER_ENVIRONMENTS = ["coreweave", "lambda", "aws", "gcp"] as co
 export type ProviderEnvironment = (typeof PROVIDER_ENVIRONMENTS)[number];
 
 const dns1123 = z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, "must be a DNS-1123 label (lowercase letters, digits, '-')").max(63);
-const commitSha = z.string().regex(/^[0-9a-f]{40}$/, "must be a 40-character commit SHA, never a branch or tag");
 const s3Uri = z.string().regex(/^s3:\/\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](\/.*)?$/, "must be an s3://bucket/prefix URI");
 const secretRef = z.strictObject({ name: z.string().min(1), accessKeyIdKey: z.string().optional(), secretAccessKeyKey: z.string().optional() });
 
@@ -37,15 +36,6 @@ const weightsConfig = z.strictObject({
   nodeCacheHostPath: z.string().startsWith("/").optional(),
 });
 
-const modelConfig = z.strictObject({
-  /** Hugging Face repo id the plan's `servedModelName` is published as (defaults to it). */
-  huggingFaceRepo: z.string().optional(),
-  revision: commitSha,
-  weights: weightsConfig.optional(),
-  maxModelLen: z.number().int().positive().optional(),
-  /** vLLM `--quantization`, e.g. fp8 for an fp8 plan of a bf16 checkpoint. */
-  quantization: z.string().optional(),
-});
 
 const ingressConfig = z.strictObject({
   /** Backends are published as `<backend>.<domain>`, reached by the gateway over TLS with their API key. */
@@ -63,7 +53,11 @@ const providerBase = {
   kubeconfig: z.string().min(1).optional(),
   namespace: dns1123.default("inference"),
   vllmImage: z.string().min(1),
-  models: z.record(dns1123, modelConfig),
+  /**
+   * Per model, where its weights come from in this environment (a published manifest and the origin bucket);
+   * a model left out loads its pinned revision from the Hugging Face Hub. What the model is lives in the fleet spec.
+   */
+  weights: z.record(dns1123, weightsConfig).default({}),
   /**
    * Where the shared stack's gateway pods run, for the backends' NetworkPolicy; `podLabels` defaults to the
    * labels of the gateway the shared stack deploys.
@@ -88,9 +82,7 @@ export const LambdaConfigSchema = z.strictObject({
     version: z.string().min(1),
     serverUrl: z.url(),
   }),
-  clusterJoinToken: z.string().min(1),
-  /** Lambda instances are fixed: nodes per model. Defaults to the plan's mean on-demand nodes, rounded up. */
-  nodesPerModel: z.record(z.string(), z.number().int().nonnegative()).optional(),
+  clusterJoinToken: z.string().regex(/^\S+$/, "must be the cluster's join token, without whitespace"),
 });
 
 /** A cluster the stack creates (AWS and GCP), instead of `kubeconfig` for an existing one. */
@@ -152,15 +144,7 @@ export const SharedConfigSchema = z.strictObject({
     nodeType: z.string().default("cache.t4g.small"),
   }),
   budget: z.strictObject({ monthlyLimitUsd: z.number().positive(), alertEmails: z.array(z.email()).min(1) }),
-  /** Hosted API behind the fleet (LiteLLM order 4), e.g. `openai/gpt-4o-mini` at its list prices. */
-  hostedFallback: z
-    .strictObject({
-      model: z.string().min(1),
-      inputCostPerToken: z.number().nonnegative(),
-      outputCostPerToken: z.number().nonnegative(),
-    })
-    .optional(),
-  /** The hosted API's key (a `--secret` value); required with `hostedFallback`. */
+  /** The hosted API's key (a `--secret` value); required when the fleet spec gives a model a hostedFallback. */
   hostedFallbackApiKey: z.string().min(1).optional(),
   readers: z
     .array(
@@ -205,12 +189,8 @@ function clusterCrossChecks(environment: ProviderEnvironment, c: ProviderConfig)
   return problems;
 }
 
-const sharedCrossChecks = (c: SharedConfig): string[] =>
-  c.hostedFallback !== undefined && c.hostedFallbackApiKey === undefined
-    ? ["switchyard:hostedFallbackApiKey is missing: switchyard:hostedFallback needs the hosted API's key; fix: pulumi config set --secret switchyard:hostedFallbackApiKey <key> -s shared"]
-    : [];
 export type ProviderConfig = CoreWeaveConfig | LambdaConfig | AwsConfig | GcpConfig;
-export type ModelConfig = z.infer<typeof modelConfig>;
+export type WeightsConfig = z.infer<typeof weightsConfig>;
 
 const SCHEMAS = { coreweave: CoreWeaveConfigSchema, lambda: LambdaConfigSchema, aws: AwsConfigSchema, gcp: GcpConfigSchema, shared: SharedConfigSchema } as const;
 export interface ConfigByEnvironment {
@@ -287,11 +267,19 @@ export function parseStackConfig<E extends Environment>(environment: E, values: 
   if (!result.success) {
     for (const issue of result.error.issues) problems.push(describeIssue(environment, issue, values));
   }
-  if (result.success && environment === "shared") problems.push(...sharedCrossChecks(result.data as SharedConfig));
   if (result.success && environment !== "shared") problems.push(...clusterCrossChecks(environment, result.data as ProviderConfig));
   if (problems.length > 0 || !result.success) throw new StackConfigError(environment, problems);
   return result.data as ConfigByEnvironment[E];
 }
+
+/** Keys earlier stack configs had, and where what they said lives now. */
+const MOVED_KEYS: Readonly<Record<string, string>> = {
+  models:
+    "what a model is (huggingFace repo and revision, checkpointDtype, quantization, maxModelLen) is in the fleet spec, the one place the plan and every stack read it from; fix: move it to models[] of the file switchyard:fleetSpec names, and move any weights block to switchyard:weights.<model>",
+  hostedFallback:
+    "the hosted fallback the gateway deploys is the one the plan prices: models[].hostedFallback in the fleet spec (name, model, prices, requestsPerMinute); fix: move it there and keep only switchyard:hostedFallbackApiKey here",
+  nodesPerModel: "Lambda's node count is the plan's (its fixed tier, priced as deployed); fix: remove it (pulumi config rm switchyard:nodesPerModel -s lambda) and change the fleet spec (providers[].maxNodes, demand) instead",
+};
 
 function describeIssue(environment: string, issue: z.core.$ZodIssue, values: Record<string, unknown>): string {
   const path = issue.path.map(String);
@@ -299,12 +287,15 @@ function describeIssue(environment: string, issue: z.core.$ZodIssue, values: Rec
   const top = path[0] ?? "";
   if (issue.code === "unrecognized_keys") {
     const where = path.length > 0 ? `${key}.` : `${CONFIG_NAMESPACE}:`;
+    const moved = path.length === 0 ? issue.keys.filter((k) => MOVED_KEYS[k] !== undefined) : [];
+    if (moved.length > 0) return moved.map((k) => `${CONFIG_NAMESPACE}:${k} is no longer a stack key: ${MOVED_KEYS[k]}`).join("; ");
     return `${issue.keys.map((k) => `${where}${k}`).join(", ")} is not a known key; fix: check the spelling against environments/config.ts or remove it (pulumi config rm ... -s ${environment})`;
   }
   const received = lookup(values, issue.path);
   if (received === undefined) return `${key} is missing (${issue.message}); fix: pulumi config set ${key} <value> -s ${environment}`;
-  const shown = SECRET_KEYS[environment as Environment].includes(top) ? "(secret, not shown)" : JSON.stringify(received);
-  return `${key} = ${shown}: ${issue.message}; fix: pulumi config set ${path.length > 1 ? "--path " : ""}${key} <value> -s ${environment}`;
+  const secret = SECRET_KEYS[environment as Environment].includes(top);
+  const shown = secret ? "(secret, not shown)" : JSON.stringify(received);
+  return `${key} = ${shown}: ${issue.message}; fix: pulumi config set ${secret ? "--secret " : ""}${path.length > 1 ? "--path " : ""}${key} <value> -s ${environment}`;
 }
 
 function lookup(value: unknown, path: readonly PropertyKey[]): unknown {

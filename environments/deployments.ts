@@ -4,8 +4,8 @@
  * The backend names are the planner's (`<provider>-<model>-<tier>`), so the gateway's routing weights and
  * the deployed servers line up by name.
  */
-import type { CapacityType, Dtype, Provider } from "@switchyard/catalog";
-import type { FleetPlan, FleetSpec } from "@switchyard/planner";
+import type { CapacityType, Dtype, InstanceType, Provider, VllmQuantization } from "@switchyard/catalog";
+import type { FleetPlan } from "@switchyard/planner";
 
 export interface TierDeployment {
   /** The planner's backend name, also the VllmServing name: `<provider>-<model>-<tier>`. */
@@ -15,17 +15,22 @@ export interface TierDeployment {
   model: string;
   provider: Provider;
   region: string;
+  /** The fleet spec's `unlistedRegion` for this provider: GpuNodePool accepts a region the catalog does not list. */
+  allowUnlistedRegion: boolean;
   capacityType: CapacityType;
-  instanceType: string;
+  /** The instance type as the plan priced it (its contract prices, or the spec's own definition). */
+  instance: InstanceType;
   minNodes: number;
   maxNodes: number;
   minReplicas: number;
   maxReplicas: number;
   tensorParallelSize: number;
+  /** What is served, as the fleet spec pins it (the plan carries it through). */
+  huggingFace: { repo: string; revision: string };
   parameterCountBillions: number;
-  dtype: Dtype;
-  /** Hugging Face repo id the weights are published as. */
-  huggingFaceRepo: string;
+  checkpointDtype: Dtype;
+  quantization: VllmQuantization | undefined;
+  maxModelLen: number | undefined;
   decodeTokensPerSecond: number;
   expectedLatencyMs: number;
   weightsGB: number;
@@ -36,56 +41,40 @@ export class PlanMismatchError extends Error {
 }
 
 /**
- * The tiers `provider` serves in `plan`. Autoscaled tiers (spot, on-demand) start at zero and grow to the
- * plan's maximum; the reserved tier is fixed at the plan's reserved nodes. Lambda has no autoscaler (its
- * instances are launched by API), so it runs a fixed count: `lambdaNodes[model]`, or the plan's mean
- * on-demand nodes rounded up.
+ * The tiers `provider` serves in `plan`, one per entry of the plan's `pools[].tiers`: the plan decides the
+ * tiers, their node and replica bounds and their names; this only carries them to the components.
  */
-export function tierDeployments(plan: FleetPlan, spec: FleetSpec, provider: Provider, lambdaNodes: Record<string, number> = {}): TierDeployment[] {
+export function tierDeployments(plan: FleetPlan, provider: Provider): TierDeployment[] {
   const deployments: TierDeployment[] = [];
   for (const model of plan.models) {
     const pool = model.pools.find((p) => p.provider === provider);
-    if (pool === undefined || pool.autoscaler.maxNodes === 0) continue;
-    const modelSpec = spec.models.find((m) => m.name === model.name);
-    if (modelSpec?.parameterCountBillions === undefined || modelSpec.dtype === undefined) {
-      throw new PlanMismatchError(`fleet spec model "${model.name}" needs parameterCountBillions and dtype to size vLLM; add them to the spec`);
-    }
-    const backend = (tier: CapacityType) => plan.backends.find((b) => b.model === model.name && b.provider === provider && b.capacityType === tier);
-    const common = {
-      model: model.name,
-      provider,
-      region: pool.region,
-      instanceType: pool.instanceType,
-      tensorParallelSize: model.gpusPerReplica,
-      parameterCountBillions: modelSpec.parameterCountBillions,
-      dtype: modelSpec.dtype,
-      huggingFaceRepo: model.servedModelName,
-      decodeTokensPerSecond: model.throughput.decodeTokensPerSecond,
-      weightsGB: model.weightsGB,
-    };
-    const tiers: { tier: CapacityType; minNodes: number; maxNodes: number }[] = [];
-    if (provider === "lambda") {
-      const mean = pool.schedule.onDemandNodes.reduce((a, n) => a + n, 0) / Math.max(1, pool.schedule.onDemandNodes.length);
-      const nodes = lambdaNodes[model.name] ?? Math.ceil(mean);
-      if (nodes > 0) tiers.push({ tier: "on-demand", minNodes: nodes, maxNodes: nodes });
-    } else {
-      if (pool.reservedNodes > 0) tiers.push({ tier: "reserved", minNodes: pool.reservedNodes, maxNodes: pool.reservedNodes });
-      if (pool.spotNodes.max > 0) tiers.push({ tier: "spot", minNodes: 0, maxNodes: pool.spotNodes.max });
-      if (pool.onDemandNodes.max > 0) tiers.push({ tier: "on-demand", minNodes: 0, maxNodes: pool.onDemandNodes.max });
-    }
-    for (const t of tiers) {
-      const planned = backend(t.tier);
-      if (planned === undefined) throw new PlanMismatchError(`the plan has no ${provider} ${t.tier} backend for ${model.name}; re-run switchyard plan`);
+    if (pool === undefined) continue;
+    const allowUnlistedRegion = plan.providers.find((p) => p.provider === provider)?.unlistedRegion ?? false;
+    for (const tier of pool.tiers) {
+      const planned = plan.backends.find((b) => b.name === tier.backend);
+      if (planned === undefined) throw new PlanMismatchError(`the plan has no backend ${tier.backend} for its ${provider} ${tier.capacityType} tier of ${model.name}; re-run switchyard plan`);
       deployments.push({
-        ...common,
-        backendName: planned.name,
-        poolName: `${model.name}-${t.tier}`,
-        capacityType: t.tier,
-        minNodes: t.minNodes,
-        maxNodes: t.maxNodes,
-        minReplicas: t.minNodes * pool.replicasPerNode,
-        maxReplicas: t.maxNodes * pool.replicasPerNode,
+        backendName: tier.backend,
+        poolName: `${model.name}-${tier.capacityType}`,
+        model: model.name,
+        provider,
+        region: pool.region,
+        allowUnlistedRegion,
+        capacityType: tier.capacityType,
+        instance: pool.instance,
+        minNodes: tier.minNodes,
+        maxNodes: tier.maxNodes,
+        minReplicas: tier.minReplicas,
+        maxReplicas: tier.maxReplicas,
+        tensorParallelSize: model.gpusPerReplica,
+        huggingFace: model.huggingFace,
+        parameterCountBillions: model.parameterCountBillions,
+        checkpointDtype: model.checkpointDtype,
+        quantization: model.quantization ?? undefined,
+        maxModelLen: model.maxModelLen ?? undefined,
+        decodeTokensPerSecond: model.throughput.decodeTokensPerSecond,
         expectedLatencyMs: planned.expectedLatencyMs,
+        weightsGB: model.weightsGB,
       });
     }
   }

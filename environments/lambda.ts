@@ -1,6 +1,6 @@
 /**
  * Lambda: on-demand instances launched through the Lambda Cloud API and joined to the environment's
- * k3s/RKE2 cluster, vLLM per model. No spot tier and no autoscaler: a fixed count per model.
+ * k3s/RKE2 cluster, vLLM per model. No spot tier and no autoscaler: the plan's fixed node count per model.
  */
 import * as pulumi from "@pulumi/pulumi";
 import type { ProviderStackOutputs } from "./provider-stack";
@@ -18,6 +18,5 @@ export function lambda(config: LambdaConfig, fleet: Fleet): ProviderStackOutputs
     () => ({
       lambda: { apiKey, sshKeyName: config.sshKeyName, cluster: { ...config.cluster, joinToken } },
     }),
-    config.nodesPerModel === undefined ? {} : { lambdaNodes: config.nodesPerModel },
   );
 }

@@ -27,23 +27,23 @@ export async function runEnvironment(stack: string): Promise<StackOutputs> {
   switch (environment) {
     case "coreweave": {
       const config = readStackConfig("coreweave");
-      return coreweave(config, loadFleet(config.fleetSpec));
+      return coreweave(config, loadFleet(config.fleetSpec, environment));
     }
     case "lambda": {
       const config = readStackConfig("lambda");
-      return lambda(config, loadFleet(config.fleetSpec));
+      return lambda(config, loadFleet(config.fleetSpec, environment));
     }
     case "aws": {
       const config = readStackConfig("aws");
-      return awsEnvironment(config, loadFleet(config.fleetSpec));
+      return awsEnvironment(config, loadFleet(config.fleetSpec, environment));
     }
     case "gcp": {
       const config = readStackConfig("gcp");
-      return gcpEnvironment(config, loadFleet(config.fleetSpec));
+      return gcpEnvironment(config, loadFleet(config.fleetSpec, environment));
     }
     case "shared": {
       const config = readStackConfig("shared");
-      return shared(config, loadFleet(config.fleetSpec));
+      return shared(config, loadFleet(config.fleetSpec, environment));
     }
   }
 }

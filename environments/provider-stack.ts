@@ -21,7 +21,7 @@ import {
   resolveVllmServingArgs,
 } from "@switchyard/components";
 import type { Backend, GpuNodePoolArgs, ModelWeightCacheArgs, VllmServingArgs, WeightFileArgs, WeightStrategy } from "@switchyard/components";
-import type { ModelConfig, ProviderConfig, ProviderEnvironment } from "./config";
+import type { ProviderConfig, ProviderEnvironment, WeightsConfig } from "./config";
 import { SHARED_GATEWAY_NAME, StackConfigError } from "./config";
 import { plannedWeightStrategy, tierDeployments } from "./deployments";
 import type { TierDeployment } from "./deployments";
@@ -86,11 +86,11 @@ export function deployProviderStack(
   config: ProviderConfig,
   fleet: Fleet,
   poolBlock: (d: TierDeployment, cluster: ClusterHandles) => Partial<GpuNodePoolArgs>,
-  options: { lambdaNodes?: Record<string, number>; cloudProvider?: () => pulumi.ProviderResource; cluster?: ClusterSource } = {},
+  options: { cloudProvider?: () => pulumi.ProviderResource; cluster?: ClusterSource } = {},
 ): ProviderStackOutputs {
   const provider: Provider = environment;
   const source = options.cluster ?? existingCluster(config);
-  const composed = compose(environment, config, fleet, (d) => poolArgs(provider, d, poolBlock(d, source.planned)), options.lambdaNodes);
+  const composed = compose(environment, config, fleet, (d) => poolArgs(provider, d, poolBlock(d, source.planned)));
 
   // Everything validated: now, and only now, register resources.
   const cloud = options.cloudProvider?.();
@@ -121,7 +121,9 @@ function poolArgs(provider: Provider, d: TierDeployment, block: Partial<GpuNodeP
   return {
     provider,
     region: d.region,
-    instanceType: d.instanceType,
+    ...(d.allowUnlistedRegion ? { allowUnlistedRegion: true } : {}),
+    // The plan's instance type, prices included: the placement (and so the gateway's per-token price) costs what the plan priced.
+    instanceType: d.instance,
     capacityType: d.capacityType,
     minNodes: d.minNodes,
     maxNodes: d.maxNodes,
@@ -136,7 +138,6 @@ function compose(
   config: ProviderConfig,
   fleet: Fleet,
   plannedPoolArgs: (d: TierDeployment) => GpuNodePoolArgs,
-  lambdaNodes: Record<string, number> | undefined,
 ): Composed {
   const provider: Provider = environment;
   const problems: string[] = [];
@@ -146,10 +147,11 @@ function compose(
   if (environment !== "aws" && config.ingress === undefined) {
     problems.push(`switchyard:ingress is missing: the gateway runs on AWS and reaches ${provider} backends through an ingress; fix: pulumi config set --path switchyard:ingress.domain <domain> -s ${environment} (and className, tlsSecretName, controllerNamespace)`);
   }
-  const deployments = tierDeployments(fleet.plan, fleet.spec, provider, lambdaNodes);
-  for (const model of new Set(deployments.map((d) => d.model))) {
-    if (config.models[model] === undefined) {
-      problems.push(`switchyard:models.${model} is missing: the plan serves ${model} on ${provider}; fix: pulumi config set --path switchyard:models.${model}.revision <40-hex commit> -s ${environment}`);
+  const deployments = tierDeployments(fleet.plan, provider);
+  const served = new Set(fleet.plan.models.map((m) => m.name));
+  for (const model of Object.keys(config.weights)) {
+    if (!served.has(model)) {
+      problems.push(`switchyard:weights.${model} names no model of the fleet spec (${[...served].join(", ")}); fix: correct the name, or remove it (pulumi config rm --path switchyard:weights.${model} -s ${environment})`);
     }
   }
   if (problems.length > 0) throw new StackConfigError(environment, problems);
@@ -161,23 +163,23 @@ function compose(
     const placement = resolveGpuNodePoolArgs(d.poolName, plannedPoolArgs(d)).placement;
     composed.pools.push({ name: d.poolName, deployment: d });
 
-    const model = config.models[d.model]!;
+    const weights = config.weights[d.model];
     let cacheName: string | undefined;
-    if (model.weights !== undefined && planned !== undefined) {
+    if (weights !== undefined && planned !== undefined) {
       const strategy = planned.strategy;
       composed.strategy = strategy;
       composed.reason = planned.reason;
       // One copy per model serves every tier, except node-cache, which lives on each pool's own nodes.
       cacheName = strategy === "node-cache" ? `${d.model}-${d.capacityType}-weights` : `${d.model}-weights`;
       if (!cachesByModel.has(cacheName)) {
-        const args = weightCacheArgs(environment, fleet, config, model, d, strategy, placement);
+        const args = weightCacheArgs(environment, fleet, config, weights, d, strategy, placement);
         resolveModelWeightCacheArgs(cacheName, args);
         composed.caches.push({ name: cacheName, args, for: [d.backendName] });
         cachesByModel.set(cacheName, cacheName);
       }
     }
     const weightSource = cacheName === undefined ? undefined : resolveModelWeightCacheArgs(cacheName, composed.caches.find((c) => c.name === cacheName)!.args).weightSource;
-    const serverArgs = servingArgs(config, model, d, placement, weightSource);
+    const serverArgs = servingArgs(config, d, placement, weightSource);
     resolveVllmServingArgs(d.backendName, serverArgs);
     composed.servers.push({ name: d.backendName, args: serverArgs, pool: d.poolName, cache: cacheName });
   }
@@ -188,12 +190,11 @@ function weightCacheArgs(
   environment: ProviderEnvironment,
   fleet: Fleet,
   config: ProviderConfig,
-  model: ModelConfig,
+  w: WeightsConfig,
   d: TierDeployment,
   strategy: WeightStrategy,
   placement: VllmServingArgs["placement"],
 ): ModelWeightCacheArgs {
-  const w = model.weights!;
   const origin = fleet.plan.weightOrigin;
   return {
     placement,
@@ -202,7 +203,7 @@ function weightCacheArgs(
     model: {
       name: d.model,
       files: readManifest(environment, d.model, w.manifestFile),
-      huggingFace: { repo: model.huggingFaceRepo ?? d.huggingFaceRepo, revision: model.revision },
+      huggingFace: d.huggingFace,
     },
     origin: {
       provider: origin.provider,
@@ -218,7 +219,6 @@ function weightCacheArgs(
 
 function servingArgs(
   config: ProviderConfig,
-  model: ModelConfig,
   d: TierDeployment,
   placement: VllmServingArgs["placement"],
   weightSource: VllmServingArgs["weightSource"],
@@ -229,18 +229,18 @@ function servingArgs(
     namespace: config.namespace,
     image: config.vllmImage,
     model: {
-      id: model.huggingFaceRepo ?? d.huggingFaceRepo,
-      revision: model.revision,
+      id: d.huggingFace.repo,
+      revision: d.huggingFace.revision,
       servedModelName: d.model,
       parameterCountBillions: d.parameterCountBillions,
-      dtype: d.dtype,
+      dtype: d.checkpointDtype,
     },
     ...(weightSource === undefined ? {} : { weightSource }),
     // The Hub token only matters when vLLM downloads from the Hub.
     ...(config.hfTokenSecret === undefined || weightSource !== undefined ? {} : { hfTokenSecret: config.hfTokenSecret }),
     tensorParallelSize: d.tensorParallelSize,
-    ...(model.maxModelLen === undefined ? {} : { maxModelLen: model.maxModelLen }),
-    ...(model.quantization === undefined ? {} : { quantization: model.quantization as VllmServingArgs["quantization"] }),
+    ...(d.maxModelLen === undefined ? {} : { maxModelLen: d.maxModelLen }),
+    ...(d.quantization === undefined ? {} : { quantization: d.quantization }),
     minReplicas: d.minReplicas,
     maxReplicas: d.maxReplicas,
     // Reserved capacity is paid for around the clock: run it all. Burst tiers follow the queue from zero.
@@ -268,7 +268,7 @@ function readManifest(environment: ProviderEnvironment, model: string, file: str
     return JSON.parse(readFileSync(repoPath(file), "utf8")) as WeightFileArgs[];
   } catch (error) {
     throw new StackConfigError(environment, [
-      `switchyard:models.${model}.weights.manifestFile = ${JSON.stringify(file)} cannot be read (${(error as Error).message}); fix: point it at the JSON manifest ([{path, sizeBytes, sha256}]) of the published revision, relative to the repository root`,
+      `switchyard:weights.${model}.manifestFile = ${JSON.stringify(file)} cannot be read (${(error as Error).message}); fix: point it at the JSON manifest ([{path, sizeBytes, sha256}]) of the published revision, relative to the repository root`,
     ]);
   }
 }

@@ -8,13 +8,12 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import { LiteLLMGatewayConfig, SharedServices, resolveLiteLLMGatewayArgs, resolveSharedServicesArgs } from "@switchyard/components";
-import type { Backend, GatewayRoutingArgs, LiteLLMGatewayConfigArgs, SharedServicesArgs } from "@switchyard/components";
+import type { Backend, GatewayRoutingArgs, HostedFallbackArgs, LiteLLMGatewayConfigArgs, SharedServicesArgs } from "@switchyard/components";
 import type { FleetPlan } from "@switchyard/planner";
 import type { SharedConfig } from "./config";
 import { SHARED_GATEWAY_NAME, StackConfigError } from "./config";
 import type { Fleet } from "./fleet";
 
-export const HOSTED_FALLBACK_GROUP = "hosted-fallback";
 export const HOSTED_FALLBACK_KEY_ENV = "HOSTED_FALLBACK_API_KEY";
 
 /** What one provider stack handed over, or why it did not. */
@@ -79,6 +78,31 @@ export function plannedRouting(plan: FleetPlan, backends: readonly Backend[]): G
   return { scoreWeights, availability };
 }
 
+/**
+ * The hosted fallbacks the plan prices, as the gateway deploys them: one model group per fallback the fleet spec
+ * names, at the plan's per-token prices and rate limit, covering the routed models that name it.
+ */
+export function plannedFallbacks(plan: FleetPlan, routedGroups: readonly string[]): HostedFallbackArgs[] {
+  const byName = new Map<string, HostedFallbackArgs>();
+  for (const model of plan.models) {
+    const hosted = model.hostedFallback;
+    if (hosted === null || !routedGroups.includes(model.name)) continue;
+    const priced = plan.backends.find((b) => b.model === model.name && b.provider === "hosted")!;
+    const entry = byName.get(hosted.name) ?? {
+      modelName: hosted.name,
+      model: hosted.model,
+      apiKeySecretEnv: HOSTED_FALLBACK_KEY_ENV,
+      inputCostPerToken: priced.tokenPrices.inputCostPerToken,
+      outputCostPerToken: priced.tokenPrices.outputCostPerToken,
+      ...(hosted.requestsPerMinute === null ? {} : { requestsPerMinute: hosted.requestsPerMinute }),
+      modelGroups: [],
+    };
+    entry.modelGroups!.push(model.name);
+    byName.set(hosted.name, entry);
+  }
+  return [...byName.values()];
+}
+
 export async function shared(config: SharedConfig, fleet: Fleet): Promise<SharedStackOutputs> {
   const reads = await readProviderStacks(config.providerStacks);
   for (const r of reads.filter((x) => x.skipped !== undefined)) {
@@ -91,50 +115,49 @@ export async function shared(config: SharedConfig, fleet: Fleet): Promise<Shared
     ]);
   }
 
-  const redisToken = new random.RandomPassword("redis-auth", { length: 48, special: false });
-  const fallbackKey = config.hostedFallback === undefined || config.hostedFallbackApiKey === undefined ? undefined : pulumi.secret(config.hostedFallbackApiKey);
-  const sharedArgs: SharedServicesArgs = {
+  const fallbacks = plannedFallbacks(fleet.plan, [...new Set(backends.map((b) => b.modelName))]);
+  if (fallbacks.length > 0 && config.hostedFallbackApiKey === undefined) {
+    throw new StackConfigError("shared", [
+      `switchyard:hostedFallbackApiKey is missing: the fleet spec gives ${fallbacks.flatMap((f) => f.modelGroups ?? []).join(", ")} a hosted fallback (${fallbacks.map((f) => f.model).join(", ")}); fix: pulumi config set --secret switchyard:hostedFallbackApiKey <key> -s shared`,
+    ]);
+  }
+  // With resilience "none" the plan may serve a model from one provider: the fleet spec accepted its outages.
+  const singleProviderGroups = fleet.plan.policy.resilience === "none" ? [...new Set(backends.map((b) => b.modelName))] : [];
+  const fallbackKey = fallbacks.length === 0 || config.hostedFallbackApiKey === undefined ? undefined : pulumi.secret(config.hostedFallbackApiKey);
+  const sharedArgs = (redisAuthToken: pulumi.Input<string>): SharedServicesArgs => ({
     region: fleet.plan.gateway.region,
     ...(fallbackKey === undefined ? {} : { providerApiKeys: { "hosted-fallback": fallbackKey } }),
     readers: config.readers,
-    redis: { ...config.redis, authToken: redisToken.result },
+    redis: { ...config.redis, authToken: redisAuthToken },
     budget: config.budget,
-  };
+  });
   const apiKeys: Record<string, pulumi.Input<string>> = {};
   for (const r of reads) {
     for (const b of r.backends) apiKeys[b.apiKeySecretEnv] = r.apiKeys!.apply((keys) => keys[b.apiKeySecretEnv] ?? "");
   }
   if (fallbackKey !== undefined) apiKeys[HOSTED_FALLBACK_KEY_ENV] = fallbackKey;
-  const plannedWithFallback = fleet.plan.models.filter((m) => m.hostedFallback !== null).map((m) => m.name);
-  const gatewayArgs = (redisHost: pulumi.Input<string>): LiteLLMGatewayConfigArgs => ({
+  const gatewayArgs = (redisHost: pulumi.Input<string>, redisPassword: pulumi.Input<string>): LiteLLMGatewayConfigArgs => ({
     namespace: config.gateway.namespace,
     image: config.gateway.image,
     ...(config.gateway.replicas === undefined ? {} : { replicas: config.gateway.replicas }),
     backends,
     apiKeys,
-    redis: { host: redisHost, password: redisToken.result, tls: true },
+    redis: { host: redisHost, password: redisPassword, tls: true },
     routing: plannedRouting(fleet.plan, backends),
-    ...(config.hostedFallback === undefined
-      ? {}
-      : {
-          fallback: {
-            modelName: HOSTED_FALLBACK_GROUP,
-            model: config.hostedFallback.model,
-            apiKeySecretEnv: HOSTED_FALLBACK_KEY_ENV,
-            inputCostPerToken: config.hostedFallback.inputCostPerToken,
-            outputCostPerToken: config.hostedFallback.outputCostPerToken,
-            ...(plannedWithFallback.length > 0 ? { modelGroups: plannedWithFallback.filter((m) => backends.some((b) => b.modelName === m)) } : {}),
-          },
-        }),
+    ...(fallbacks.length === 0 ? {} : { fallbacks }),
+    ...(singleProviderGroups.length === 0 ? {} : { singleProviderGroups }),
     clients: config.gateway.clients,
   });
   // Validate both components before registering either: a bad gateway must not leave shared services behind.
-  resolveSharedServicesArgs("shared", sharedArgs);
-  resolveLiteLLMGatewayArgs(SHARED_GATEWAY_NAME, gatewayArgs("redis.invalid"));
+  // Stand-ins for what is generated below: nothing, not even the Redis token, exists before both pass.
+  const tokenStandIn = pulumi.secret("(redis token)");
+  resolveSharedServicesArgs("shared", sharedArgs(tokenStandIn));
+  resolveLiteLLMGatewayArgs(SHARED_GATEWAY_NAME, gatewayArgs("redis.invalid", tokenStandIn));
 
-  const services = new SharedServices("shared", sharedArgs);
+  const redisToken = new random.RandomPassword("redis-auth", { length: 48, special: false });
+  const services = new SharedServices("shared", sharedArgs(redisToken.result));
   const cluster = new k8s.Provider("gateway-cluster", { kubeconfig: pulumi.secret(config.kubeconfig), enableServerSideApply: true });
-  const gateway = new LiteLLMGatewayConfig(SHARED_GATEWAY_NAME, gatewayArgs(services.redisEndpoint.apply((e) => e ?? "")), { providers: [cluster] });
+  const gateway = new LiteLLMGatewayConfig(SHARED_GATEWAY_NAME, gatewayArgs(services.redisEndpoint.apply((e) => e ?? ""), redisToken.result), { providers: [cluster] });
 
   return {
     gatewayUrl: gateway.endpoint,

@@ -55,7 +55,7 @@ const MODEL = "llama-70b";
 const THROUGHPUT = { prefillTokensPerSecond: 8000, decodeTokensPerSecond: 2400 };
 // examples/fleet.yaml's hosted fallback for this model (LiteLLM order 4). The headline figures are the
 // GPU fleet alone; a separate line shows what the fallback would have served and cost.
-const HOSTED_FALLBACK = { name: "together-llama-70b", pricePerMillionInputTokens: 0.88, pricePerMillionOutputTokens: 0.88, rttMs: 40 };
+const HOSTED_FALLBACK = { name: "together-llama-70b", model: "together_ai/meta-llama/Llama-3.3-70B-Instruct-Turbo", pricePerMillionInputTokens: 0.88, pricePerMillionOutputTokens: 0.88, rttMs: 40 };
 
 function csvRows(path: string): Record<string, string>[] {
   const [head, ...rows] = readFileSync(path, "utf8").trim().split(/\r?\n/);
@@ -166,8 +166,10 @@ function specFor(name: string, series: DemandSeries, spot: { availability: numbe
     models: [
       {
         name: MODEL,
+        huggingFace: { repo: "meta-llama/Llama-3.3-70B-Instruct", revision: "6f6073b423013f6a7d4d9f39144961bfbfbc386b" },
         parameterCountBillions: 70,
-        dtype: "fp8",
+        checkpointDtype: "bf16",
+        quantization: "fp8",
         serving: { gpuType: "H100", gpusPerReplica: 2, ...THROUGHPUT, source: "examples/fleet.yaml" },
         latencySlo: { ttftMs: 2000, tpotMs: 40 },
         hostedFallback: HOSTED_FALLBACK,

@@ -65,7 +65,7 @@ export = () => {
     redis: { host: config.require("redisHost"), password: config.requireSecret("redisPassword") },
     // Both are on-demand (LiteLLM order 3): one tier, split 60/40 rather than by score.
     routing: { weights: { [cw.backend.name]: 60, [lambda.backend.name]: 40 } },
-    fallback: { modelName: "gpt-4o-mini", model: "openai/gpt-4o-mini", apiKeySecretEnv: "OPENAI_API_KEY", inputCostPerToken: 0.00000015, outputCostPerToken: 0.0000006 },
+    fallbacks: [{ modelName: "gpt-4o-mini", model: "openai/gpt-4o-mini", apiKeySecretEnv: "OPENAI_API_KEY", inputCostPerToken: 0.00000015, outputCostPerToken: 0.0000006 }],
     clients: [{ namespace: "apps" }],
   }, { providers: [gatewayCluster] });
 

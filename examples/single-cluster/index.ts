@@ -47,7 +47,7 @@ export = () => {
       backends: [llama.backend],
       apiKeys: { [llama.backend.apiKeySecretEnv]: llama.apiKey, OPENAI_API_KEY: config.requireSecret("hostedApiKey") },
       redis: { host: config.require("redisHost"), password: config.requireSecret("redisPassword") },
-      fallback: { modelName: "gpt-4o-mini", model: "openai/gpt-4o-mini", apiKeySecretEnv: "OPENAI_API_KEY", inputCostPerToken: 0.00000015, outputCostPerToken: 0.0000006 },
+      fallbacks: [{ modelName: "gpt-4o-mini", model: "openai/gpt-4o-mini", apiKeySecretEnv: "OPENAI_API_KEY", inputCostPerToken: 0.00000015, outputCostPerToken: 0.0000006 }],
       clients: [{ namespace: "apps" }],
     },
     { providers: [cluster] },

@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { findInstanceType, nodeHourlyCost } from "@switchyard/catalog";
+import { findInstanceType, getInstanceType, nodeHourlyCost } from "@switchyard/catalog";
 import { GpuNodePool, POOL_LABEL } from "@switchyard/components";
 import type { GpuNodePoolArgs } from "@switchyard/components";
 import { describe, expect, it } from "vitest";
@@ -209,6 +209,7 @@ describe("GpuNodePool placement", () => {
       gpuType: "H100",
       gpusPerNode: 8,
       gpuMemoryGiB: 80,
+      localNvmeGiB: getInstanceType("coreweave", "gd-8xh100ib-i128").localNvmeGiB,
       nodeSelector: { [POOL_LABEL]: "h100-spot" },
       tolerations: [
         { key: "switchyard.dev/dedicated", operator: "Equal", value: "gpu", effect: "NoSchedule" },
@@ -242,6 +243,23 @@ describe("GpuNodePool placement", () => {
   });
 });
 
+/** An AWS shape the catalog does not carry: one L4 (g6.xlarge, us-east-1 list prices). */
+const G6_XLARGE = { name: "g6.xlarge", gpuType: "L4" as const, gpusPerNode: 1, vcpus: 4, memoryGiB: 16, localNvmeGiB: 233, onDemandPerNodeHour: 0.8048, spotPerNodeHour: 0.3464 };
+
+describe("GpuNodePool on an instance type the arguments define", () => {
+  it("deploys a shape the catalog lacks, and its placement costs what the definition says", async () => {
+    const { children, component } = await pool("l4-spot", { ...awsManaged, instanceType: G6_XLARGE });
+    expect(children[0]!.inputs).toMatchObject({ instanceTypes: ["g6.xlarge"], capacityType: "SPOT" });
+    expect(component.placement).toMatchObject({ instanceType: "g6.xlarge", gpuType: "L4", gpusPerNode: 1, gpuMemoryGiB: 24, localNvmeGiB: 233, hourlyCostPerNode: 0.3464 });
+  });
+
+  it("takes a catalog shape at contract prices: the placement costs the contract's reserved rate", async () => {
+    const catalog = getInstanceType("coreweave", "gd-8xh100ib-i128");
+    const { component } = await pool("h100", { ...coreweaveReserved, instanceType: { ...catalog, onDemandPerNodeHour: 40, reservedDiscount: 0.25 } });
+    expect(component.placement.hourlyCostPerNode).toBeCloseTo(30, 9);
+  });
+});
+
 describe("GpuNodePool rejects bad arguments before registering anything", () => {
   const cases: [string, string, GpuNodePoolArgs, string[]][] = [
     ["missing provider block", "pool", { ...awsManaged, aws: undefined }, ["aws is required when provider is \"aws\""]],
@@ -265,6 +283,9 @@ describe("GpuNodePool rejects bad arguments before registering anything", () => 
     ["kubelet-restricted label", "pool", { ...coreweaveSpot, labels: { "node-role.kubernetes.io/gpu": "true" } }, ['labels["node-role.kubernetes.io/gpu"]', "NodeRestriction"]],
     ["rke2 on the k3s port", "pool", { ...lambdaOnDemand, lambda: { ...lambdaOnDemand.lambda!, cluster: { ...lambdaOnDemand.lambda!.cluster, distribution: "rke2", version: "v1.31.4+rke2r1" } } }, ["lambda.cluster.serverUrl", "9345"]],
     ["GKE name too long", "a-very-long-gke-node-pool-name-that-overflows", gcpSpot, ["at most 40 characters"]],
+    ["a defined instance type without its GPU count", "pool", { ...awsManaged, capacityType: "on-demand", instanceType: { ...G6_XLARGE, gpusPerNode: undefined as never } }, ["instanceType.gpusPerNode", "expected number"]],
+    ["a defined spot price above on-demand", "pool", { ...awsManaged, instanceType: { ...G6_XLARGE, spotPerNodeHour: 0.9 } }, ["instanceType.spotPerNodeHour", "must be below on-demand (0.8048)"]],
+    ["a defined instance type of another provider", "pool", { ...awsManaged, instanceType: { ...G6_XLARGE, provider: "gcp" } }, ['instanceType.provider ("gcp") must be the pool\'s provider (aws)']],
   ];
 
   it.each(cases)("%s", async (_label, name, args, fragments) => {
@@ -272,6 +293,31 @@ describe("GpuNodePool rejects bad arguments before registering anything", () => 
     expect(pulumi.InputPropertiesError.isInstance(error)).toBe(true);
     for (const fragment of fragments) expect(error.message).toContain(fragment);
     expect(resources).toEqual([]);
+  });
+
+  it.each<[string, GpuNodePoolArgs, string]>([
+    ["a misspelt GCP region", { ...gcpSpot, region: "us-centrall1" }, 'region ("us-centrall1") is not among the GCP regions the catalog lists; did you mean "us-central1"?'],
+    ["an AWS region that does not exist", { ...awsManaged, region: "eu-west-9" }, 'region ("eu-west-9") is not among the AWS regions the catalog lists; did you mean "eu-west-1", "eu-west-2" or "eu-west-3"?'],
+    ["a CoreWeave zone in lower case", { ...coreweaveSpot, region: "us-east-04a" }, 'region ("us-east-04a") is not among the CoreWeave regions the catalog lists; did you mean "US-EAST-04A" (CoreWeave spells regions in upper case)?'],
+    ["a GCP region on Lambda", { ...lambdaOnDemand, region: "us-east1" }, 'region ("us-east1") is not among the Lambda regions the catalog lists; did you mean "us-east-1"?'],
+  ])("refuses %s with a did-you-mean and the escape hatch, and registers nothing", async (_label, args, message) => {
+    const { error, resources } = await synthesizeFailure(() => new GpuNodePool("pool", args));
+    expect(resources).toEqual([]);
+    expect((error as pulumi.InputPropertiesError).errors).toEqual([
+      { propertyPath: "region", reason: `${message} If the region is real but not in the catalog yet, set allowUnlistedRegion: true` },
+    ]);
+  });
+
+  it("takes a region the catalog does not list yet with allowUnlistedRegion, and passes it to the cloud as given", async () => {
+    const { children, component } = await pool("h100-spot", { ...awsManaged, region: "ap-southeast-9", allowUnlistedRegion: true });
+    expect(shape(children)).toEqual(["aws:eks/nodeGroup:NodeGroup h100-spot-nodegroup"]);
+    expect(children[0]!.inputs["region"]).toBe("ap-southeast-9");
+    expect(component.placement.region).toBe("ap-southeast-9");
+  });
+
+  it("accepts a CoreWeave Region as well as its zone", async () => {
+    const { children } = await pool("h100", { ...coreweaveSpot, region: "US-EAST-04" });
+    expect(shape(children)).toEqual(["kubernetes:compute.coreweave.com/v1alpha1:NodePool h100-nodepool"]);
   });
 
   it("lists every problem at once", async () => {

@@ -179,7 +179,7 @@ describe("LiteLLMGatewayConfig config, exposure and outputs", () => {
     const { resources } = await construct(args);
     const data = at(findResource(resources, CONFIG_MAP, "gateway-config").inputs, "data");
     expect(Object.keys(data).sort()).toEqual(["config.yaml", "switchyard_guard.py"]);
-    expect(parse(data["config.yaml"])).toEqual(renderLiteLLMConfig(fleet, { fallback: openAiFallback, replicas: 2, redis: { withPassword: true } }));
+    expect(parse(data["config.yaml"])).toEqual(renderLiteLLMConfig(fleet, { fallbacks: [openAiFallback], replicas: 2, redis: { withPassword: true } }));
     // The callback the config names is the module shipped beside it.
     expect(parse(data["config.yaml"]).litellm_settings.callbacks).toEqual(["switchyard_guard.proxy_handler_instance"]);
     expect(data["switchyard_guard.py"]).toMatch(/^proxy_handler_instance = SwitchyardGuard\(\)$/m);
@@ -271,7 +271,7 @@ describe("LiteLLMGatewayConfig invalid arguments", () => {
   it.each<[string, Partial<LiteLLMGatewayConfigArgs>, string[]]>([
     ["a floating image tag", { image: "ghcr.io/berriai/litellm-non_root:main-latest" }, ['image ("ghcr.io/berriai/litellm-non_root:main-latest") must be pinned']],
     ["one replica", { replicas: 1 }, ["replicas (1) must be a whole number from 2 to 50"]],
-    ["a model group on one provider without fallback", { fallback: undefined, apiKeys: Object.fromEntries(fleet.map((b) => [b.apiKeySecretEnv, "k"])), backends: [fleet[4]!] }, ['give model group "llama-3.1-8b" backends on at least two providers']],
+    ["a model group on one provider without fallback", { fallbacks: undefined, apiKeys: Object.fromEntries(fleet.map((b) => [b.apiKeySecretEnv, "k"])), backends: [fleet[4]!] }, ['give model group "llama-3.1-8b" backends on at least two providers']],
     ["a missing backend key", { apiKeys: { OPENAI_API_KEY: "k" } }, ["has no key for"]],
   ])("%s: throws before registering anything, not even the component", async (_label, overrides, fragments) => {
     const { error, resources } = await synthesizeFailure(() => new LiteLLMGatewayConfig("gateway", { ...args, ...overrides }));

@@ -186,6 +186,8 @@ describe("VllmServing outputs", () => {
       baseUrl: "http://llama-8b.inference.svc.cluster.local:8000/v1",
       apiKeySecretEnv: "LLAMA_8B_API_KEY",
       costPerHour: 49.24 / 8,
+      // Autoscaled (KEDA): the gateway tries it by its capacity type, not as a fixed tier.
+      fixed: false,
       tokensPerSecond: 2500,
       expectedLatencyMs: 300,
     });

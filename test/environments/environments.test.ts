@@ -17,7 +17,7 @@ import { withAwsAttributes } from "../harness/aws-attributes";
 import { validateKubernetesObjects } from "../harness/kubernetes-schema";
 import { GCP_FLEET_SPEC, PROVIDER_ENVS, REPO_ROOT, SECRETS, synthesizeEnvironment } from "./fixtures";
 
-const fleet = loadFleet("examples/fleet.yaml");
+const fleet = loadFleet("examples/fleet.yaml", "shared");
 const names = (rs: RecordedResource[], type: string) => rs.filter((r) => r.type === type).map((r) => r.name).sort();
 
 /** A pool's node bounds as its cloud's own resource spells them. */
@@ -59,8 +59,8 @@ beforeAll(async () => {
 });
 
 describe.each(PROVIDER_ENVS)("the %s stack", (env) => {
-  const own = env === "gcp" ? loadFleet(GCP_FLEET_SPEC) : fleet;
-  const expected = tierDeployments(own.plan, own.spec, env);
+  const own = env === "gcp" ? loadFleet(GCP_FLEET_SPEC, "gcp") : fleet;
+  const expected = tierDeployments(own.plan, env);
 
   it("deploys one node pool and one vLLM server per model and tier the plan puts here", () => {
     const { resources } = provider[env]!;
@@ -91,6 +91,16 @@ describe.each(PROVIDER_ENVS)("the %s stack", (env) => {
     }
   });
 
+  it("serves the checkpoint the fleet spec pins: its repository and revision reach vLLM (no weights manifest: from the Hub)", () => {
+    const { resources } = provider[env]!;
+    for (const d of expected) {
+      const model = own.plan.models.find((m) => m.name === d.model)!;
+      const deployment = resources.find((r) => r.type === "kubernetes:apps/v1:Deployment" && r.parentName === d.backendName)!;
+      const args = (deployment.inputs as { spec: { template: { spec: { containers: { args: string[] }[] } } } }).spec.template.spec.containers[0]!.args;
+      expect([args[0], args[args.indexOf("--revision") + 1]]).toEqual([model.huggingFace.repo, model.huggingFace.revision]);
+    }
+  });
+
   it("renders Kubernetes objects that pass the Kubernetes, KEDA and CoreWeave schemas", () => {
     expect(validateKubernetesObjects(provider[env]!.resources)).toBeGreaterThan(0);
   });
@@ -117,7 +127,9 @@ describe("the shared stack", () => {
     expect([cw.order, aws.order]).toEqual([2, 2]);
     expect(cw.weight / (cw.weight + aws.weight)).toBeCloseTo(planned("coreweave-llama-70b-spot") / (planned("coreweave-llama-70b-spot") + planned("aws-llama-70b-spot")), 2);
     expect(entry("coreweave-llama-70b-reserved").order).toBe(1);
-    expect(entry("lambda-llama-70b-on-demand").order).toBe(3);
+    // Lambda cannot autoscale: its on-demand nodes are fixed, paid around the clock, and tried first with the reserved tier.
+    expect(entry("lambda-llama-70b-on-demand").order).toBe(1);
+    expect(entry("aws-llama-70b-on-demand").order).toBe(3);
     const keys = shared.resources.find((r) => r.type === "kubernetes:core/v1:Secret" && r.name === "gateway-backend-keys")!;
     for (const outputs of Object.values(stackOutputs)) {
       for (const [envName, key] of Object.entries(outputs["backendApiKeys"] as Record<string, string>)) {
@@ -176,12 +188,8 @@ describe("the weights strategy the plan chose", () => {
       replica: { bucketName: "acme-weights-cw", writerSecret: { name: "replica-writer" }, readerSecret: { name: "replica-reader" } },
       nodeCacheHostPath: "/mnt/nvme/models",
     };
-    const models = {
-      "llama-70b": { huggingFaceRepo: "meta-llama/Llama-3.3-70B-Instruct", revision: "6f6073b423013f6a7d4d9f39144961bfbfbc386b", quantization: "fp8", weights },
-      "llama-8b": { huggingFaceRepo: "meta-llama/Llama-3.1-8B-Instruct", revision: "0e9e39f249a16976918f6564b8830bc894c89659", quantization: "fp8", weights },
-    };
     const strategy = fleet.plan.weightDistribution.find((w) => w.provider === "coreweave")!.strategy;
-    const s = await synthesizeEnvironment("coreweave", { overrides: { "switchyard:models": models } });
+    const s = await synthesizeEnvironment("coreweave", { overrides: { "switchyard:weights": { "llama-70b": weights, "llama-8b": weights } } });
     const caches = names(s.resources, "switchyard:index:ModelWeightCache");
     expect(caches.length).toBeGreaterThan(0);
     for (const c of s.resources.filter((r) => r.type === "switchyard:index:ModelWeightCache")) expect(c.outputs?.["strategy"]).toBe(strategy);
@@ -211,7 +219,7 @@ describe("clusters the AWS and GCP stacks create", () => {
     expect(cluster.protect).toBe(true);
     expect(names(s.resources, "aws:eks/nodeGroup:NodeGroup")).toContain("eks-system");
     const gpuGroups = s.resources.filter((r) => r.type === "aws:eks/nodeGroup:NodeGroup" && r.name !== "eks-system");
-    expect(gpuGroups.length).toBe(tierDeployments(fleet.plan, fleet.spec, "aws").length);
+    expect(gpuGroups.length).toBe(tierDeployments(fleet.plan, "aws").length);
     for (const g of gpuGroups) {
       expect(g.inputs["clusterName"]).toBe("inference");
       expect(g.inputs["nodeRoleArn"]).toBe(`arn:aws:iam::123456789012:role/eks-nodes`);
@@ -240,7 +248,10 @@ describe("bad stack configuration", () => {
     ["coreweave", { "switchyard:nameSpace": "x" }, /switchyard:nameSpace is not a known key; fix: check the spelling/],
     ["lambda", { "switchyard:cluster": { distribution: "k8s", version: "v1", serverUrl: "https://x:6443" } }, /switchyard:cluster\.distribution = "k8s": .*fix: pulumi config set --path switchyard:cluster\.distribution/],
     ["aws", { "switchyard:subnetIds": ["sn-1"] }, /switchyard:subnetIds\.0 = "sn-1"/],
-    ["gcp", { "switchyard:models": { "llama-70b": { revision: "main" } } }, /switchyard:models\.llama-70b\.revision = "main": must be a 40-character commit SHA/],
+    ["gcp", { "switchyard:models": { "llama-70b": { revision: "main" } } }, /switchyard:models is no longer a stack key: what a model is .* is in the fleet spec/],
+    ["gcp", { "switchyard:weights": { "llama-7b": { manifestFile: "m.json", originUri: "s3://acme-weights/m", originCredentialsSecret: { name: "r" } } } }, /switchyard:weights\.llama-7b names no model of the fleet spec/],
+    ["lambda", { "switchyard:nodesPerModel": { "llama-70b": 2 } }, /switchyard:nodesPerModel is no longer a stack key: Lambda's node count is the plan's/],
+    ["shared", { "switchyard:hostedFallback": { model: "openai/gpt-4o-mini", inputCostPerToken: 1e-7, outputCostPerToken: 1e-7 } }, /switchyard:hostedFallback is no longer a stack key: the hosted fallback the gateway deploys is the one the plan prices/],
     ["gcp", { "switchyard:ingress": undefined }, /switchyard:ingress is missing: the gateway runs on AWS/],
     ["aws", { "switchyard:createCluster": { name: "inference", version: "1.33" } }, /switchyard:kubeconfig and switchyard:createCluster are both set; fix: keep one/],
     ["gcp", { "switchyard:kubeconfig": undefined }, /switchyard:kubeconfig is missing \(or set switchyard:createCluster to create the cluster\); fix: pulumi config set --secret switchyard:kubeconfig/],

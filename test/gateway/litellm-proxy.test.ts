@@ -148,7 +148,7 @@ describe("LiteLLM gateway against the real proxy", () => {
       outputCostPerToken: 0.0000006,
       modelGroups: ["lone"],
     };
-    config = renderLiteLLMConfig(backends, { reliability, fallback });
+    config = renderLiteLLMConfig(backends, { reliability, fallbacks: [fallback] });
     const env: Record<string, string> = { LITELLM_MASTER_KEY: MASTER_KEY, LITELLM_SALT_KEY: "sk-switchyard-test-salt-0123456789", HOSTED_OPENAI_API_KEY: "key-hosted-openai" };
     for (const s of specs) env[envName(s.name)] = `key-${s.name}`;
     proxy = await LiteLLMProxy.start({ bin, config, env });

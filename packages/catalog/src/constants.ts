@@ -31,6 +31,14 @@ export const PROVIDER_CAPACITY_TYPES: Readonly<Record<Provider, readonly Capacit
   lambda: ["on-demand"],
 };
 
+/**
+ * Whether a provider's GPU nodes can follow demand without a person: a cluster autoscaler (Karpenter or an EKS
+ * managed node group, GKE, CoreWeave CKS node pools) adds and removes them. Lambda instances are launched and
+ * terminated through its API by `pulumi up`, so a Lambda pool is a fixed number of nodes, running around the
+ * clock: the planner prices it that way and the stacks deploy it that way.
+ */
+export const PROVIDER_NODES_AUTOSCALE: Readonly<Record<Provider, boolean>> = { aws: true, gcp: true, coreweave: true, lambda: false };
+
 /** True when `value` is one of {@link PROVIDERS}. */
 export function isProvider(value: unknown): value is Provider {
   return typeof value === "string" && (PROVIDERS as readonly string[]).includes(value);

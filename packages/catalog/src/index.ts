@@ -17,17 +17,21 @@ export {
   isGpuTypeId,
   isProvider,
   PROVIDER_CAPACITY_TYPES,
+  PROVIDER_NODES_AUTOSCALE,
   providerHasSpot,
   providerSellsCapacityType,
 } from "./constants";
 export type { CapacityType, EgressDestination, GpuTypeId, Provider } from "./constants";
 export type { EgressPrice, Fit, FitQuery, GpuType, InstanceType, StoragePrice } from "./types";
+export type { InstanceTypeDefinition, InstanceTypeProblem } from "./schemas";
 export {
   CapacityTypeSchema,
   EgressPriceSchema,
   GpuTypeIdSchema,
   GpuTypeSchema,
+  InstanceTypeDefinitionSchema,
   InstanceTypeSchema,
+  defineInstanceType,
   IsoDateSchema,
   ProviderSchema,
   SourceSchema,
@@ -51,6 +55,31 @@ export { gpuHourlyCost, nodeHourlyCost, supportsCapacityType } from "./pricing";
 export { cheapestFit, cheapestFitAmong, compareFits, nodesNeeded } from "./fit";
 export { EGRESS_PRICES, egressPriceFor, egressPricePerGB, egressPriceTable } from "./egress";
 export { STORAGE_PRICES, objectStoragePricePerGBMonth, storagePriceFor } from "./storage";
-export { DTYPES, bytesPerParameter, isDtype, modelWeightGB, modelWeightGiB } from "./models";
+export { REGIONS, isKnownRegion, regionProblem, regionsFor } from "./regions";
+export type { RegionList, RegionProblem } from "./regions";
+export { closestSpellings, editDistance } from "./spelling";
+export { COMMIT_SHA, DTYPES, HUGGING_FACE_REPO_ID, bytesPerParameter, isDtype, modelWeightGB, modelWeightGiB } from "./models";
 export type { Dtype } from "./models";
+export {
+  DEFAULT_GPU_MEMORY_UTILIZATION,
+  DEFAULT_INPUT_PRICE_RATIO,
+  DEFAULT_PROMPT_TOKENS_PER_OUTPUT_TOKEN,
+  DEFAULT_TOKEN_PRICING,
+  HOSTED_ROUTING_ORDER,
+  PRICE_SIGNIFICANT_DIGITS,
+  VLLM_QUANTIZATIONS,
+  WEIGHT_SHARE_OF_GPU_BUDGET,
+  divisors,
+  gpuWeights,
+  isVllmQuantization,
+  replicaCostPerHour,
+  replicaGpuBudgetGiB,
+  replicasPerNode,
+  routingOrder,
+  smallestFittingTensorParallelSize,
+  tensorParallelProblem,
+  tokenPrices,
+  weightsFit,
+} from "./serving";
+export type { ModelFootprintInput, TokenPricing, TokenPrices, VllmQuantization } from "./serving";
 export { BYTES_PER_GB, BYTES_PER_GIB, decimalGBToGiB } from "./units";

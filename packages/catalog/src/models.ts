@@ -48,3 +48,8 @@ export function modelWeightGiB(parameterCountBillions: number, dtype: Dtype): nu
 export function modelWeightGB(parameterCountBillions: number, dtype: Dtype): number {
   return weightBytes(parameterCountBillions, dtype) / BYTES_PER_GB;
 }
+
+/** A Hugging Face repository id, `org/name` (or a legacy top-level `name`). */
+export const HUGGING_FACE_REPO_ID = /^[A-Za-z0-9][A-Za-z0-9._-]*(\/[A-Za-z0-9][A-Za-z0-9._-]*)?$/;
+/** A pinned Hugging Face commit: 40 lower-case hex characters. Branches and tags float, so they are never accepted. */
+export const COMMIT_SHA = /^[0-9a-f]{40}$/;

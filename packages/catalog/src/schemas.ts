@@ -4,6 +4,7 @@
  */
 import { z } from "zod";
 import { CAPACITY_TYPES, GPU_TYPE_IDS, PROVIDERS, providerHasSpot } from "./constants";
+import type { Provider } from "./constants";
 import type { EgressPrice, GpuType, InstanceType, StoragePrice } from "./types";
 
 export const ProviderSchema = z.enum(PROVIDERS);
@@ -31,42 +32,90 @@ export const GpuTypeSchema = z.strictObject({
   verifiedOn: IsoDateSchema,
 });
 
-export const InstanceTypeSchema = z
+const INSTANCE_TYPE_FIELDS = {
+  provider: ProviderSchema,
+  name: z.string().min(1),
+  gpuType: GpuTypeIdSchema,
+  gpusPerNode: z.number().int().positive(),
+  vcpus: z.number().int().positive(),
+  memoryGiB: z.number().positive(),
+  localNvmeGiB: z.number().nonnegative(),
+  onDemandPerNodeHour: usdPerHour,
+  spotPerNodeHour: usdPerHour.optional(),
+  reservedDiscount: z.number().min(0).lt(1, { error: "must be a fraction in [0, 1)" }),
+  minPurchaseNodes: z.number().int().positive(),
+  gcpAcceleratorType: z.string().min(1).optional(),
+  priceRegion: z.string().min(1),
+  source: SourceSchema,
+  verifiedOn: IsoDateSchema,
+};
+
+function checkInstanceType(it: { provider: string; spotPerNodeHour?: number | undefined; onDemandPerNodeHour: number; gcpAcceleratorType?: string | undefined }, ctx: z.RefinementCtx): void {
+  if (it.spotPerNodeHour !== undefined && !providerHasSpot(it.provider as Provider)) {
+    ctx.addIssue({ code: "custom", path: ["spotPerNodeHour"], message: `${it.provider} sells no spot capacity; leave it undefined` });
+  }
+  if (it.spotPerNodeHour !== undefined && it.spotPerNodeHour >= it.onDemandPerNodeHour) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["spotPerNodeHour"],
+      message: `spot (${it.spotPerNodeHour}) must be below on-demand (${it.onDemandPerNodeHour}); prices are per node, not per GPU`,
+    });
+  }
+  if (it.provider === "gcp" && it.gcpAcceleratorType === undefined) {
+    ctx.addIssue({ code: "custom", path: ["gcpAcceleratorType"], message: "required on gcp (GKE guestAccelerators type, e.g. nvidia-l4)" });
+  }
+  if (it.provider !== "gcp" && it.gcpAcceleratorType !== undefined) {
+    ctx.addIssue({ code: "custom", path: ["gcpAcceleratorType"], message: `only meaningful on gcp, not ${it.provider}; leave it undefined` });
+  }
+}
+
+export const InstanceTypeSchema = z.strictObject(INSTANCE_TYPE_FIELDS).superRefine(checkInstanceType);
+
+/**
+ * An instance type a user defines (in a fleet spec, or as GpuNodePool's `instanceType`) for a shape the catalog
+ * lacks, or with contract prices: the catalog's fields, with what only a catalog entry needs made optional
+ * (local NVMe 0, no reserved discount, one node minimum, source and date of the prices).
+ */
+export const InstanceTypeDefinitionSchema = z
   .strictObject({
-    provider: ProviderSchema,
-    name: z.string().min(1),
-    gpuType: GpuTypeIdSchema,
-    gpusPerNode: z.number().int().positive(),
-    vcpus: z.number().int().positive(),
-    memoryGiB: z.number().positive(),
-    localNvmeGiB: z.number().nonnegative(),
-    onDemandPerNodeHour: usdPerHour,
-    spotPerNodeHour: usdPerHour.optional(),
-    reservedDiscount: z.number().min(0).lt(1, { error: "must be a fraction in [0, 1)" }),
-    minPurchaseNodes: z.number().int().positive(),
-    gcpAcceleratorType: z.string().min(1).optional(),
-    priceRegion: z.string().min(1),
-    source: SourceSchema,
-    verifiedOn: IsoDateSchema,
+    ...INSTANCE_TYPE_FIELDS,
+    localNvmeGiB: INSTANCE_TYPE_FIELDS.localNvmeGiB.default(0),
+    reservedDiscount: INSTANCE_TYPE_FIELDS.reservedDiscount.default(0),
+    minPurchaseNodes: INSTANCE_TYPE_FIELDS.minPurchaseNodes.default(1),
+    priceRegion: INSTANCE_TYPE_FIELDS.priceRegion.optional(),
+    source: z.string().min(1).default("user-defined"),
+    verifiedOn: z.string().min(1).optional(),
   })
-  .superRefine((it, ctx) => {
-    if (it.spotPerNodeHour !== undefined && !providerHasSpot(it.provider)) {
-      ctx.addIssue({ code: "custom", path: ["spotPerNodeHour"], message: `${it.provider} sells no spot capacity; leave it undefined` });
-    }
-    if (it.spotPerNodeHour !== undefined && it.spotPerNodeHour >= it.onDemandPerNodeHour) {
-      ctx.addIssue({
-        code: "custom",
-        path: ["spotPerNodeHour"],
-        message: `spot (${it.spotPerNodeHour}) must be below on-demand (${it.onDemandPerNodeHour}); prices are per node, not per GPU`,
-      });
-    }
-    if (it.provider === "gcp" && it.gcpAcceleratorType === undefined) {
-      ctx.addIssue({ code: "custom", path: ["gcpAcceleratorType"], message: "required on gcp (GKE guestAccelerators type, e.g. nvidia-l4)" });
-    }
-    if (it.provider !== "gcp" && it.gcpAcceleratorType !== undefined) {
-      ctx.addIssue({ code: "custom", path: ["gcpAcceleratorType"], message: `only meaningful on gcp, not ${it.provider}; leave it undefined` });
-    }
-  });
+  .superRefine(checkInstanceType);
+export type InstanceTypeDefinition = z.input<typeof InstanceTypeDefinitionSchema>;
+
+/** One problem with a user-defined instance type: the field and what is wrong with it. */
+export interface InstanceTypeProblem {
+  field: string;
+  message: string;
+}
+
+/**
+ * Validates a user-defined instance type and fills its defaults; returns the instance type, or every problem
+ * (by field) when it is invalid. A name the catalog already has is refused: override its prices instead.
+ */
+export function defineInstanceType(raw: unknown): { instanceType: InstanceType; problems: [] } | { instanceType: undefined; problems: InstanceTypeProblem[] } {
+  const result = InstanceTypeDefinitionSchema.safeParse(raw);
+  if (!result.success) {
+    return { instanceType: undefined, problems: result.error.issues.map((i) => ({ field: i.path.map(String).join("."), message: i.message })) };
+  }
+  const d = result.data;
+  return {
+    instanceType: {
+      ...d,
+      spotPerNodeHour: d.spotPerNodeHour,
+      gcpAcceleratorType: d.gcpAcceleratorType,
+      priceRegion: d.priceRegion ?? "user-defined",
+      verifiedOn: d.verifiedOn ?? "unverified",
+    },
+    problems: [],
+  };
+}
 
 export const EgressPriceSchema = z.strictObject({
   provider: ProviderSchema,

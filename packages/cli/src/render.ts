@@ -25,7 +25,8 @@ export function renderPlacement(plan: FleetPlan): string {
         m.name,
         p.provider,
         `${p.instanceType} (${p.gpusPerNode}×${m.gpuType}, ${p.replicasPerNode} repl/node)`,
-        p.reservedNodes,
+        // Fixed nodes run around the clock: reserved ones, or on-demand where the provider cannot autoscale (Lambda).
+        p.reservedNodes === 0 ? 0 : `${p.reservedNodes} ${p.fixedTier}`,
         `0–${p.spotNodes.max}`,
         `0–${p.onDemandNodes.max}`,
         `${p.autoscaler.minReplicas}–${p.autoscaler.maxReplicas}`,
@@ -34,7 +35,7 @@ export function renderPlacement(plan: FleetPlan): string {
       ]);
     }
   }
-  return table(["model", "provider", "instance type", "reserved nodes", "spot nodes", "on-demand nodes", "replicas (autoscaler)", "scale-up min", "GPU-h share"], rows, ["left", "left", "left", "right", "right", "right", "right", "right", "right"]);
+  return table(["model", "provider", "instance type", "fixed nodes", "spot nodes", "on-demand nodes", "replicas (autoscaler)", "scale-up min", "GPU-h share"], rows, ["left", "left", "left", "right", "right", "right", "right", "right", "right"]);
 }
 
 export function renderRouting(plan: FleetPlan): string {
@@ -66,10 +67,14 @@ export function renderCost(plan: FleetPlan): string {
     ["weight egress", usd(c.weightEgress)],
     ["gateway traffic egress", usd(c.gatewayEgress)],
     ["total / month", usd(c.total)],
-    [`baseline: ${b.provider} on-demand sized for peak, 24/7`, usd(b.peakSized.monthly)],
-    [`baseline: ${b.provider} on-demand autoscaled`, usd(b.autoscaled.monthly)],
-    ["savings vs peak-sized", pct(b.savingsVsPeakSizedPercent)],
-    ["savings vs autoscaled", pct(b.savingsVsAutoscaledPercent)],
+    ...(b === null
+      ? [["baseline", "none: no single provider hosts every model"]]
+      : [
+          [`baseline: ${b.provider} on-demand sized for peak, 24/7`, usd(b.peakSized.monthly)],
+          [`baseline: ${b.provider} on-demand autoscaled`, usd(b.autoscaled.monthly)],
+          ["savings vs peak-sized", pct(b.savingsVsPeakSizedPercent)],
+          ["savings vs autoscaled", pct(b.savingsVsAutoscaledPercent)],
+        ]),
   ];
   return table(["monthly cost", "USD"], rows, ["left", "right"]);
 }

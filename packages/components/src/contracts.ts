@@ -31,6 +31,11 @@ export interface Placement {
   gpuType: GpuTypeId;
   gpusPerNode: number;
   gpuMemoryGiB: number;
+  /**
+   * Local NVMe of each node included in its price, GiB (0 where there is none). GpuNodePool always sets it;
+   * left out, consumers look `instanceType` up in the catalog.
+   */
+  localNvmeGiB?: number;
   /** Selects exactly this pool's nodes. */
   nodeSelector: Record<string, string>;
   /** Tolerates this pool's taints (and the cloud's own GPU taint). */
@@ -74,6 +79,11 @@ export interface Backend {
   apiKeySecretEnv: string;
   /** USD per hour for one replica (its share of the node). */
   costPerHour: number;
+  /**
+   * Runs a fixed number of replicas, paid for whether used or not, so the gateway tries it first (LiteLLM order
+   * 1, as reserved capacity). Defaults to false: an autoscaled tier, tried by its capacity type.
+   */
+  fixed?: boolean;
   /** Measured output tokens per second for one replica. */
   tokensPerSecond: number;
   expectedLatencyMs: number;

@@ -18,6 +18,7 @@ export type {
   GcpGpuNodePoolArgs,
   GkeGpuDriverVersion,
   GpuNodePoolArgs,
+  InstanceTypeDefinitionArgs,
   KarpenterArgs,
   LambdaCloudInitArgs,
   LambdaClusterJoinArgs,

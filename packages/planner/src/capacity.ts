@@ -81,7 +81,24 @@ function reservedRange(pools: readonly ResolvedPool[], levels: Levels, sigma: nu
 
 const EXHAUSTIVE_LIMIT = 20_000;
 
-export function planCapacity(model: ResolvedModel, levels: Levels, sigma: number): CapacityResult {
+/**
+ * The cheapest reserved (fixed) levels and burst schedule for one model. With `resilience`, a level that leaves
+ * the fleet unable to reach peak × headroom after losing a provider is not a candidate: fixed-only pools (Lambda)
+ * add nothing in an outage, so their fixed nodes must already be there. When no level passes, the cheapest one
+ * is returned and the caller reports the shortfall.
+ */
+export function planCapacity(model: ResolvedModel, levels: Levels, sigma: number, resilience = false): CapacityResult {
+  if (resilience) {
+    try {
+      return searchCapacity(model, levels, sigma, (R) => outageBounds(model.pools, R, levels, sigma, true).shortfalls.length === 0);
+    } catch (error) {
+      if (!(error instanceof PlanInfeasibleError)) throw error;
+    }
+  }
+  return searchCapacity(model, levels, sigma, () => true);
+}
+
+function searchCapacity(model: ResolvedModel, levels: Levels, sigma: number, survivesOutages: (reserved: readonly number[]) => boolean): CapacityResult {
   const pools = model.pools;
   const n = pools.length;
   const ranges = reservedRange(pools, levels, sigma);
@@ -91,7 +108,9 @@ export function planCapacity(model: ResolvedModel, levels: Levels, sigma: number
   const consider = (R: number[]) => {
     const cost = cycleCostFor(pools, levels, R, sigma, new Map());
     // Ties go to fewer reserved nodes (less commitment), then to earlier pools.
-    if (cost !== undefined && (cost < bestCost - 1e-7 || (Math.abs(cost - bestCost) <= 1e-7 && bestR !== undefined && compareReserved(R, bestR) < 0))) {
+    const better = cost !== undefined && (cost < bestCost - 1e-7 || (Math.abs(cost - bestCost) <= 1e-7 && bestR !== undefined && compareReserved(R, bestR) < 0));
+    // Checked only for a new best: the outage scenarios cost more than the hourly ones.
+    if (better && survivesOutages(R)) {
       bestCost = cost;
       bestR = [...R];
     }

@@ -26,9 +26,13 @@ export function costDiff(base: FleetPlan, head: FleetPlan): CostDiffRow[] {
     row("weight egress", base.cost.weightEgress, head.cost.weightEgress),
     row("gateway egress", base.cost.gatewayEgress, head.cost.gatewayEgress),
     row("total / month", base.cost.total, head.cost.total),
-    row(`baseline: ${head.baseline.provider} on-demand autoscaled`, base.baseline.autoscaled.monthly, head.baseline.autoscaled.monthly),
-    row("savings vs autoscaled baseline", base.baseline.savingsVsAutoscaledPercent, head.baseline.savingsVsAutoscaledPercent, "percent"),
-    row("savings vs peak-sized baseline", base.baseline.savingsVsPeakSizedPercent, head.baseline.savingsVsPeakSizedPercent, "percent"),
+    ...(base.baseline === null || head.baseline === null
+      ? []
+      : [
+          row(`baseline: ${head.baseline.provider} on-demand autoscaled`, base.baseline.autoscaled.monthly, head.baseline.autoscaled.monthly),
+          row("savings vs autoscaled baseline", base.baseline.savingsVsAutoscaledPercent, head.baseline.savingsVsAutoscaledPercent, "percent"),
+          row("savings vs peak-sized baseline", base.baseline.savingsVsPeakSizedPercent, head.baseline.savingsVsPeakSizedPercent, "percent"),
+        ]),
   ];
   const pools = new Map<string, { base?: { r: number; max: number }; head?: { r: number; max: number } }>();
   for (const [side, plan] of [["base", base], ["head", head]] as const) {

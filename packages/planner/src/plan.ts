@@ -3,20 +3,21 @@
  * distribution per provider, and the monthly cost against a single-cloud baseline. Deterministic
  * (no clock, no randomness) and exact for its cost model (see capacity.ts, allocate.ts).
  */
-import { CATALOG_COMPILED_ON, INSTANCE_TYPES, egressPricePerGB } from "@switchyard/catalog";
-import type { InstanceType, Provider } from "@switchyard/catalog";
+import { CATALOG_COMPILED_ON, INSTANCE_TYPES, egressPricePerGB, isKnownRegion, replicasPerNode, routingOrder, tensorParallelProblem } from "@switchyard/catalog";
+import type { CapacityType, InstanceType, Provider } from "@switchyard/catalog";
 import { classicReservedUnits, cycleCostFor, levelsFor, outageBounds, planCapacity } from "./capacity";
 import type { Levels } from "./capacity";
 import { HOURS_PER_MONTH } from "./defaults";
 import { PlanInfeasibleError } from "./errors";
+import { providerInstanceTypes } from "./instance-types";
 import { resolveFleet } from "./resolve";
 import type { ResolvedFleet, ResolvedModel, ResolvedPool } from "./resolve";
-import { routeModel } from "./routing";
+import { backendName, routeModel } from "./routing";
 import type { BackendCandidate } from "./routing";
 import { parseFleetSpec } from "./spec";
 import type { FleetSpec, FleetSpecInput } from "./spec";
 import { FLEET_PLAN_KIND, FLEET_PLAN_VERSION } from "./types";
-import type { BaselineComparison, FleetPlan, ModelPlan, MonthlyCost, PoolPlan, ReservedDecision, WeightDistributionPlan } from "./types";
+import type { BaselineComparison, FleetPlan, ModelPlan, MonthlyCost, PoolPlan, PoolTierPlan, ReservedDecision, WeightDistributionPlan } from "./types";
 import { chooseWeightDistribution, nodeStartsPerMonth, weightLoadMinutes } from "./weight-distribution";
 
 const mean = (xs: readonly number[]) => (xs.length === 0 ? 0 : xs.reduce((a, b) => a + b, 0) / xs.length);
@@ -38,7 +39,7 @@ function planModel(fleet: ResolvedFleet, model: ResolvedModel, warnings: string[
   const resilience = policy.resilience === "provider";
   if (model.pools.length === 0) throw new PlanInfeasibleError(`no enabled provider can host ${model.name}`);
   const levels = levelsFor(model.profile.demandReplicas, policy.headroom, resilience, policy.outageCover);
-  const cap = planCapacity(model, levels, policy.maxSpotShare);
+  const cap = planCapacity(model, levels, policy.maxSpotShare, resilience);
   if (cap.search === "coordinate") warnings.push(`${model.name}: too many reserved combinations to try them all; reserved levels found by coordinate search`);
   const bounds = outageBounds(model.pools, cap.reserved, levels, policy.maxSpotShare, resilience);
   if (resilience && bounds.shortfalls.length > 0) {
@@ -62,7 +63,7 @@ function planModel(fleet: ResolvedFleet, model: ResolvedModel, warnings: string[
 }
 
 function reservedDecision(model: ResolvedModel, levels: Levels, reserved: readonly number[], sigma: number, _headroom: number): ReservedDecision | null {
-  const reservable = model.pools.map((p, i) => ({ p, i })).filter(({ p }) => p.reservedPrice !== undefined);
+  const reservable = model.pools.map((p, i) => ({ p, i })).filter(({ p }) => p.reservedPrice !== undefined && p.fixedTier === "reserved");
   if (reservable.length === 0) return null;
   // Report the pool with the most reserved nodes (the cheapest reserved price on a tie).
   const { p, i } = [...reservable].sort((a, b) => reserved[b.i]! - reserved[a.i]! || a.p.reservedPrice! / a.p.k - b.p.reservedPrice! / b.p.k)[0]!;
@@ -95,9 +96,10 @@ function reservedDecision(model: ResolvedModel, levels: Levels, reserved: readon
 
 /** Cheapest per-replica on-demand instance type of `provider` able to host the model. */
 function baselineInstance(provider: Provider, model: ResolvedModel, spec: FleetSpec): { it: InstanceType; k: number } | undefined {
-  const overrides = spec.providers.find((p) => p.provider === provider)?.prices ?? {};
-  return INSTANCE_TYPES.filter((it) => it.provider === provider && it.gpuType === model.spec.serving.gpuType && it.gpusPerNode >= model.spec.serving.gpusPerReplica)
-    .map((it) => ({ it: { ...it, onDemandPerNodeHour: overrides[it.name]?.onDemandPerNodeHour ?? it.onDemandPerNodeHour }, k: Math.floor(it.gpusPerNode / model.spec.serving.gpusPerReplica) }))
+  const tp = model.spec.serving.gpusPerReplica;
+  return providerInstanceTypes(spec.providers.find((p) => p.provider === provider) ?? { provider })
+    .filter((it) => it.gpuType === model.spec.serving.gpuType && tensorParallelProblem(tp, it.gpusPerNode) === undefined)
+    .map((it) => ({ it, k: replicasPerNode(it.gpusPerNode, tp) }))
     .sort((a, b) => a.it.onDemandPerNodeHour / a.k - b.it.onDemandPerNodeHour / b.k || (a.it.name < b.it.name ? -1 : 1))[0];
 }
 
@@ -118,13 +120,16 @@ function baselineFor(provider: Provider, works: readonly ModelWork[], spec: Flee
 }
 
 /** The single cloud the plan is compared against: the spec's choice, else the cheaper hyperscaler. */
-function baselineComparison(works: readonly ModelWork[], spec: FleetSpec, planTotal: number): BaselineComparison {
+function baselineComparison(works: readonly ModelWork[], spec: FleetSpec, planTotal: number, warnings: string[]): BaselineComparison | null {
   const candidates: Provider[] = spec.policy.baselineProvider !== undefined ? [spec.policy.baselineProvider] : ["aws", "gcp", "coreweave", "lambda"];
   const scored = candidates.map((p) => ({ p, b: baselineFor(p, works, spec) })).filter((x) => x.b !== undefined);
   const hyperscalers = scored.filter((x) => x.p === "aws" || x.p === "gcp");
   const pool = hyperscalers.length > 0 ? hyperscalers : scored;
   const best = pool.sort((a, b) => a.b!.autoscaled - b.b!.autoscaled)[0];
-  if (best === undefined) throw new PlanInfeasibleError(`no baseline provider (${candidates.join(", ")}) can host every model on-demand`);
+  if (best === undefined) {
+    warnings.push(`no single provider (${candidates.join(", ")}) can host every model on-demand, so there is no single-cloud baseline to compare against`);
+    return null;
+  }
   const pct = (base: number) => (base <= 0 ? 0 : Math.round(((base - planTotal) / base) * 10000) / 100);
   return {
     provider: best.p,
@@ -151,7 +156,8 @@ export function plan(input: FleetSpecInput | FleetSpec): FleetPlan {
   const startsByPool = works.map((w) =>
     w.model.pools.map((pool, i) => {
       const burst = w.spot.map((s, h) => s[i]! + w.onDemand[h]![i]!);
-      return nodeStartsPerMonth(burst, mean(w.spot.map((s) => s[i]!)), pool.provider.spot, hpm);
+      // Fixed nodes never restart to scale, but each loads every new revision once.
+      return nodeStartsPerMonth(burst, mean(w.spot.map((s) => s[i]!)), pool.provider.spot, hpm) + w.reserved[i]! * spec.weightOrigin.revisionsPerMonth;
     }),
   );
   const usedProviders = fleet.providers.filter((rp) => works.some((w, wi) => w.model.pools.some((p, i) => p.provider === rp && (w.maxNodes[i]! > 0 || startsByPool[wi]![i]! > 0))));
@@ -191,9 +197,11 @@ export function plan(input: FleetSpecInput | FleetSpec): FleetPlan {
     const totalGpuHours = pools.reduce((a, p) => a + p.gpuHoursPerMonth, 0);
     pools.forEach((p) => (p.share = totalGpuHours > 0 ? Math.round((p.gpuHoursPerMonth / totalGpuHours) * 10000) / 10000 : 0));
     m.pools.forEach((p, i) => {
-      const reserved = w.reserved[i]! * (p.reservedPrice ?? 0) * hpm;
+      const fixed = w.reserved[i]! * (p.reservedPrice ?? 0) * hpm;
+      // Fixed nodes are reserved capacity, or on-demand ones where the provider cannot autoscale (Lambda).
+      const reserved = p.fixedTier === "reserved" ? fixed : 0;
       const spot = w.spot.reduce((a, s) => a + s[i]! * (p.spotExpected ?? 0), 0) * perCycle;
-      const od = w.onDemand.reduce((a, o) => a + o[i]! * (p.onDemandPrice ?? 0), 0) * perCycle;
+      const od = w.onDemand.reduce((a, o) => a + o[i]! * (p.onDemandPrice ?? 0), 0) * perCycle + fixed - reserved;
       compute.reserved += reserved;
       compute.spot += spot;
       compute.onDemand += od;
@@ -212,8 +220,13 @@ export function plan(input: FleetSpecInput | FleetSpec): FleetPlan {
     const hosted = m.spec.hostedFallback;
     return {
       name: m.name,
-      servedModelName: m.spec.servedModelName ?? m.name,
+      huggingFace: { ...m.spec.huggingFace },
+      parameterCountBillions: m.spec.parameterCountBillions,
+      checkpointDtype: m.spec.checkpointDtype,
+      quantization: m.spec.quantization ?? null,
+      maxModelLen: m.spec.maxModelLen ?? null,
       weightsGB: round2(m.weightsGB),
+      gpuWeights: { dtype: m.gpuWeights.dtype, gib: round2(m.gpuWeights.gib) },
       gpuType: m.spec.serving.gpuType,
       gpusPerReplica: m.spec.serving.gpusPerReplica,
       throughput: { prefillTokensPerSecond: m.throughput.prefillTokensPerSecond, decodeTokensPerSecond: m.throughput.decodeTokensPerSecond, source: m.spec.serving.source },
@@ -230,7 +243,7 @@ export function plan(input: FleetSpecInput | FleetSpec): FleetPlan {
       },
       pools,
       reserved: w.reservedDecision,
-      hostedFallback: hosted === undefined ? null : { name: hosted.name, pricePerMillionInputTokens: hosted.pricePerMillionInputTokens, pricePerMillionOutputTokens: hosted.pricePerMillionOutputTokens, rttMs: hosted.rttMs, availability: hosted.availability },
+      hostedFallback: hosted === undefined ? null : { name: hosted.name, model: hosted.model, requestsPerMinute: hosted.requestsPerMinute ?? null, pricePerMillionInputTokens: hosted.pricePerMillionInputTokens, pricePerMillionOutputTokens: hosted.pricePerMillionOutputTokens, rttMs: hosted.rttMs, availability: hosted.availability },
       monthlyCompute: round2(pools.reduce((a, p) => a + p.monthlyCompute, 0)),
     };
   });
@@ -241,17 +254,21 @@ export function plan(input: FleetSpecInput | FleetSpec): FleetPlan {
       const rp = fleet.providers.find((x) => x.provider === p.provider)!;
       const latency = rp.rttMs + m.latencySlo.ttftMs;
       const meanOf = (xs: number[]) => mean(xs) * p.replicasPerNode;
-      if (p.reservedNodes > 0) {
-        candidates.push({ provider: p.provider, capacityType: "reserved", costPerReplicaHour: p.pricePerNodeHour.reserved! / p.replicasPerNode, expectedLatencyMs: latency, availability: rp.availability, plannedReplicas: { mean: p.reservedNodes * p.replicasPerNode, max: p.reservedNodes * p.replicasPerNode } });
-      }
-      if (p.spotNodes.max > 0) {
-        candidates.push({ provider: p.provider, capacityType: "spot", costPerReplicaHour: p.pricePerNodeHour.spot! / p.replicasPerNode, expectedLatencyMs: latency, availability: rp.availability * (rp.spot?.availability ?? 1), plannedReplicas: { mean: meanOf(p.schedule.spotNodes), max: p.spotNodes.max * p.replicasPerNode } });
-      }
-      if (p.onDemandNodes.max > 0) {
-        candidates.push({ provider: p.provider, capacityType: "on-demand", costPerReplicaHour: p.pricePerNodeHour.onDemand! / p.replicasPerNode, expectedLatencyMs: latency, availability: rp.availability * rp.onDemandObtainability, plannedReplicas: { mean: meanOf(p.schedule.onDemandNodes), max: p.onDemandNodes.max * p.replicasPerNode } });
+      for (const tier of p.tiers) {
+        const burstMean = tier.capacityType === "spot" ? meanOf(p.schedule.spotNodes) : meanOf(p.schedule.onDemandNodes);
+        const availability = rp.availability * (tier.fixed ? 1 : tier.capacityType === "spot" ? (rp.spot?.availability ?? 1) : rp.onDemandObtainability);
+        candidates.push({
+          provider: p.provider,
+          capacityType: tier.capacityType,
+          order: tier.order,
+          costPerReplicaHour: tier.pricePerNodeHour / p.replicasPerNode,
+          expectedLatencyMs: latency,
+          availability,
+          plannedReplicas: { mean: tier.fixed ? tier.maxReplicas : burstMean, max: tier.maxReplicas },
+        });
       }
     });
-    return routeModel(m.name, candidates, spec.router, m.hostedFallback, m.latencySlo.ttftMs);
+    return routeModel(m.name, candidates, spec.router, m.hostedFallback, m.latencySlo.ttftMs, m.throughput.decodeTokensPerSecond);
   });
 
   let storage = 0;
@@ -299,6 +316,7 @@ export function plan(input: FleetSpecInput | FleetSpec): FleetPlan {
     providers: fleet.providers.map((rp) => ({
       provider: rp.provider,
       region: rp.region,
+      unlistedRegion: rp.unlistedRegion,
       capacityTypes: [...rp.capacityTypes],
       spot: rp.spot === null ? null : { ...rp.spot },
       availability: rp.availability,
@@ -311,7 +329,7 @@ export function plan(input: FleetSpecInput | FleetSpec): FleetPlan {
     backends,
     weightDistribution,
     cost,
-    baseline: baselineComparison(works, spec, total),
+    baseline: baselineComparison(works, spec, total, warnings),
     warnings,
   };
 }
@@ -328,10 +346,12 @@ function poolPlan(w: ModelWork, p: ResolvedPool, i: number, perCycle: number, H:
   const sameCloud = p.provider.provider === spec.weightOrigin.provider;
   const load = weightLoadMinutes(strategy, sameCloud, w.model.weightsGB, spec.weightLoading);
   const spotMax = p.spotPrice === undefined ? 0 : w.maxSpot[i]!;
+  const onDemandMax = p.onDemandPrice === undefined ? 0 : maxNodes - R;
   return {
     provider: p.provider.provider,
     region: p.provider.region,
     instanceType: p.instance.name,
+    instance: { ...p.instance },
     gpusPerNode: p.instance.gpusPerNode,
     replicasPerNode: k,
     pricePerNodeHour: {
@@ -342,7 +362,9 @@ function poolPlan(w: ModelWork, p: ResolvedPool, i: number, perCycle: number, H:
     },
     reservedNodes: R,
     spotNodes: { min: 0, max: spotMax },
-    onDemandNodes: { min: 0, max: p.onDemandPrice === undefined ? 0 : maxNodes - R },
+    onDemandNodes: { min: 0, max: onDemandMax },
+    fixedTier: p.fixedTier,
+    tiers: deployedTiers(w.model.name, p, R, spotMax, onDemandMax),
     autoscaler: { minNodes: R, maxNodes, minReplicas: R * k, maxReplicas: maxNodes * k },
     schedule: { spotNodes, onDemandNodes: odNodes },
     scaleUpMinutes: Math.round((p.provider.nodeProvisionMinutes + load + w.model.engineStartMinutes) * 10) / 10,
@@ -354,6 +376,31 @@ function poolPlan(w: ModelWork, p: ResolvedPool, i: number, perCycle: number, H:
 }
 
 /**
+ * What the stacks deploy for one pool, one GpuNodePool + VllmServing pair per tier: the fixed nodes (reserved, or
+ * Lambda's on-demand ones) at their count, and spot and on-demand burst from zero to the plan's maxima. Decided
+ * here once: the provider stacks map these one to one, and the gateway routes them in this order.
+ */
+function deployedTiers(model: string, p: ResolvedPool, fixedNodes: number, spotMax: number, onDemandMax: number): PoolTierPlan[] {
+  const k = p.k;
+  const tier = (capacityType: CapacityType, fixed: boolean, minNodes: number, maxNodes: number, price: number): PoolTierPlan => ({
+    capacityType,
+    backend: backendName(p.provider.provider, model, capacityType),
+    order: routingOrder(capacityType, fixed),
+    fixed,
+    minNodes,
+    maxNodes,
+    minReplicas: minNodes * k,
+    maxReplicas: maxNodes * k,
+    pricePerNodeHour: price,
+  });
+  const tiers: PoolTierPlan[] = [];
+  if (fixedNodes > 0) tiers.push(tier(p.fixedTier, true, fixedNodes, fixedNodes, p.reservedPrice!));
+  if (spotMax > 0) tiers.push(tier("spot", false, 0, spotMax, p.spotPrice!));
+  if (onDemandMax > 0) tiers.push(tier("on-demand", false, 0, onDemandMax, p.onDemandPrice!));
+  return tiers;
+}
+
+/**
  * The same fleet on one provider, on-demand only, without spot or resilience: the "autoscaled single
  * cloud" baseline as a spec, so it can be planned and simulated with the same machinery.
  */
@@ -362,7 +409,9 @@ export function singleCloudSpec(input: FleetSpecInput | FleetSpec, provider: Pro
   const existing = spec.providers.find((p) => p.provider === provider);
   const catalogRegion = INSTANCE_TYPES.find((it) => it.provider === provider)?.priceRegion ?? "default";
   const single = {
-    ...(existing ?? { provider, region: catalogRegion, availability: 0.999, onDemandObtainability: 1 }),
+    // A provider the fleet does not use has no region of its own: its catalog price region stands in, and
+    // price zones such as CoreWeave's "north-america" are not deployment regions, so they are declared unlisted.
+    ...(existing ?? { provider, region: catalogRegion, unlistedRegion: !isKnownRegion(provider, catalogRegion), availability: 0.999, onDemandObtainability: 1 }),
     capacityTypes: ["on-demand" as const],
     spot: undefined,
     maxNodes: undefined,

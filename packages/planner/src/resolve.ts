@@ -3,12 +3,13 @@
  * model its demand profile (in replicas) and one pool per provider that can host it, priced from the
  * catalog with the spec's contract overrides.
  */
-import { INSTANCE_TYPES, getGpuType, instanceTypesFor, modelWeightGB, objectStoragePricePerGBMonth } from "@switchyard/catalog";
-import type { CapacityType, InstanceType, Provider } from "@switchyard/catalog";
+import { PROVIDER_NODES_AUTOSCALE, getGpuType, gpuWeights, modelWeightGB, objectStoragePricePerGBMonth, replicasPerNode, tensorParallelProblem } from "@switchyard/catalog";
+import type { CapacityType, Dtype, InstanceType, Provider } from "@switchyard/catalog";
 import { ENGINE_START_MINUTES, NODE_PROVISION_MINUTES, RTT_MS, SPOT_BEHAVIOUR } from "./defaults";
 import { profileFromHourly, profileFromSeries, resampleSeries, scaleSeries } from "./demand";
 import type { DemandProfile, DemandSeries, HourlyRates, Throughput } from "./demand";
 import { FleetSpecError } from "./errors";
+import { providerInstanceTypes } from "./instance-types";
 import type { SpecIssue } from "./errors";
 import type { FleetSpec, ModelSpec, ProviderSpec } from "./spec";
 import type { ProviderPlan } from "./types";
@@ -21,7 +22,12 @@ export interface ResolvedProvider extends ProviderPlan {
 export interface ResolvedPool {
   provider: ResolvedProvider;
   instance: InstanceType;
-  /** Replicas per node: ⌊gpusPerNode / gpusPerReplica⌋. */
+  /**
+   * How the pool's fixed nodes (the `reserved` level: running around the clock) are bought: `reserved`, or
+   * `on-demand` where the provider's nodes cannot autoscale (Lambda), so every node it runs is a fixed one.
+   */
+  fixedTier: CapacityType;
+  /** Replicas per node: gpusPerNode / gpusPerReplica (the catalog's `replicasPerNode`, as VllmServing deploys them). */
   k: number;
   reservedPrice: number | undefined;
   spotPrice: number | undefined;
@@ -35,6 +41,7 @@ export interface ResolvedModel {
   spec: ModelSpec;
   name: string;
   weightsGB: number;
+  gpuWeights: { dtype: Dtype; gib: number };
   throughput: Throughput;
   profile: DemandProfile;
   /** The demand as given, for simulating the spec itself: an hourly profile or a series at the simulation step. */
@@ -56,6 +63,7 @@ export function resolveProvider(p: ProviderSpec, gatewayProvider: Provider): Res
   return {
     provider: p.provider,
     region: p.region,
+    unlistedRegion: p.unlistedRegion ?? false,
     capacityTypes: [...p.capacityTypes],
     spot: spotSold ? { availability: p.spot?.availability ?? SPOT_BEHAVIOUR.availability, meanUpHours: p.spot?.meanUpHours ?? SPOT_BEHAVIOUR.meanUpHours } : null,
     availability: p.availability,
@@ -67,30 +75,22 @@ export function resolveProvider(p: ProviderSpec, gatewayProvider: Provider): Res
   };
 }
 
-/** The catalog entry with the spec's contract prices applied. */
-function withPrices(it: InstanceType, p: ProviderSpec): InstanceType {
-  const o = p.prices?.[it.name];
-  if (o === undefined) return it;
-  return {
-    ...it,
-    onDemandPerNodeHour: o.onDemandPerNodeHour ?? it.onDemandPerNodeHour,
-    spotPerNodeHour: o.spotPerNodeHour ?? it.spotPerNodeHour,
-    reservedDiscount: o.reservedDiscount ?? it.reservedDiscount,
-  };
-}
-
 /** Pool for `model` on `provider`, or undefined when no allowed instance type can host it. */
 export function resolvePool(model: ModelSpec, p: ProviderSpec, rp: ResolvedProvider, warnings: string[]): ResolvedPool | undefined {
-  const allowed = (p.instanceTypes ?? instanceTypesFor(p.provider).map((it) => it.name)).map((name) => INSTANCE_TYPES.find((it) => it.provider === p.provider && it.name === name)!);
+  const allowed = providerInstanceTypes(p).filter((it) => p.instanceTypes === undefined || p.instanceTypes.includes(it.name));
   const tp = model.serving.gpusPerReplica;
   const candidates = allowed
-    .filter((it) => it.gpuType === model.serving.gpuType && it.gpusPerNode >= tp)
-    .map((it) => withPrices(it, p))
+    .filter((it) => it.gpuType === model.serving.gpuType && tensorParallelProblem(tp, it.gpusPerNode) === undefined)
     .map((it) => {
-      const k = Math.floor(it.gpusPerNode / tp);
+      const k = replicasPerNode(it.gpusPerNode, tp);
       const has = (ct: CapacityType) => p.capacityTypes.includes(ct);
       const onDemandPrice = has("on-demand") ? it.onDemandPerNodeHour : undefined;
       const spotPrice = has("spot") && it.spotPerNodeHour !== undefined ? it.spotPerNodeHour : undefined;
+      if (!PROVIDER_NODES_AUTOSCALE[p.provider]) {
+        // No autoscaler: every node is fixed, at the price it is bought at, and none can be added on demand.
+        const fixedPrice = has("on-demand") ? it.onDemandPerNodeHour : undefined;
+        return { it, k, onDemandPrice: undefined, spotPrice: undefined, reservedPrice: fixedPrice, perReplica: (fixedPrice ?? Infinity) / k };
+      }
       const reserved = it.onDemandPerNodeHour * (1 - it.reservedDiscount);
       const reservedPrice = has("reserved") && reserved < it.onDemandPerNodeHour - 1e-9 ? reserved : undefined;
       const cheapest = Math.min(...[onDemandPrice, spotPrice, reservedPrice].filter((x): x is number => x !== undefined));
@@ -100,10 +100,6 @@ export function resolvePool(model: ModelSpec, p: ProviderSpec, rp: ResolvedProvi
     .sort((a, b) => a.perReplica - b.perReplica || a.it.gpusPerNode - b.it.gpusPerNode || (a.it.name < b.it.name ? -1 : 1));
   const best = candidates[0];
   if (best === undefined) return undefined;
-  const idle = best.it.gpusPerNode - best.k * tp;
-  if (idle > 0) {
-    warnings.push(`${p.provider}/${best.it.name}: gpusPerReplica ${tp} does not divide its ${best.it.gpusPerNode} GPUs, so ${idle} GPU${idle === 1 ? "" : "s"} per node stay idle for ${model.name}`);
-  }
   if (p.capacityTypes.includes("spot") && best.spotPrice === undefined) {
     warnings.push(`${p.provider}/${best.it.name} has no spot price in the catalog: no spot planned for ${model.name} there (add providers[].prices.${best.it.name}.spotPerNodeHour)`);
   }
@@ -117,6 +113,7 @@ export function resolvePool(model: ModelSpec, p: ProviderSpec, rp: ResolvedProvi
   return {
     provider: rp,
     instance: best.it,
+    fixedTier: PROVIDER_NODES_AUTOSCALE[p.provider] ? "reserved" : "on-demand",
     k: best.k,
     reservedPrice: best.reservedPrice,
     spotPrice: best.spotPrice,
@@ -171,7 +168,8 @@ export function resolveFleet(spec: FleetSpec): ResolvedFleet {
     return {
       spec: m,
       name: m.name,
-      weightsGB: m.weightsGB ?? modelWeightGB(m.parameterCountBillions!, m.dtype!),
+      weightsGB: m.weightsGB ?? modelWeightGB(m.parameterCountBillions, m.checkpointDtype),
+      gpuWeights: gpuWeights(m),
       throughput,
       profile,
       hourly,

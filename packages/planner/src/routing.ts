@@ -10,19 +10,20 @@
  * litellm/router_strategy/simple_shuffle.py), so a tier whose only weighted backend is down must not
  * be left with weights that sum to zero.
  */
+import { tokenPrices } from "@switchyard/catalog";
 import type { CapacityType, Provider } from "@switchyard/catalog";
 import type { BackendPlan, HostedFallbackPlan, OrderTier } from "./types";
 
 export interface BackendCandidate {
   provider: Provider;
   capacityType: CapacityType;
+  /** LiteLLM `order` of the tier (the catalog's `routingOrder`). */
+  order: OrderTier;
   costPerReplicaHour: number;
   expectedLatencyMs: number;
   availability: number;
   plannedReplicas: { mean: number; max: number };
 }
-
-const ORDER: Record<CapacityType, OrderTier> = { reserved: 1, spot: 2, "on-demand": 3 };
 
 const round = (x: number, digits = 4) => Math.round(x * 10 ** digits) / 10 ** digits;
 
@@ -36,6 +37,7 @@ export function routeModel(
   weights: { latency: number; cost: number; availability: number },
   hosted: HostedFallbackPlan | null,
   ttftMs: number,
+  decodeTokensPerSecond: number,
 ): BackendPlan[] {
   const minLatency = Math.min(...candidates.map((c) => c.expectedLatencyMs));
   const minCost = Math.min(...candidates.map((c) => c.costPerReplicaHour));
@@ -51,7 +53,7 @@ export function routeModel(
   });
   const backends: BackendPlan[] = [];
   for (const order of [1, 2, 3] as const) {
-    const group = scored.filter((s) => ORDER[s.c.capacityType] === order);
+    const group = scored.filter((s) => s.c.order === order);
     const share = (s: (typeof group)[number]) => s.score * (s.c.plannedReplicas.mean + 1);
     const total = group.reduce((a, s) => a + share(s), 0);
     for (const s of group) {
@@ -66,6 +68,8 @@ export function routeModel(
         scoreParts: { latency: round(s.parts.latency), cost: round(s.parts.cost), availability: round(s.parts.availability) },
         weight: Math.max(1e-4, round(weight)),
         costPerReplicaHour: round(s.c.costPerReplicaHour),
+        // The same rule the gateway prices a backend with, on the same replica-hour.
+        tokenPrices: tokenPrices(s.c.costPerReplicaHour, decodeTokensPerSecond),
         expectedLatencyMs: s.c.expectedLatencyMs,
         plannedReplicas: { mean: round(s.c.plannedReplicas.mean, 2), max: s.c.plannedReplicas.max },
       });
@@ -82,6 +86,7 @@ export function routeModel(
       scoreParts: null,
       weight: 1,
       costPerReplicaHour: null,
+      tokenPrices: { inputCostPerToken: hosted.pricePerMillionInputTokens / 1e6, outputCostPerToken: hosted.pricePerMillionOutputTokens / 1e6 },
       expectedLatencyMs: hosted.rttMs + ttftMs,
       plannedReplicas: { mean: 0, max: 0 },
     });

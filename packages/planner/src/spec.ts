@@ -5,18 +5,29 @@
  */
 import {
   CAPACITY_TYPES,
+  COMMIT_SHA,
   DTYPES,
+  HUGGING_FACE_REPO_ID,
+  VLLM_QUANTIZATIONS,
   GPU_TYPE_IDS,
   PROVIDERS,
   PROVIDER_CAPACITY_TYPES,
   findInstanceType,
+  DEFAULT_GPU_MEMORY_UTILIZATION,
+  WEIGHT_SHARE_OF_GPU_BUDGET,
+  closestSpellings,
   getGpuType,
+  gpuWeights,
   instanceTypesFor,
-  modelWeightGiB,
+  regionProblem,
+  tensorParallelProblem,
+  weightsFit,
 } from "@switchyard/catalog";
+import type { Provider } from "@switchyard/catalog";
 import { z } from "zod";
 import { GATEWAY_BYTES_PER_TOKEN, POLICY, ROUTER_WEIGHTS, SIMULATION, WEIGHT_LOAD_GBPS } from "./defaults";
 import { FleetSpecError, formatPath } from "./errors";
+import { customInstanceTypes, providerInstanceTypes } from "./instance-types";
 import type { SpecIssue } from "./errors";
 
 // Each schema's error text is the *fix*; the problem and the value received are described from the issue.
@@ -61,11 +72,21 @@ const PriceOverrideSchema = z.strictObject({
   reservedDiscount: num("a fraction of on-demand in [0, 1), e.g. 0.3 for 30% off").min(0, fix("in [0, 1)")).lt(1, fix("in [0, 1)")).optional(),
 }, fix("an object with onDemandPerNodeHour, spotPerNodeHour, reservedDiscount"));
 
+/** The escape hatch for a region that is real but not in @switchyard/catalog's region lists yet. */
+const UnlistedRegion = z.boolean(fix("true when the region is real but not in the catalog yet; leave it out otherwise")).optional();
+
 const ProviderSpecSchema = z.strictObject({
   provider: ProviderName,
   region: z.string(fix("the provider's region, e.g. us-east-1")).min(1, fix("the provider's region, e.g. us-east-1")),
+  unlistedRegion: UnlistedRegion,
   capacityTypes: z.array(CapacityTypeName, fix(`a list drawn from ${CAPACITY_TYPES.join(", ")}`)).min(1, fix("list at least one purchase tier, e.g. [on-demand]")),
-  instanceTypes: z.array(z.string(fix("an instance type name from @switchyard/catalog")), fix("a list of instance type names")).min(1, fix("list at least one instance type, or leave instanceTypes out to allow all")).optional(),
+  instanceTypes: z.array(z.string(fix("an instance type name from @switchyard/catalog or customInstanceTypes")), fix("a list of instance type names")).min(1, fix("list at least one instance type, or leave instanceTypes out to allow all")).optional(),
+  customInstanceTypes: z
+    .array(
+      z.record(z.string(), z.unknown(), fix("an instance type: name, gpuType, gpusPerNode, vcpus, memoryGiB, onDemandPerNodeHour, and optionally spotPerNodeHour, reservedDiscount, localNvmeGiB, gcpAcceleratorType, source")),
+      fix("a list of instance types the catalog does not have, e.g. [{ name: g6.xlarge, gpuType: L4, gpusPerNode: 1, vcpus: 4, memoryGiB: 16, onDemandPerNodeHour: 0.805, spotPerNodeHour: 0.35 }]"),
+    )
+    .optional(),
   maxNodes: positiveInt("a whole number of nodes (quota or autoscaler ceiling per model pool), e.g. 16").optional(),
   nodeProvisionMinutes: nonNegative("minutes from request to a schedulable node, e.g. 10").optional(),
   rttMs: nonNegative("round trip in ms from the gateway to this provider, e.g. 30").optional(),
@@ -110,18 +131,45 @@ const DemandSchema = z.strictObject({
 
 const HostedFallbackSchema = z.strictObject({
   name: Slug,
+  model: z
+    .string(fix("the LiteLLM route of the hosted model, <provider>/<model>, e.g. together_ai/meta-llama/Llama-3.3-70B-Instruct-Turbo"))
+    .regex(/^[a-z0-9_-]+\/\S+$/, fix("a LiteLLM route <provider>/<model>, e.g. together_ai/meta-llama/Llama-3.3-70B-Instruct-Turbo")),
   pricePerMillionInputTokens: nonNegative("USD per million prompt tokens"),
   pricePerMillionOutputTokens: nonNegative("USD per million generated tokens"),
+  requestsPerMinute: positiveInt("the hosted API's rate limit for this account, requests per minute, e.g. 600").optional(),
   rttMs: nonNegative("round trip in ms from the gateway").default(50),
   availability: num("in (0, 1]").gt(0, fix("in (0, 1]")).max(1, fix("in (0, 1]")).default(0.99),
-}, fix("an object { name, pricePerMillionInputTokens, pricePerMillionOutputTokens }"));
+}, fix("an object { name, model, pricePerMillionInputTokens, pricePerMillionOutputTokens }"));
+
+const HuggingFaceSchema = z.strictObject({
+  repo: z
+    .string(fix("the Hugging Face repository the weights are published in, e.g. meta-llama/Llama-3.3-70B-Instruct"))
+    .regex(HUGGING_FACE_REPO_ID, fix("a Hugging Face repository id org/name, e.g. meta-llama/Llama-3.3-70B-Instruct")),
+  revision: z
+    .string(fix("the 40-character commit SHA of the revision to serve (the Hub's 'Files and versions' → commit)"))
+    .regex(COMMIT_SHA, fix("a 40-character lower-case commit SHA, never a branch or tag: they move under a running fleet")),
+}, fix("an object { repo, revision }"));
+
+/**
+ * A model's name becomes part of every object deployed for it: `<model>-<tier>` GPU pools (at most 40 characters
+ * on GKE), `<provider>-<model>-<tier>` servers and `<model>-<tier>-weights` caches: 30 characters fit them all.
+ */
+export const MODEL_NAME_MAX_LENGTH = 30;
+const ModelName = z
+  .string(fix("a lower-case name: letters, digits and dashes, e.g. llama-70b"))
+  .regex(
+    new RegExp(`^[a-z0-9]([a-z0-9-]{0,${MODEL_NAME_MAX_LENGTH - 2}}[a-z0-9])?$`),
+    fix(`a lower-case name of at most ${MODEL_NAME_MAX_LENGTH} letters, digits and dashes, starting and ending with a letter or digit, e.g. llama-70b (it names the node pools, servers and caches deployed for the model)`),
+  );
 
 const ModelSpecSchema = z.strictObject({
-  name: Slug,
-  servedModelName: z.string(fix("the model id clients send, e.g. meta-llama/Llama-3.3-70B-Instruct")).min(1).optional(),
-  weightsGB: positive("the weight files' size in decimal GB, e.g. 70").optional(),
-  parameterCountBillions: positive("parameters in billions, e.g. 70").optional(),
-  dtype: z.enum(DTYPES, fix(`one of ${DTYPES.join(", ")}`)).optional(),
+  name: ModelName,
+  huggingFace: HuggingFaceSchema,
+  parameterCountBillions: positive("parameters in billions, e.g. 70"),
+  checkpointDtype: z.enum(DTYPES, fix(`the dtype the published checkpoint is stored in (what is downloaded and stored), one of ${DTYPES.join(", ")}; bf16 for most instruct models`)),
+  quantization: z.enum(VLLM_QUANTIZATIONS, fix(`vLLM --quantization applied when loading, one of ${VLLM_QUANTIZATIONS.join(", ")}; leave it out to serve the checkpoint as stored`)).optional(),
+  weightsGB: positive("the published files' size in decimal GB, when it differs from parameters × checkpointDtype, e.g. 141.1").optional(),
+  maxModelLen: positiveInt("the context length vLLM serves (--max-model-len), e.g. 16384").optional(),
   serving: ServingSchema,
   latencySlo: z.strictObject({
     ttftMs: positive("time to first token in ms at which the throughput was measured, e.g. 2000"),
@@ -131,7 +179,7 @@ const ModelSpecSchema = z.strictObject({
   providers: z.array(ProviderName, fix("a list of providers from the spec's providers")).min(1, fix("list at least one provider, or leave it out to use all")).optional(),
   demand: DemandSchema,
   hostedFallback: HostedFallbackSchema.optional(),
-}, fix("an object describing one model: name, weights, serving, latencySlo, demand"));
+}, fix("an object describing one model: name, huggingFace, parameterCountBillions, checkpointDtype, serving, latencySlo, demand"));
 
 export const FleetSpecSchema = z
   .strictObject({
@@ -139,12 +187,14 @@ export const FleetSpecSchema = z
     gateway: z.strictObject({
       provider: ProviderName,
       region: z.string(fix("the gateway's region, e.g. us-east-1")).min(1),
+      unlistedRegion: UnlistedRegion,
       requestBytesPerInputToken: positive("bytes on the wire per prompt token, e.g. 4").default(GATEWAY_BYTES_PER_TOKEN.request),
       responseBytesPerOutputToken: positive("bytes on the wire per generated token (streamed SSE chunks ≈ 200)").default(GATEWAY_BYTES_PER_TOKEN.response),
     }, fix("an object { provider, region }")),
     weightOrigin: z.strictObject({
       provider: ProviderName,
       region: z.string(fix("the origin bucket's region, e.g. us-east-1")).min(1),
+      unlistedRegion: UnlistedRegion,
       revisionsPerMonth: nonNegative("model revisions published per month, e.g. 1").default(1),
     }, fix("an object { provider, region }")),
     weightLoading: z.strictObject({
@@ -171,22 +221,17 @@ export type FleetSpec = z.output<typeof FleetSpecSchema>;
 export type ProviderSpec = FleetSpec["providers"][number];
 export type ModelSpec = FleetSpec["models"][number];
 
+/** Model keys of earlier specs that said less than they seemed to, and what replaced them. */
+const RENAMED_MODEL_KEYS: Readonly<Record<string, string>> = {
+  dtype: "it mixed two facts: write checkpointDtype (how the published files are stored, e.g. bf16: what is downloaded, stored and copied) and quantization (how vLLM loads them, e.g. fp8: what must fit in GPU memory)",
+  servedModelName: "it held the Hugging Face repository: write huggingFace: { repo, revision }; clients and the gateway use the model's name",
+};
+
 function describeValue(value: unknown): string {
   if (value === undefined) return "nothing";
   const text = JSON.stringify(value);
   if (text === undefined) return typeof value;
   return text.length > 60 ? `${text.slice(0, 57)}...` : text;
-}
-
-function editDistance(a: string, b: string): number {
-  const d = Array.from({ length: a.length + 1 }, (_, i) => [i, ...new Array<number>(b.length).fill(0)]);
-  for (let j = 1; j <= b.length; j++) d[0]![j] = j;
-  for (let i = 1; i <= a.length; i++) {
-    for (let j = 1; j <= b.length; j++) {
-      d[i]![j] = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
-    }
-  }
-  return d[a.length]![b.length]!;
 }
 
 /** Known keys of the object schema at `path`, for "did you mean" on unknown keys. */
@@ -245,12 +290,13 @@ function issueFromZod(issue: z.core.$ZodIssue): SpecIssue[] {
     case "unrecognized_keys": {
       const known = knownKeysAt(issue.path);
       return issue.keys.map((key) => {
-        const close = known.filter((k) => editDistance(k.toLowerCase(), key.toLowerCase()) <= 2);
+        const close = closestSpellings(key, known, 2);
         const keyPath = formatPath([...issue.path, key]);
+        const renamed = known.includes("huggingFace") ? RENAMED_MODEL_KEYS[key] : undefined;
         return {
           path: keyPath,
           message: `unknown key ${JSON.stringify(key)}`,
-          fix: close.length > 0 ? `did you mean ${close.map((k) => JSON.stringify(k)).join(" or ")}?` : `remove it; allowed keys here: ${known.join(", ")}`,
+          fix: renamed !== undefined ? renamed : close.length > 0 ? `did you mean ${close.map((k) => JSON.stringify(k)).join(" or ")}?` : `remove it; allowed keys here: ${known.join(", ")}`,
         };
       });
     }
@@ -278,9 +324,18 @@ function semanticIssues(spec: FleetSpec): SpecIssue[] {
     add("policy.outageCover", `(${spec.policy.outageCover}) exceeds headroom (${spec.policy.headroom})`, "set outageCover ≤ headroom (1 = survivors carry all demand)");
   }
 
+  // Every region is checked against its provider's catalog list unless its object declares it unlisted.
+  const checkRegion = (at: string, entry: { provider: Provider; region: string; unlistedRegion?: boolean | undefined }) => {
+    const problem = entry.unlistedRegion === true ? undefined : regionProblem(entry.provider, entry.region, "set unlistedRegion: true beside it");
+    if (problem !== undefined) add(`${at}.region`, `${JSON.stringify(entry.region)} ${problem.reason}`, problem.fix);
+  };
+  checkRegion("gateway", spec.gateway);
+  checkRegion("weightOrigin", spec.weightOrigin);
+
   const seen = new Map<string, number>();
   spec.providers.forEach((p, i) => {
     const at = `providers[${i}]`;
+    checkRegion(at, p);
     if (seen.has(p.provider)) add(`${at}.provider`, `${p.provider} is listed twice (also providers[${seen.get(p.provider)}])`, "list each provider once; use one entry per provider");
     seen.set(p.provider, i);
     const sold = PROVIDER_CAPACITY_TYPES[p.provider];
@@ -294,14 +349,23 @@ function semanticIssues(spec: FleetSpec): SpecIssue[] {
     if (p.spot !== undefined && !p.capacityTypes.includes("spot")) {
       add(`${at}.spot`, "spot behaviour is given but capacityTypes has no spot", 'add "spot" to capacityTypes or remove the spot block');
     }
-    const known = instanceTypesFor(p.provider).map((it) => it.name);
+    const custom = customInstanceTypes(p);
+    for (const problem of custom.problems) {
+      add(`${at}.customInstanceTypes[${problem.index}]${problem.field === "" ? "" : `.${problem.field}`}`, problem.message, "define the instance type with the catalog's fields (packages/catalog/src/types.ts), prices per whole node per hour");
+    }
+    custom.types.forEach((it, j) => {
+      if (findInstanceType(p.provider, it.name) !== undefined) add(`${at}.customInstanceTypes[${j}].name`, `${it.name} is already in the catalog`, `leave it out and set providers[].prices.${it.name} for your contract prices`);
+      if (custom.types.findIndex((other) => other.name === it.name) !== j) add(`${at}.customInstanceTypes[${j}].name`, `${it.name} is defined twice`, "define each instance type once");
+    });
+    const usable = providerInstanceTypes(p);
+    const known = usable.map((it) => it.name);
     p.instanceTypes?.forEach((name, j) => {
-      if (findInstanceType(p.provider, name) === undefined) add(`${at}.instanceTypes[${j}]`, `${JSON.stringify(name)} is not a ${p.provider} instance type in the catalog`, `use one of ${known.join(", ")}`);
+      if (!known.includes(name)) add(`${at}.instanceTypes[${j}]`, `${JSON.stringify(name)} is not a ${p.provider} instance type in the catalog or customInstanceTypes`, `use one of ${known.join(", ")}, or define it under customInstanceTypes`);
     });
     for (const [name, price] of Object.entries(p.prices ?? {})) {
-      const it = findInstanceType(p.provider, name);
+      const it = [...instanceTypesFor(p.provider), ...custom.types].find((t) => t.name === name);
       if (it === undefined) {
-        add(`${at}.prices.${name}`, `${JSON.stringify(name)} is not a ${p.provider} instance type in the catalog`, `use one of ${known.join(", ")}`);
+        add(`${at}.prices.${name}`, `${JSON.stringify(name)} is not a ${p.provider} instance type in the catalog or customInstanceTypes`, `use one of ${known.join(", ")}`);
         continue;
       }
       if (price.spotPerNodeHour !== undefined && !sold.includes("spot")) add(`${at}.prices.${name}.spotPerNodeHour`, `${p.provider} sells no spot capacity`, "remove spotPerNodeHour");
@@ -312,22 +376,35 @@ function semanticIssues(spec: FleetSpec): SpecIssue[] {
     }
   });
 
+  const fallbacks = new Map<string, { at: string; same: string }>();
+  spec.models.forEach((m, i) => {
+    const h = m.hostedFallback;
+    if (h === undefined) return;
+    const same = JSON.stringify([h.model, h.pricePerMillionInputTokens, h.pricePerMillionOutputTokens, h.requestsPerMinute ?? null]);
+    const first = fallbacks.get(h.name);
+    if (first !== undefined && first.same !== same) {
+      add(`models[${i}].hostedFallback`, `is named ${h.name} like ${first.at}, with another model, price or rate limit`, "give each distinct hosted fallback its own name; models that share one fallback repeat it exactly");
+    }
+    if (first === undefined) fallbacks.set(h.name, { at: `models[${i}].hostedFallback`, same });
+    if (spec.models.some((other) => other.name === h.name)) add(`models[${i}].hostedFallback.name`, `${h.name} is also a model's name`, "name the fallback after the hosted model, e.g. together-llama-70b: it becomes a model group of its own");
+  });
+
   const modelNames = new Map<string, number>();
   spec.models.forEach((m, i) => {
     const at = `models[${i}]`;
     if (modelNames.has(m.name)) add(`${at}.name`, `${m.name} is used twice (also models[${modelNames.get(m.name)}])`, "give each model a unique name");
     modelNames.set(m.name, i);
-    if (m.weightsGB === undefined && (m.parameterCountBillions === undefined || m.dtype === undefined)) {
-      add(`${at}.weightsGB`, "neither weightsGB nor parameterCountBillions + dtype is given", "set weightsGB (decimal GB), or parameterCountBillions and dtype (e.g. 70 and fp8)");
-    }
-    if (m.dtype !== undefined && m.parameterCountBillions !== undefined) {
-      const gib = modelWeightGiB(m.parameterCountBillions, m.dtype);
-      const perGpu = gib / m.serving.gpusPerReplica;
-      const memory = getGpuType(m.serving.gpuType).memoryGiB;
-      if (perGpu > memory * 0.9) {
-        const need = Math.ceil(gib / (memory * 0.9));
-        add(`${at}.serving.gpusPerReplica`, `${m.parameterCountBillions}B in ${m.dtype} is ${gib.toFixed(1)} GiB: ${perGpu.toFixed(1)} GiB per ${m.serving.gpuType} (${memory} GiB) leaves no room for the KV cache`, `use gpusPerReplica ≥ ${need}`);
-      }
+    const footprint = gpuWeights(m);
+    const memory = getGpuType(m.serving.gpuType).memoryGiB;
+    if (!weightsFit(footprint.gib, m.serving.gpusPerReplica, memory)) {
+      const runtime = m.quantization === undefined ? m.checkpointDtype : `${m.checkpointDtype} loaded as ${footprint.dtype} (quantization ${m.quantization})`;
+      const perGpu = footprint.gib / m.serving.gpusPerReplica;
+      const need = [1, 2, 4, 8, 16].find((tp) => weightsFit(footprint.gib, tp, memory));
+      add(
+        `${at}.serving.gpusPerReplica`,
+        `${m.parameterCountBillions}B in ${runtime} is ${footprint.gib.toFixed(1)} GiB of weights: ${perGpu.toFixed(1)} GiB per ${m.serving.gpuType} (${memory} GiB), more than vLLM can hold with room for the KV cache (${Math.round(WEIGHT_SHARE_OF_GPU_BUDGET * DEFAULT_GPU_MEMORY_UTILIZATION * 100)}% of GPU memory)`,
+        need === undefined ? "use GPUs with more memory or a smaller quantization" : `use gpusPerReplica ≥ ${need}${m.quantization === undefined ? ", or a quantization such as fp8" : ""}`,
+      );
     }
     const demandKinds = [m.demand.hourly, m.demand.series].filter((d) => d !== undefined).length;
     if (demandKinds !== 1) add(`${at}.demand`, demandKinds === 0 ? "has neither hourly nor series" : "has both hourly and series", "give exactly one of demand.hourly (a rate per hour) or demand.series (counts per step)");
@@ -355,14 +432,15 @@ function semanticIssues(spec: FleetSpec): SpecIssue[] {
     });
     const candidates = spec.providers.filter((p) => (m.providers ?? enabled).includes(p.provider));
     const hosts = candidates.filter((p) => {
-      const names = p.instanceTypes ?? instanceTypesFor(p.provider).map((it) => it.name);
-      return names.some((name) => {
-        const it = findInstanceType(p.provider, name);
-        return it !== undefined && it.gpuType === m.serving.gpuType && it.gpusPerNode >= m.serving.gpusPerReplica;
-      });
+      const usable = providerInstanceTypes(p).filter((it) => p.instanceTypes === undefined || p.instanceTypes.includes(it.name));
+      return usable.some((it) => it.gpuType === m.serving.gpuType && tensorParallelProblem(m.serving.gpusPerReplica, it.gpusPerNode) === undefined);
     });
     if (hosts.length === 0) {
-      add(`${at}.serving.gpuType`, `no enabled provider has a ${m.serving.gpuType} instance type with ≥ ${m.serving.gpusPerReplica} GPUs`, "enable a provider that sells this GPU, or measure throughput on a GPU the providers sell");
+      add(
+        `${at}.serving`,
+        `no enabled provider has a ${m.serving.gpuType} instance type whose GPUs split into whole replicas of gpusPerReplica ${m.serving.gpusPerReplica} (a replica's GPUs share one node, and idle GPUs are paid for)`,
+        "use a gpusPerReplica that divides the node's GPU count (1, 2, 4 or 8 on 8-GPU nodes), enable a provider that sells this GPU, or measure throughput on a GPU the providers sell",
+      );
     } else if (spec.policy.resilience === "provider" && hosts.length < 2) {
       add(`${at}.providers`, `only ${hosts.map((h) => h.provider).join(", ")} can serve ${m.name}, so losing it would drop all demand`, 'enable a second provider for this model, or set policy.resilience: "none"');
     }

@@ -3,10 +3,10 @@
  * strings, arrays, `null` — so `JSON.parse(JSON.stringify(plan))` is the same plan and `simulate` can
  * run on a plan read back from `plan.json`. Money is USD; "monthly" means `hoursPerMonth` hours.
  */
-import type { CapacityType, Provider } from "@switchyard/catalog";
+import type { CapacityType, Dtype, InstanceType, Provider, VllmQuantization } from "@switchyard/catalog";
 
 export const FLEET_PLAN_KIND = "switchyard.fleet-plan";
-export const FLEET_PLAN_VERSION = 1;
+export const FLEET_PLAN_VERSION = 2;
 
 /** How a provider's GPUs get the model weights (DESIGN.md, ModelWeightCache). */
 export type WeightStrategy = "replicate" | "node-cache" | "stream";
@@ -32,7 +32,8 @@ export interface FleetPlan {
   /** Per provider that serves at least one model. */
   weightDistribution: WeightDistributionPlan[];
   cost: MonthlyCost;
-  baseline: BaselineComparison;
+  /** Null when no single provider can host every model (a warning says so). */
+  baseline: BaselineComparison | null;
   /** Non-fatal findings: budget exceeded, quotas that bind, assumptions worth checking. */
   warnings: string[];
 }
@@ -50,6 +51,8 @@ export interface PlanPolicy {
 export interface ProviderPlan {
   provider: Provider;
   region: string;
+  /** The spec declared the region real but not in the catalog yet (`unlistedRegion`): the stacks accept it too. */
+  unlistedRegion: boolean;
   capacityTypes: CapacityType[];
   /** Spot market model used for expected costs and seeded simulations; null without spot. */
   spot: { availability: number; meanUpHours: number } | null;
@@ -62,9 +65,21 @@ export interface ProviderPlan {
 
 /** One model: its demand profile, its pools (one per provider) and its reserved decision. */
 export interface ModelPlan {
+  /** The model group clients ask the gateway for, and the name vLLM serves it under. */
   name: string;
-  servedModelName: string;
+  /** What is served: the published repository at a pinned commit. */
+  huggingFace: { repo: string; revision: string };
+  parameterCountBillions: number;
+  /** How the published files are stored: what is downloaded, stored and copied. */
+  checkpointDtype: Dtype;
+  /** vLLM `--quantization` at load, or null to serve the checkpoint as stored. */
+  quantization: VllmQuantization | null;
+  /** vLLM `--max-model-len`, or null for the model's own. */
+  maxModelLen: number | null;
+  /** The published files in decimal GB: what egress, storage and node disks are sized from. */
   weightsGB: number;
+  /** The weights in GPU memory, GiB, and their dtype there: what fit is decided from. */
+  gpuWeights: { dtype: Dtype; gib: number };
   gpuType: string;
   gpusPerReplica: number;
   throughput: { prefillTokensPerSecond: number; decodeTokensPerSecond: number; source: string };
@@ -97,13 +112,20 @@ export interface PoolPlan {
   provider: Provider;
   region: string;
   instanceType: string;
+  /** The instance type as priced here (catalog or the spec's own, with its contract prices): what each GpuNodePool is given. */
+  instance: InstanceType;
   gpusPerNode: number;
   replicasPerNode: number;
   /** USD per node-hour per tier; null where the pool does not use that tier. */
   pricePerNodeHour: { reserved: number | null; spot: number | null; spotExpected: number | null; onDemand: number | null };
+  /** Fixed nodes, running around the clock: reserved ones, or on-demand where the provider cannot autoscale (`fixedTier`). */
   reservedNodes: number;
   spotNodes: { min: number; max: number };
   onDemandNodes: { min: number; max: number };
+  /** How the fixed nodes are bought: `reserved`, or `on-demand` on a provider without a node autoscaler (Lambda). */
+  fixedTier: CapacityType;
+  /** What the stacks deploy: one GpuNodePool + VllmServing per entry, with these bounds, routed in this order. */
+  tiers: PoolTierPlan[];
   /** What the stacks apply: the node pool's and the replica autoscaler's bounds. */
   autoscaler: { minNodes: number; maxNodes: number; minReplicas: number; maxReplicas: number };
   /** Planned burst nodes per profile hour (reserved nodes are on top, always). */
@@ -116,6 +138,23 @@ export interface PoolPlan {
   /** Share of the model's planned GPU-hours on this pool, 0–1. */
   share: number;
   monthlyCompute: number;
+}
+
+/** One deployed tier of a pool: a GpuNodePool and the VllmServing on it, and the gateway backend it becomes. */
+export interface PoolTierPlan {
+  capacityType: CapacityType;
+  /** The gateway backend and VllmServing name, `<provider>-<model>-<capacityType>`. */
+  backend: string;
+  /** LiteLLM `order`: fixed capacity 1, spot 2, on-demand burst 3 (the catalog's `routingOrder`). */
+  order: OrderTier;
+  /** A fixed node count (minNodes = maxNodes), paid around the clock; otherwise autoscaled from zero. */
+  fixed: boolean;
+  minNodes: number;
+  maxNodes: number;
+  minReplicas: number;
+  maxReplicas: number;
+  /** USD per node-hour at this tier (spot: the list price, not the expected one). */
+  pricePerNodeHour: number;
 }
 
 /**
@@ -135,7 +174,12 @@ export interface ReservedDecision {
 }
 
 export interface HostedFallbackPlan {
+  /** The gateway's model group for it. */
   name: string;
+  /** LiteLLM route, `<provider>/<model>`. */
+  model: string;
+  /** The account's rate limit, or null for none given. */
+  requestsPerMinute: number | null;
   pricePerMillionInputTokens: number;
   pricePerMillionOutputTokens: number;
   rttMs: number;
@@ -155,6 +199,8 @@ export interface BackendPlan {
   /** LiteLLM weight within its model and order tier: score × (mean planned replicas + 1), normalised to sum to 1; always > 0. */
   weight: number;
   costPerReplicaHour: number | null;
+  /** What the gateway bills per token (LiteLLM input/output_cost_per_token): the catalog's `tokenPrices` of the replica-hour, or the hosted list price. */
+  tokenPrices: { inputCostPerToken: number; outputCostPerToken: number };
   expectedLatencyMs: number;
   plannedReplicas: { mean: number; max: number };
 }

@@ -7,7 +7,8 @@
  *
  * Transfers cost the origin's egress price to that provider (the sender pays; same provider is free).
  * Starts per month = autoscaling starts (from the planned schedule) + spot churn (each spot reclaim
- * replaces the node, and it moves back when spot returns: two starts per reclaim cycle).
+ * replaces the node, and it moves back when spot returns: two starts per reclaim cycle) + one load of each
+ * new revision on every fixed node.
  */
 import { decimalGBToGiB, egressPricePerGB, objectStoragePricePerGBMonth } from "@switchyard/catalog";
 import type { Provider } from "@switchyard/catalog";

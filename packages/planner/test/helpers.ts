@@ -22,18 +22,25 @@ export interface SpecOptions {
   simulation?: FleetSpecInput["simulation"];
 }
 
+/** A catalog-listed region per provider, spelt as the provider does. */
+const REGION: Record<Provider, string> = { coreweave: "US-EAST-04", lambda: "us-east-1", aws: "us-east-1", gcp: "us-central1" };
+
 export function specWith(o: SpecOptions): FleetSpecInput {
   return {
     name: o.name ?? "test",
     gateway: { provider: "aws", region: "us-east-1" },
     weightOrigin: { provider: "aws", region: "us-east-1" },
-    providers: o.providers.map((p) => ({ region: "r1", ...p })),
+    providers: o.providers.map((p) => ({ region: REGION[p.provider], ...p })),
     policy: o.policy,
     simulation: o.simulation,
     models: [
       {
         name: "m",
-        weightsGB: 70,
+        // 70 GB published (bf16), 33 GiB in GPU memory (fp8): fits one H100 as well as two.
+        huggingFace: { repo: "example/m", revision: "0123456789abcdef0123456789abcdef01234567" },
+        parameterCountBillions: 35,
+        checkpointDtype: "bf16",
+        quantization: "fp8",
         serving: { gpuType: "H100", gpusPerReplica: o.gpusPerReplica ?? 2, prefillTokensPerSecond: 1e9, decodeTokensPerSecond: DECODE, source: "test" },
         latencySlo: { ttftMs: 1000, tpotMs: 40 },
         demand: {

@@ -169,14 +169,15 @@ describe("plan properties", () => {
     );
   });
 
-  it("routes every backend with its tier's order (reserved 1, spot 2, on-demand 3, hosted 4) and positive weights summing to 1 per tier", () => {
-    const order = { reserved: 1, spot: 2, "on-demand": 3, hosted: 4 } as const;
+  it("routes every backend with its tier's order (fixed nodes 1, spot 2, on-demand burst 3, hosted 4) and positive weights summing to 1 per tier", () => {
+    // Lambda cannot autoscale: its on-demand nodes are fixed ones, paid around the clock, and routed first.
+    const order = (b: { provider: string; capacityType: string }) => (b.capacityType === "hosted" ? 4 : b.capacityType === "reserved" || b.provider === "lambda" ? 1 : b.capacityType === "spot" ? 2 : 3);
     fc.assert(
       fc.property(specArb, (spec) => {
         const p = tryPlan(spec);
         fc.pre(p !== undefined);
         for (const b of p.backends) {
-          expect(b.order).toBe(order[b.capacityType]);
+          expect(b.order).toBe(order(b));
           expect(b.weight).toBeGreaterThan(0);
         }
         for (const tier of [1, 2, 3]) {
@@ -186,9 +187,11 @@ describe("plan properties", () => {
         // A backend exists exactly where the pool may hold nodes of that tier.
         for (const pool of p.models[0]!.pools) {
           const has = (ct: string) => p.backends.some((b) => b.provider === pool.provider && b.capacityType === ct);
-          expect(has("reserved")).toBe(pool.reservedNodes > 0);
+          const fixed = (tier: string) => pool.fixedTier === tier && pool.reservedNodes > 0;
+          expect(has("reserved")).toBe(fixed("reserved"));
           expect(has("spot")).toBe(pool.spotNodes.max > 0);
-          expect(has("on-demand")).toBe(pool.onDemandNodes.max > 0);
+          expect(has("on-demand")).toBe(pool.onDemandNodes.max > 0 || fixed("on-demand"));
+          expect(pool.tiers.map((t) => t.backend).sort()).toEqual(p.backends.filter((b) => b.provider === pool.provider && b.model === p.models[0]!.name).map((b) => b.name).sort());
         }
       }),
       RUNS,

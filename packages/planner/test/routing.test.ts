@@ -1,8 +1,10 @@
+import { routingOrder } from "@switchyard/catalog";
 import { describe, expect, it } from "vitest";
 import { routeModel } from "../src";
 import type { BackendCandidate } from "../src";
 
 const c = (o: Partial<BackendCandidate> & Pick<BackendCandidate, "provider" | "capacityType">): BackendCandidate => ({
+  order: routingOrder(o.capacityType, o.capacityType === "reserved"),
   costPerReplicaHour: 8,
   expectedLatencyMs: 1000,
   availability: 1,
@@ -25,8 +27,9 @@ describe("routing, hand-computed", () => {
       c({ provider: "lambda", capacityType: "on-demand", costPerReplicaHour: 10, expectedLatencyMs: 1250, availability: 0.8 }),
     ],
     { latency: 0.3, cost: 0.4, availability: 0.3 },
-    { name: "hosted-m", pricePerMillionInputTokens: 1, pricePerMillionOutputTokens: 2, rttMs: 40, availability: 0.99 },
+    { name: "hosted-m", model: "openai/gpt-4o-mini", requestsPerMinute: null, pricePerMillionInputTokens: 1, pricePerMillionOutputTokens: 2, rttMs: 40, availability: 0.99 },
     1000,
+    2000,
   );
 
   it("scores 0.3·latency + 0.4·cost + 0.3·availability, each normalised to the best backend", () => {

@@ -102,8 +102,8 @@ describe("outages", () => {
   it("are absorbed with resilience: the other provider already runs enough for all demand", () => {
     const spec = constant(8, providers, { resilience: "provider", headroom: 1 });
     const p = plan(spec);
-    // Each provider alone must carry 8 replicas: 2 nodes each.
-    expect(p.models[0]!.pools.map((x) => x.schedule.onDemandNodes[0])).toEqual([2, 2]);
+    // Each provider alone must carry 8 replicas: 2 nodes each (Lambda's fixed, AWS's on demand).
+    expect(p.models[0]!.pools.map((x) => x.reservedNodes + x.schedule.onDemandNodes[0]!)).toEqual([2, 2]);
     const sim = simulate(p, traceFromSpec(spec), outage);
     expect(sim.outages[0]).toMatchObject({ provider: "lambda", droppedRequests: 0, servedPercent: 100 });
     expect(sim.unmet.requests).toBe(0);
@@ -126,7 +126,7 @@ describe("outages", () => {
 
   it("send what the GPUs miss to the hosted fallback, priced per token", () => {
     const spec = constant(8, providers, { resilience: "none", headroom: 1 });
-    spec.models[0]!.hostedFallback = { name: "hosted", pricePerMillionInputTokens: 1, pricePerMillionOutputTokens: 2 };
+    spec.models[0]!.hostedFallback = { name: "hosted", model: "openai/gpt-4o-mini", pricePerMillionInputTokens: 1, pricePerMillionOutputTokens: 2 };
     const p = plan(spec);
     const sim = simulate(p, traceFromSpec(spec), outage);
     // (3 hours + Lambda's recovery) × 8 replicas × 1,000 completion tokens/s × $2 per million
@@ -169,7 +169,7 @@ describe("spot", () => {
 describe("costDiff", () => {
   it("shows every cost line and the pools whose nodes changed, as a Markdown table", () => {
     const providers: FleetSpecInput["providers"] = [
-      { provider: "coreweave", region: "r", capacityTypes: ["reserved", "on-demand"] },
+      { provider: "coreweave", region: "US-EAST-04", capacityTypes: ["reserved", "on-demand"] },
       { provider: "aws", region: "us-east-1", capacityTypes: ["on-demand"] },
     ];
     const base = plan({ ...constant(8, providers, {}), name: "base" });

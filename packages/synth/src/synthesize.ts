@@ -59,6 +59,11 @@ export interface SynthesisOptions {
   stackOutputs?: Record<string, Record<string, unknown>>;
   /** Replaces the default mock provider (inputs echoed as state, id `<name>-id`). */
   mocks?: Mocks;
+  /**
+   * Also record what the program reads (a `StackReference`, a `Resource.get`) in `resources`, as custom resources:
+   * a read creates nothing, but it is a resource of the stack all the same. Defaults to false.
+   */
+  recordReads?: boolean;
 }
 
 const STACK_REFERENCE_TYPE = "pulumi:pulumi:StackReference";
@@ -75,12 +80,43 @@ type RegisterRequest = {
   getProtect(): boolean;
   getAdditionalsecretoutputsList(): string[];
 };
+type ReadRequest = { getProperties(): RawStruct; getName(): string; getType(): string; getParent(): string; getAdditionalsecretoutputsList(): string[] };
 type OutputsRequest = { getUrn(): string; getOutputs(): RawStruct | undefined };
 type Callback = (err: unknown, response: unknown) => void;
 
 class RecordingMonitor extends MockMonitor {
   readonly recorded: RecordedResource[] = [];
   private readonly byUrn = new Map<string, RecordedResource>();
+
+  constructor(
+    mocks: Mocks,
+    private readonly recordReads: boolean,
+  ) {
+    super(mocks);
+  }
+
+  override async readResource(req: ReadRequest, callback: Callback): Promise<void> {
+    if (this.recordReads) {
+      const raw = req.getProperties().toJavaScript();
+      const parent = req.getParent() ? parseUrn(req.getParent()) : undefined;
+      this.recorded.push({
+        type: req.getType(),
+        name: req.getName(),
+        inputs: unwrapSecrets(raw) as Record<string, unknown>,
+        secretPaths: findSecretPaths(raw),
+        custom: true,
+        parentType: parent?.type,
+        parentName: parent?.name,
+        ignoreChanges: [],
+        retainOnDelete: false,
+        protect: false,
+        additionalSecretOutputs: req.getAdditionalsecretoutputsList(),
+        outputs: undefined,
+        secretOutputPaths: [],
+      });
+    }
+    await super.readResource(req, callback);
+  }
 
   override async registerResource(req: RegisterRequest, callback: Callback): Promise<void> {
     const raw = req.getObject().toJavaScript();
@@ -189,7 +225,7 @@ function withStackReferences(inner: Mocks, stackOutputs: Record<string, Record<s
  * inspect `lastRecorded()` to prove that nothing was registered.
  */
 export async function synthesize<T>(program: () => T | Promise<T>, options: SynthesisOptions = {}): Promise<Synthesis<T>> {
-  const monitor = new RecordingMonitor(withStackReferences(options.mocks ?? echoMocks, options.stackOutputs));
+  const monitor = new RecordingMonitor(withStackReferences(options.mocks ?? echoMocks, options.stackOutputs), options.recordReads ?? false);
   lastMonitor = monitor;
   pulumi.runtime.setMockOptions(monitor, options.project ?? "switchyard-test", options.stack ?? "test", options.preview ?? false, "organization");
   enableMockFeatures();

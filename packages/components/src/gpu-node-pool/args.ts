@@ -1,18 +1,34 @@
 import type * as pulumi from "@pulumi/pulumi";
-import type { CapacityType, GpuTypeId, Provider } from "@switchyard/catalog";
+import type { CapacityType, GpuTypeId, InstanceTypeDefinition, Provider } from "@switchyard/catalog";
 import type { Taint } from "../contracts";
+
+/** An instance type defined in the arguments (the catalog's fields; `provider` defaults to the pool's). */
+export type InstanceTypeDefinitionArgs = Omit<InstanceTypeDefinition, "provider"> & { provider?: Provider };
 
 /** A pool of GPU nodes on one cloud, described once whatever the cloud. */
 export interface GpuNodePoolArgs {
   /** Which cloud runs the nodes; exactly the matching block (`aws`, `gcp`, `coreweave` or `lambda`) must be set. No default. */
   provider: Provider;
-  /** Region of the nodes (AWS/GCP region, CoreWeave zone, Lambda region); used for placement, cost and egress. No default. */
+  /**
+   * Region of the nodes, spelt as the provider spells it: AWS or GCP region (`us-east-1`, `us-central1`),
+   * CoreWeave zone or region (`US-EAST-04A`, `US-EAST-04`), Lambda region (`us-east-1`). Checked against
+   * `@switchyard/catalog`'s region lists; a misspelling is refused with a "did you mean". Used for
+   * placement, cost and egress. No default.
+   */
   region: string;
   /**
-   * Catalog instance type of the nodes, e.g. `p5.48xlarge` or `gd-8xh100ib-i128`. Set this or `gpuType`,
-   * never both. No default: Switchyard never picks a GPU for you.
+   * Accept a `region` the catalog does not list yet (a real region newer than the catalog); it is then
+   * passed to the cloud unchecked. Defaults to false.
    */
-  instanceType?: string;
+  allowUnlistedRegion?: boolean;
+  /**
+   * Instance type of the nodes: a catalog name, e.g. `p5.48xlarge` or `gd-8xh100ib-i128`, or a full definition
+   * (the catalog's fields: `name`, `gpuType`, `gpusPerNode`, `vcpus`, `memoryGiB`, `onDemandPerNodeHour`, …) for a
+   * shape the catalog lacks or with your contract prices, e.g. `{ name: "g6.xlarge", gpuType: "L4", gpusPerNode: 1,
+   * vcpus: 4, memoryGiB: 16, onDemandPerNodeHour: 0.805, spotPerNodeHour: 0.35 }`. Set this or `gpuType`, never
+   * both. No default: Switchyard never picks a GPU for you.
+   */
+  instanceType?: string | InstanceTypeDefinitionArgs;
   /**
    * GPU type; the pool then uses the catalog's cheapest instance type of this provider with this GPU
    * at the chosen capacity type. Set this or `instanceType`. No default.

@@ -6,6 +6,7 @@ export type {
   GcpGpuNodePoolArgs,
   GkeGpuDriverVersion,
   GpuNodePoolArgs,
+  InstanceTypeDefinitionArgs,
   KarpenterArgs,
   LambdaClusterJoinArgs,
   LambdaGpuNodePoolArgs,

@@ -2,6 +2,7 @@ import {
   CAPACITY_TYPES,
   GPU_TYPE_IDS,
   PROVIDERS,
+  defineInstanceType,
   findInstanceType,
   getGpuType,
   instanceTypesFor,
@@ -9,6 +10,7 @@ import {
   nodeHourlyCost,
   PROVIDER_CAPACITY_TYPES,
   providerSellsCapacityType,
+  regionProblem,
   supportsCapacityType,
 } from "@switchyard/catalog";
 import type { CapacityType, InstanceType, Provider } from "@switchyard/catalog";
@@ -22,6 +24,7 @@ import type {
   CoreWeaveGpuNodePoolArgs,
   GcpGpuNodePoolArgs,
   GpuNodePoolArgs,
+  InstanceTypeDefinitionArgs,
   KarpenterArgs,
   LambdaGpuNodePoolArgs,
 } from "./args";
@@ -83,7 +86,7 @@ export function resolveGpuNodePoolArgs(name: string, args: GpuNodePoolArgs): Res
 
   const providerOk = checks.check((PROVIDERS as readonly string[]).includes(args.provider), "provider", args.provider, `must be ${oneOf(PROVIDERS)}`);
   checkProviderBlocks(checks, args, providerOk);
-  checks.check(typeof args.region === "string" && args.region.length > 0, "region", args.region, "is required: the region (or CoreWeave zone) the nodes run in");
+  checkRegion(checks, args, providerOk);
   const capacityOk = checks.check((CAPACITY_TYPES as readonly string[]).includes(args.capacityType), "capacityType", args.capacityType, `must be ${oneOf(CAPACITY_TYPES)}`);
 
   const instance = providerOk && capacityOk ? chooseInstanceType(checks, args) : undefined;
@@ -134,10 +137,18 @@ function checkProviderBlocks(checks: ArgChecks, args: GpuNodePoolArgs, providerO
   }
 }
 
+function checkRegion(checks: ArgChecks, args: GpuNodePoolArgs, providerOk: boolean): void {
+  const unlisted = args.allowUnlistedRegion ?? false;
+  checks.check(typeof unlisted === "boolean", "allowUnlistedRegion", unlisted, "must be true or false");
+  if (!checks.check(typeof args.region === "string" && args.region.length > 0, "region", args.region, "is required: the region (or CoreWeave zone) the nodes run in")) return;
+  const problem = providerOk && unlisted !== true ? regionProblem(args.provider, args.region, "set allowUnlistedRegion: true") : undefined;
+  if (problem !== undefined) checks.add("region", args.region, `${problem.reason}; ${problem.fix}`);
+}
+
 function chooseInstanceType(checks: ArgChecks, args: GpuNodePoolArgs): InstanceType | undefined {
   const { provider, capacityType } = args;
   if (args.instanceType !== undefined && args.gpuType !== undefined) {
-    checks.add("gpuType", args.gpuType, `must not be set together with instanceType ("${args.instanceType}"); keep one`);
+    checks.add("gpuType", args.gpuType, `must not be set together with instanceType (${JSON.stringify(typeof args.instanceType === "string" ? args.instanceType : args.instanceType.name)}); keep one`);
     return undefined;
   }
   if (!providerSellsCapacityType(provider, capacityType)) {
@@ -146,7 +157,8 @@ function chooseInstanceType(checks: ArgChecks, args: GpuNodePoolArgs): InstanceT
     return undefined;
   }
   if (args.instanceType !== undefined) {
-    const instance = findInstanceType(provider, args.instanceType);
+    const instance = typeof args.instanceType === "string" ? findInstanceType(provider, args.instanceType) : definedInstanceType(checks, provider, args.instanceType);
+    if (instance === undefined && typeof args.instanceType !== "string") return undefined;
     if (!instance) {
       const known = instanceTypesFor(provider).map((t) => t.name);
       checks.add("instanceType", args.instanceType, `is not in the catalog for ${provider}; use ${oneOf(known)}, or add it to @switchyard/catalog with its source`);
@@ -269,6 +281,18 @@ function checkCoreWeave(checks: ArgChecks, coreweave: CoreWeaveGpuNodePoolArgs):
   }
 }
 
+/** An instance type given as a definition, validated by the catalog's rules; undefined (with the problems recorded) when invalid. */
+function definedInstanceType(checks: ArgChecks, provider: Provider, definition: InstanceTypeDefinitionArgs): InstanceType | undefined {
+  if (!checks.check(definition !== null && typeof definition === "object", "instanceType", definition, "must be a catalog name or an instance type definition")) return undefined;
+  if (definition.provider !== undefined && definition.provider !== provider) {
+    checks.add("instanceType.provider", definition.provider, `must be the pool's provider (${provider}) or left out`);
+    return undefined;
+  }
+  const defined = defineInstanceType({ ...definition, provider });
+  for (const problem of defined.problems) checks.add(`instanceType${problem.field === "" ? "" : `.${problem.field}`}`, undefined, problem.message);
+  return defined.instanceType;
+}
+
 function checkLambda(checks: ArgChecks, args: GpuNodePoolArgs, lambda: LambdaGpuNodePoolArgs, minNodes: number, labels: Record<string, string>, taints: Taint[]): void {
   checks.check(minNodes === args.maxNodes, "maxNodes", args.maxNodes, `must equal minNodes (${minNodes}) on Lambda, which has no autoscaler: the pool launches exactly that many instances`);
   checks.check(typeof lambda.sshKeyName === "string" && lambda.sshKeyName.length > 0, "lambda.sshKeyName", lambda.sshKeyName, "is required: the one SSH key of the Lambda account to install");
@@ -296,6 +320,7 @@ function placementFor(name: string, args: GpuNodePoolArgs, instance: InstanceTyp
     gpuType: instance.gpuType,
     gpusPerNode: instance.gpusPerNode,
     gpuMemoryGiB: getGpuType(instance.gpuType).memoryGiB,
+    localNvmeGiB: instance.localNvmeGiB,
     nodeSelector: { [POOL_LABEL]: name },
     tolerations,
     hourlyCostPerNode,

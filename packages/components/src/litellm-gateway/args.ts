@@ -74,6 +74,11 @@ export interface HostedFallbackArgs {
   inputCostPerToken: number;
   /** USD per completion token at the hosted API's list price. Required. */
   outputCostPerToken: number;
+  /**
+   * The account's rate limit in requests per minute, rendered as the deployment's `rpm` (LiteLLM holds a
+   * deployment to it where its pre-call checks run). Defaults to none.
+   */
+  requestsPerMinute?: number;
   /** Model groups that fall back to it. Defaults to every model group. */
   modelGroups?: string[];
 }
@@ -124,8 +129,17 @@ export interface RedisStateOptions {
 export interface LiteLLMRenderOptions {
   /** Weights, canaries and pricing. Defaults to the documented routing defaults. */
   routing?: GatewayRoutingArgs;
-  /** Hosted API fallback group. Defaults to none. */
-  fallback?: HostedFallbackArgs;
+  /**
+   * Hosted API fallback groups, each with the model groups it covers; a group covered by several tries them in
+   * this order. Defaults to none.
+   */
+  fallbacks?: HostedFallbackArgs[];
+  /**
+   * Model groups allowed to have backends on one provider only and no fallback, accepting that the provider's
+   * outage reaches their clients (LiteLLM never benches a group's only deployment): e.g. a fleet planned with
+   * `resilience: none`. Defaults to none: every group needs two providers or a fallback.
+   */
+  singleProviderGroups?: string[];
   /** Timeouts, retries and benching. Defaults to the documented reliability defaults. */
   reliability?: GatewayReliabilityArgs;
   /** Proxy replicas sharing this config; more than one needs `redis`. Defaults to 1. */
@@ -187,8 +201,17 @@ export interface LiteLLMGatewayConfigArgs {
   redis: GatewayRedisConnectionArgs;
   /** Weights, canaries and pricing. Defaults to the documented routing defaults. */
   routing?: GatewayRoutingArgs;
-  /** Hosted API fallback group. Defaults to none. */
-  fallback?: HostedFallbackArgs;
+  /**
+   * Hosted API fallback groups, each with the model groups it covers; a group covered by several tries them in
+   * this order. Defaults to none.
+   */
+  fallbacks?: HostedFallbackArgs[];
+  /**
+   * Model groups allowed to have backends on one provider only and no fallback, accepting that the provider's
+   * outage reaches their clients (LiteLLM never benches a group's only deployment): e.g. a fleet planned with
+   * `resilience: none`. Defaults to none: every group needs two providers or a fallback.
+   */
+  singleProviderGroups?: string[];
   /** Timeouts, retries and benching. Defaults to the documented reliability defaults. */
   reliability?: GatewayReliabilityArgs;
   /** Pods allowed to call the gateway; at least one entry. Required. */

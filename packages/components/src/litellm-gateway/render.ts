@@ -49,6 +49,7 @@ export interface LiteLLMDeployment {
     timeout: number;
     stream_timeout: number;
     tpm?: number;
+    rpm?: number;
     weight?: number;
     order?: number;
     input_cost_per_token: number;
@@ -124,11 +125,13 @@ export function envRef(name: string): string {
 
 function assembleConfig(routes: BackendRoute[], options: LiteLLMRenderOptions): LiteLLMConfig {
   const r = resolveReliability(options.reliability);
-  const fallback = options.fallback;
+  const fallbacks = options.fallbacks ?? [];
   const groups = [...new Set(routes.map((route) => route.backend.modelName))].sort();
   const modelList: LiteLLMDeployment[] = routes.map((route) => backendDeployment(route, r));
-  if (fallback) modelList.push(fallbackDeployment(fallback, r));
-  const fallbackGroups = fallback ? (fallback.modelGroups ?? groups) : [];
+  modelList.push(...fallbacks.map((f) => fallbackDeployment(f, r)));
+  const fallbackChains = groups
+    .map((g) => ({ [g]: fallbacks.filter((f) => (f.modelGroups ?? groups).includes(g)).map((f) => f.modelName) }))
+    .filter((chain) => Object.values(chain)[0]!.length > 0);
 
   return {
     model_list: modelList,
@@ -172,7 +175,7 @@ function assembleConfig(routes: BackendRoute[], options: LiteLLMRenderOptions): 
       // After its retries, a failed request is re-sent to another backend of the same group, excluding the ones
       // that already failed it, before any cross-group fallback.
       enable_weighted_failover: true,
-      ...(fallbackGroups.length > 0 ? { fallbacks: fallbackGroups.map((g) => ({ [g]: [fallback!.modelName] })) } : {}),
+      ...(fallbackChains.length > 0 ? { fallbacks: fallbackChains } : {}),
       ...(options.redis
         ? {
             redis_host: envRef(REDIS_HOST_ENV),
@@ -225,6 +228,7 @@ function fallbackDeployment(f: HostedFallbackArgs, r: Required<GatewayReliabilit
       stream_timeout: r.streamTimeoutSecondsByTier.hosted ?? r.streamTimeoutSeconds,
       input_cost_per_token: f.inputCostPerToken,
       output_cost_per_token: f.outputCostPerToken,
+      ...(f.requestsPerMinute !== undefined ? { rpm: f.requestsPerMinute } : {}),
     },
     // Health checks of a paid API cost money on every interval; it only serves when the backends have failed.
     model_info: { id: fallbackId(f), mode: "chat", disable_background_health_check: true },
@@ -257,19 +261,29 @@ export function checkLiteLLMInput(checks: ArgChecks, backends: Backend[], option
   });
 
   const groups = groupProviders(backends);
-  const fallback = options.fallback;
-  if (fallback && typeof fallback.modelName === "string") {
-    const taken = names.indexOf(fallbackId(fallback));
-    if (taken !== -1) checks.add(p(`backends[${taken}].name`), names[taken], `is the hosted fallback's deployment id (fallback-<modelName>); rename the backend`);
+  const fallbacks = options.fallbacks ?? [];
+  if (!checks.check(Array.isArray(fallbacks), p("fallbacks"), fallbacks, "must be a list of hosted fallbacks")) return;
+  const fallbackNames = fallbacks.map((f) => f?.modelName);
+  fallbacks.forEach((fallback, i) => {
+    const at = p(`fallbacks[${i}]`);
+    if (typeof fallback.modelName === "string") {
+      const taken = names.indexOf(fallbackId(fallback));
+      if (taken !== -1) checks.add(p(`backends[${taken}].name`), names[taken], `is the hosted fallback's deployment id (fallback-<modelName>); rename the backend`);
+      if (fallbackNames.indexOf(fallback.modelName) !== i) checks.add(`${at}.modelName`, fallback.modelName, "is used by another fallback; give each hosted fallback its own model group");
+    }
+    checkFallback(checks, fallback, [...groups.keys()], at);
+  });
+  const coveredByFallback = new Set(fallbacks.flatMap((f) => (Array.isArray(f.modelGroups) ? f.modelGroups : [...groups.keys()])));
+  const lone = options.singleProviderGroups ?? [];
+  if (checks.check(Array.isArray(lone), p("singleProviderGroups"), lone, "must be a list of model groups")) {
+    lone.forEach((g, i) => checks.check(groups.has(g), p(`singleProviderGroups[${i}]`), g, `is not a backend model group; use ${oneOf([...groups.keys()])}`));
   }
-  if (fallback) checkFallback(checks, fallback, [...groups.keys()], p("fallback"));
-  const coveredByFallback = new Set(fallback ? (fallback.modelGroups ?? [...groups.keys()]) : []);
   for (const [group, providers] of groups) {
-    if (providers.size >= 2 || coveredByFallback.has(group)) continue;
+    if (providers.size >= 2 || coveredByFallback.has(group) || lone.includes(group)) continue;
     checks.add(
       p("backends"),
       undefined,
-      `give model group "${group}" backends on at least two providers (it has ${providers.size === 0 ? "none" : oneOf([...providers])}) or a fallback: LiteLLM never benches the only deployment of a group, so a lone provider's outage reaches clients`,
+      `give model group "${group}" backends on at least two providers (it has ${providers.size === 0 ? "none" : oneOf([...providers])}) or a fallback: LiteLLM never benches the only deployment of a group, so a lone provider's outage reaches clients; or, accepting that, list it in singleProviderGroups`,
     );
   }
   checkRouting(checks, options.routing, backends, p("routing"));
@@ -315,6 +329,7 @@ function checkBackend(checks: ArgChecks, b: Backend, path: string): void {
   }
   checkEnvName(checks, b.apiKeySecretEnv, `${path}.apiKeySecretEnv`);
   checks.check(isPositive(b.costPerHour), `${path}.costPerHour`, b.costPerHour, "must be a positive, finite USD per hour (one replica's share of its node)");
+  if (b.fixed !== undefined) checks.check(typeof b.fixed === "boolean", `${path}.fixed`, b.fixed, "must be true (a fixed replica count, tried first) or false");
   checks.check(isPositive(b.tokensPerSecond), `${path}.tokensPerSecond`, b.tokensPerSecond, "must be a positive, finite number of measured output tokens per second");
   checks.check(isPositive(b.expectedLatencyMs), `${path}.expectedLatencyMs`, b.expectedLatencyMs, "must be a positive, finite number of milliseconds");
 }
@@ -341,6 +356,9 @@ function checkFallback(checks: ArgChecks, f: HostedFallbackArgs, groups: string[
   }
   checks.check(isNonNegative(f.inputCostPerToken), `${path}.inputCostPerToken`, f.inputCostPerToken, "must be a finite USD price ≥ 0 per prompt token");
   checks.check(isNonNegative(f.outputCostPerToken), `${path}.outputCostPerToken`, f.outputCostPerToken, "must be a finite USD price ≥ 0 per completion token");
+  if (f.requestsPerMinute !== undefined) {
+    checks.check(Number.isInteger(f.requestsPerMinute) && f.requestsPerMinute >= 1, `${path}.requestsPerMinute`, f.requestsPerMinute, "must be a whole number of requests per minute ≥ 1, e.g. 600");
+  }
   if (f.modelGroups !== undefined) {
     if (!checks.check(Array.isArray(f.modelGroups) && f.modelGroups.length > 0, `${path}.modelGroups`, f.modelGroups, "must list at least one model group, or be left out to cover all")) return;
     f.modelGroups.forEach((g, i) => {

@@ -4,7 +4,7 @@ import type { Backend } from "../contracts";
 import { ArgChecks, isKnown, oneOf } from "../internal/errors";
 import { componentLabels } from "../internal/labels";
 import { DNS1123_HINT, isDns1123Label, isLabelKey, isLabelValue } from "../internal/names";
-import type { GatewayClientArgs, GatewayResourcesArgs, LiteLLMGatewayConfigArgs, LiteLLMRenderOptions } from "./args";
+import type { GatewayClientArgs, GatewayResourcesArgs, HostedFallbackArgs, LiteLLMGatewayConfigArgs, LiteLLMRenderOptions } from "./args";
 import { GUARD_MODULE_FILE, checkLiteLLMInput, guardModuleSource, renderLiteLLMConfig, renderLiteLLMConfigYaml, resolveReliability } from "./render";
 import type { LiteLLMConfig } from "./render";
 
@@ -115,7 +115,8 @@ export function resolveLiteLLMGatewayArgs(name: string, args: LiteLLMGatewayConf
   const hasRedis = typeof args.redis === "object" && args.redis !== null;
   const renderOptions: LiteLLMRenderOptions = {
     routing: args.routing,
-    fallback: args.fallback,
+    fallbacks: args.fallbacks,
+    ...(args.singleProviderGroups === undefined ? {} : { singleProviderGroups: args.singleProviderGroups }),
     reliability: args.reliability,
     replicas: Number.isInteger(replicas) && replicas >= 1 ? replicas : 2,
     // Presence only: checkRedis reports a missing or invalid block once.
@@ -232,7 +233,9 @@ function requiredKeyEnvs(args: LiteLLMGatewayConfigArgs): string[] {
   for (const b of (Array.isArray(args.backends) ? args.backends : []) as Partial<Backend>[]) {
     if (typeof b?.apiKeySecretEnv === "string") names.add(b.apiKeySecretEnv);
   }
-  if (typeof args.fallback?.apiKeySecretEnv === "string") names.add(args.fallback.apiKeySecretEnv);
+  for (const f of (Array.isArray(args.fallbacks) ? args.fallbacks : []) as Partial<HostedFallbackArgs>[]) {
+    if (typeof f?.apiKeySecretEnv === "string") names.add(f.apiKeySecretEnv);
+  }
   return [...names].sort();
 }
 

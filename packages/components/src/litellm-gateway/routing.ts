@@ -1,3 +1,4 @@
+import { HOSTED_ROUTING_ORDER, routingOrder } from "@switchyard/catalog";
 import type { CapacityType } from "@switchyard/catalog";
 import type { Backend } from "../contracts";
 import type { GatewayRoutingArgs, GatewayTier, RoutingScoreWeightsArgs } from "./args";
@@ -16,13 +17,13 @@ export const DEFAULT_AVAILABILITY: Readonly<Record<CapacityType, number>> = { re
  * LiteLLM `order` per purchase tier: lower is tried first, and a tier only gets traffic when every backend
  * of the tiers before it is failing or benched (litellm `get_order_filtered_deployments`).
  */
-export const TIER_ORDER: Readonly<Record<CapacityType, number>> = { reserved: 1, spot: 2, "on-demand": 3 };
+export const TIER_ORDER: Readonly<Record<CapacityType, number>> = { reserved: routingOrder("reserved", true), spot: routingOrder("spot", false), "on-demand": routingOrder("on-demand", false) };
 /** Hosted OpenAI-compatible APIs listed as backends come after every GPU tier. */
-export const HOSTED_TIER_ORDER = 4;
+export const HOSTED_TIER_ORDER = HOSTED_ROUTING_ORDER;
 
-/** The purchase tier a backend is tried in (LiteLLM `order`). */
-export function tierOrder(backend: Pick<Backend, "provider" | "capacityType">): number {
-  return backend.provider === "hosted" ? HOSTED_TIER_ORDER : TIER_ORDER[backend.capacityType];
+/** The tier a backend is tried in (LiteLLM `order`): the catalog's `routingOrder`, which the planner routes by too. */
+export function tierOrder(backend: Pick<Backend, "provider" | "capacityType" | "fixed">): number {
+  return backend.provider === "hosted" ? HOSTED_TIER_ORDER : routingOrder(backend.capacityType, backend.fixed ?? false);
 }
 
 /** The tier a backend is tried in, by name. */

@@ -1,4 +1,12 @@
-import { BYTES_PER_GB, BYTES_PER_GIB, PROVIDERS, findInstanceType, objectStoragePricePerGBMonth } from "@switchyard/catalog";
+import {
+  BYTES_PER_GB,
+  BYTES_PER_GIB,
+  COMMIT_SHA,
+  HUGGING_FACE_REPO_ID,
+  PROVIDERS,
+  findInstanceType,
+  objectStoragePricePerGBMonth,
+} from "@switchyard/catalog";
 import type { Provider } from "@switchyard/catalog";
 import type { Placement, WeightSource } from "../contracts";
 import { ArgChecks, oneOf } from "../internal/errors";
@@ -45,13 +53,11 @@ export const NODE_CACHE_NVME_SHARE = 0.8;
 
 const COMPONENT = "ModelWeightCache";
 const LABEL_NAME = "model-weight-cache";
-/** Leaves room for `-sync-<pin8>` and DaemonSet pod suffixes in object names. */
-const NAME_MAX = 40;
+/** Leaves room in 63-character object names for `-sync-<pin8>` (the Job, whose pods add `-xxxxx`) and `-sync-config`. */
+const NAME_MAX = 48;
 const MODEL_NAME_MAX = 40;
 const S3_URI = /^s3:\/\/(?<bucket>[a-z0-9][a-z0-9.-]{1,61}[a-z0-9])(?:\/(?<prefix>[A-Za-z0-9_.+\-/]*))?$/;
 const BUCKET_NAME = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
-const HF_REPO_ID = /^[A-Za-z0-9][A-Za-z0-9._-]*\/[A-Za-z0-9][A-Za-z0-9._-]*$/;
-const COMMIT_SHA = /^[0-9a-f]{40}$/;
 const KMS_KEY_ARN = /^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/[0-9a-f-]{36}$/;
 const AWS_REGION = /^[a-z]{2}(-gov)?-[a-z]+-\d$/;
 const HTTPS_URL = /^https:\/\/[a-z0-9.-]+(:\d+)?\/?$/;
@@ -400,7 +406,7 @@ function resolveModel(checks: ArgChecks, model: WeightModelArgs | undefined): Re
     `must be a DNS-1123 label of at most ${MODEL_NAME_MAX} characters, e.g. llama-3-3-70b`,
   );
   if (m.huggingFace !== undefined) {
-    checks.check(typeof m.huggingFace.repo === "string" && HF_REPO_ID.test(m.huggingFace.repo), "model.huggingFace.repo", m.huggingFace.repo, "must be a Hub repo id such as meta-llama/Llama-3.3-70B-Instruct");
+    checks.check(typeof m.huggingFace.repo === "string" && HUGGING_FACE_REPO_ID.test(m.huggingFace.repo), "model.huggingFace.repo", m.huggingFace.repo, "must be a Hub repo id such as meta-llama/Llama-3.3-70B-Instruct");
     checks.check(
       typeof m.huggingFace.revision === "string" && COMMIT_SHA.test(m.huggingFace.revision),
       "model.huggingFace.revision",
@@ -590,11 +596,12 @@ function resolveNodeCache(checks: ArgChecks, args: ModelWeightCacheArgs, model: 
   const waitTimeoutSeconds = c.waitTimeoutSeconds ?? 7200;
   checks.check(Number.isInteger(waitTimeoutSeconds) && waitTimeoutSeconds >= 60, "nodeCache.waitTimeoutSeconds", waitTimeoutSeconds, "must be a whole number of seconds ≥ 60");
   const p = args.placement;
-  const instance = findInstanceType(p.provider, p.instanceType);
-  if (!instance) {
-    checks.add("placement.instanceType", p.instanceType, `is not in the catalog for ${p.provider}, so its local NVMe is unknown; node-cache needs it`);
+  const localNvmeGiB = p.localNvmeGiB ?? findInstanceType(p.provider, p.instanceType)?.localNvmeGiB;
+  if (localNvmeGiB === undefined) {
+    checks.add("placement.localNvmeGiB", undefined, `is unknown: ${p.provider} ${p.instanceType} is not in the catalog; node-cache needs the node's local NVMe (GpuNodePool's placement carries it)`);
     return undefined;
   }
+  const instance = { name: p.instanceType, localNvmeGiB };
   if (instance.localNvmeGiB === 0) {
     checks.add(
       "strategy",

@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { PROVIDERS } from "@switchyard/catalog";
+import { PROVIDERS, regionProblem } from "@switchyard/catalog";
 import type { Provider } from "@switchyard/catalog";
 import { ArgChecks, isKnown, oneOf } from "../internal/errors";
 import { isDns1123Label } from "../internal/names";
@@ -22,8 +22,6 @@ const COMPONENT = "SharedServices";
 /** Leaves room for `-provider-key-<name>-version` and similar child names. */
 const NAME_MAX = 24;
 const READER_NAME_MAX = 32;
-/** Commercial-partition regions only: the ARNs in the bucket policies are built for `aws`. */
-const AWS_REGION = /^(us|eu|ap|ca|sa|me|af|il|mx)-[a-z]+-\d$/;
 const BUCKET_NAME = /^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$/;
 const PREFIX = /^([A-Za-z0-9_.-]+\/)+$/;
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
@@ -82,7 +80,7 @@ export function resolveSharedServicesArgs(name: string, args: SharedServicesArgs
     name,
     `must be a DNS-1123 label of at most ${NAME_MAX} characters (it prefixes IAM, Secrets Manager and ElastiCache names)`,
   );
-  checks.check(typeof args.region === "string" && AWS_REGION.test(args.region), "region", args.region, "must be a commercial AWS region such as us-east-1");
+  checkAwsRegion(checks, "region", args.region);
 
   const weightsPrefix = args.weights?.prefix ?? "models/";
   checks.check(PREFIX.test(weightsPrefix), "weights.prefix", weightsPrefix, 'must be a key prefix ending in "/", e.g. models/');
@@ -90,7 +88,7 @@ export function resolveSharedServicesArgs(name: string, args: SharedServicesArgs
 
   if (args.replication !== undefined) {
     const r = args.replication;
-    if (checks.check(typeof r.region === "string" && AWS_REGION.test(r.region), "replication.region", r.region, "must be a commercial AWS region such as us-west-2")) {
+    if (checkAwsRegion(checks, "replication.region", r.region)) {
       checks.check(r.region !== args.region, "replication.region", r.region, `must differ from region (${args.region}): replication here is cross-region`);
     }
     checkBucketName(checks, "replication.bucketName", r.bucketName);
@@ -115,6 +113,20 @@ export function resolveSharedServicesArgs(name: string, args: SharedServicesArgs
     auditLog,
     budget: budget!,
   };
+}
+
+/**
+ * Commercial-partition regions only (the ARNs in the bucket policies are built for `aws`), as the catalog
+ * lists them: the catalog's AWS list is that partition, so one list decides for every component.
+ */
+function checkAwsRegion(checks: ArgChecks, property: string, region: unknown): boolean {
+  if (typeof region !== "string" || region.length === 0) {
+    checks.add(property, region, "is required: a commercial AWS region such as us-east-1");
+    return false;
+  }
+  const problem = regionProblem("aws", region);
+  if (problem !== undefined) checks.add(property, region, `${problem.reason}; ${problem.fix}`);
+  return problem === undefined;
 }
 
 function checkBucketName(checks: ArgChecks, property: string, bucketName: string | undefined): void {

@@ -1,23 +1,9 @@
 import type * as pulumi from "@pulumi/pulumi";
-import type { Dtype } from "@switchyard/catalog";
+import type { Dtype, VllmQuantization } from "@switchyard/catalog";
 import type { Placement, WeightSource } from "../contracts";
 
-/**
- * vLLM `--quantization` methods this component knows the weight size of (a subset of vLLM's
- * `QuantizationMethods`, vllm/model_executor/layers/quantization/__init__.py).
- */
-export const VLLM_QUANTIZATIONS = [
-  "awq",
-  "awq_marlin",
-  "gptq",
-  "gptq_marlin",
-  "bitsandbytes",
-  "fp8",
-  "fbgemm_fp8",
-  "modelopt",
-  "compressed-tensors",
-] as const;
-export type VllmQuantization = (typeof VLLM_QUANTIZATIONS)[number];
+export { VLLM_QUANTIZATIONS } from "@switchyard/catalog";
+export type { VllmQuantization } from "@switchyard/catalog";
 
 export const AUTOSCALING_MODES = ["keda", "hpa"] as const;
 export type AutoscalingMode = (typeof AUTOSCALING_MODES)[number];

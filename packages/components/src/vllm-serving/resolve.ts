@@ -1,19 +1,31 @@
 import type * as k8s from "@pulumi/kubernetes";
 import type * as pulumi from "@pulumi/pulumi";
-import { DTYPES, modelWeightGiB } from "@switchyard/catalog";
-import type { Dtype } from "@switchyard/catalog";
+import {
+  COMMIT_SHA,
+  DEFAULT_GPU_MEMORY_UTILIZATION,
+  DTYPES,
+  HUGGING_FACE_REPO_ID,
+  VLLM_QUANTIZATIONS,
+  WEIGHT_SHARE_OF_GPU_BUDGET,
+  divisors,
+  gpuWeights,
+  replicaCostPerHour as replicaShareOfNode,
+  replicaGpuBudgetGiB,
+  tensorParallelProblem,
+  weightsFit,
+} from "@switchyard/catalog";
+import type { Dtype, VllmQuantization } from "@switchyard/catalog";
 import type { Backend, Placement, WeightSource } from "../contracts";
 import { IMAGE_REFERENCE, isPinnedImage } from "../internal/images";
 import { ArgChecks, isKnown, oneOf } from "../internal/errors";
 import { LABEL_PREFIX, componentLabels } from "../internal/labels";
 import { DNS1123_HINT, isDns1123Label, isLabelKey, isLabelValue } from "../internal/names";
-import { AUTOSCALING_MODES, VLLM_QUANTIZATIONS } from "./args";
+import { AUTOSCALING_MODES } from "./args";
 import type {
   AutoscalingMode,
   VllmAutoscalingArgs,
   VllmGatewayArgs,
   VllmIngressArgs,
-  VllmQuantization,
   VllmSecretKeyRef,
   VllmServingArgs,
 } from "./args";
@@ -24,11 +36,7 @@ export const VLLM_PORT = 8000;
 export const API_KEY_SECRET_KEY = "api-key";
 /** Name of the pod-level custom metric the HPA mode reads, as a metrics adapter renames `vllm:num_requests_waiting`. */
 export const HPA_QUEUE_METRIC = "vllm_num_requests_waiting";
-/**
- * Weights may fill at most this share of the memory vLLM takes (TP × GPU memory × utilization); the rest
- * is KV cache, activations and CUDA graphs. A lower bound: vLLM itself refuses to start without KV room.
- */
-export const WEIGHT_SHARE_OF_GPU_BUDGET = 0.9;
+export { WEIGHT_SHARE_OF_GPU_BUDGET };
 /** Startup probe period; its failureThreshold is the cold-start budget divided by this. */
 export const STARTUP_PROBE_PERIOD_SECONDS = 10;
 /** Generated API keys: long, and without symbols that need quoting in headers or env files. */
@@ -41,29 +49,11 @@ const NAME_MAX = 63 - "-api-key".length;
 /** Service names are DNS-1035 labels: they must start with a letter. */
 const DNS1035_LABEL = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
 const DNS1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
-const HF_REPO_ID = /^[A-Za-z0-9][A-Za-z0-9._-]*(\/[A-Za-z0-9][A-Za-z0-9._-]*)?$/;
-const COMMIT_SHA = /^[0-9a-f]{40}$/;
 /** Served names end up in URLs, metric labels and PromQL strings: keep them DNS-like. */
 const SERVED_MODEL_NAME = /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/;
 const ENV_NAME = /^[A-Z_][A-Z0-9_]*$/;
 const SECRET_KEY = /^[-._a-zA-Z0-9]+$/;
 const HTTP_URL = /^https?:\/\/[^\s/]+(\/\S*)?$/;
-
-/**
- * Bytes per parameter a `--quantization` method stores weights in; undefined where the method does not
- * say (compressed-tensors covers W8A8 and W4A16 alike), so the checkpoint's `model.dtype` decides.
- */
-const QUANTIZATION_WEIGHT_DTYPE: Readonly<Record<VllmQuantization, Dtype | undefined>> = {
-  awq: "int4",
-  awq_marlin: "int4",
-  gptq: "int4",
-  gptq_marlin: "int4",
-  bitsandbytes: "int4",
-  fp8: "fp8",
-  fbgemm_fp8: "fp8",
-  modelopt: "fp8",
-  "compressed-tensors": undefined,
-};
 
 /**
  * Flags `extraArgs` may never carry: remote code from the model repo (CVE-2025-66448, CVE-2026-22807),
@@ -220,7 +210,7 @@ export function resolveVllmServingArgs(name: string, args: VllmServingArgs): Res
 
   const tensorParallelSize = args.tensorParallelSize ?? 1;
   const tpOk = checkTensorParallelSize(checks, tensorParallelSize, args.placement, placementOk);
-  const gpuMemoryUtilization = args.gpuMemoryUtilization ?? 0.9;
+  const gpuMemoryUtilization = args.gpuMemoryUtilization ?? DEFAULT_GPU_MEMORY_UTILIZATION;
   const utilizationOk = checks.check(
     typeof gpuMemoryUtilization === "number" && gpuMemoryUtilization > 0 && gpuMemoryUtilization < 1,
     "gpuMemoryUtilization",
@@ -237,7 +227,7 @@ export function resolveVllmServingArgs(name: string, args: VllmServingArgs): Res
   checkExtraArgs(checks, args.extraArgs ?? []);
 
   const weights = modelOk && quantizationOk ? effectiveWeights(args) : undefined;
-  const gpuBudgetGiB = placementOk && tpOk && utilizationOk ? tensorParallelSize * args.placement.gpuMemoryGiB * gpuMemoryUtilization : undefined;
+  const gpuBudgetGiB = placementOk && tpOk && utilizationOk ? replicaGpuBudgetGiB(tensorParallelSize, args.placement.gpuMemoryGiB, gpuMemoryUtilization) : undefined;
   if (weights && gpuBudgetGiB !== undefined) checkFit(checks, args, weights, tensorParallelSize, gpuMemoryUtilization);
 
   const minReplicas = args.minReplicas ?? 1;
@@ -364,6 +354,8 @@ export function resolveVllmServingArgs(name: string, args: VllmServingArgs): Res
       baseUrl: externalEndpoint ?? endpoint,
       apiKeySecretEnv,
       costPerHour: replicaCostPerHour(placement, tensorParallelSize),
+      // Without an autoscaler the replicas run, and are paid for, whether used or not: the gateway tries them first.
+      fixed: args.autoscaling === undefined,
       tokensPerSecond: args.backend.tokensPerSecond,
       expectedLatencyMs: args.backend.expectedLatencyMs,
     },
@@ -404,31 +396,19 @@ export function defaultApiKeySecretEnv(name: string): string {
   return `${name.toUpperCase().replace(/[^A-Z0-9]+/g, "_")}_API_KEY`;
 }
 
-/** USD per hour of one replica: its share (TP of gpusPerNode GPUs) of the node's price. */
+/** USD per hour of one replica: its share (TP of gpusPerNode GPUs) of the node's price (the catalog's rule). */
 export function replicaCostPerHour(placement: Placement, tensorParallelSize: number): number {
-  return (placement.hourlyCostPerNode * tensorParallelSize) / placement.gpusPerNode;
+  return replicaShareOfNode(placement.hourlyCostPerNode, placement.gpusPerNode, tensorParallelSize);
 }
 
-/**
- * The weights in GPU memory: the checkpoint's dtype, or the quantization's when that is smaller (an
- * `fp8` quantization of a bf16 checkpoint holds fp8 weights).
- */
+/** The weights in GPU memory (the catalog's rule): the checkpoint's dtype, or the quantization's when smaller. */
 export function effectiveWeights(args: Pick<VllmServingArgs, "model" | "quantization">): { dtype: Dtype; gib: number } {
-  const stored = { dtype: args.model.dtype, gib: modelWeightGiB(args.model.parameterCountBillions, args.model.dtype) };
-  const quantized = args.quantization ? QUANTIZATION_WEIGHT_DTYPE[args.quantization] : undefined;
-  if (quantized === undefined) return stored;
-  const gib = modelWeightGiB(args.model.parameterCountBillions, quantized);
-  return gib < stored.gib ? { dtype: quantized, gib } : stored;
-}
-
-/** The positive divisors of `n`, ascending: the tensor-parallel sizes a node of n GPUs allows. */
-export function divisors(n: number): number[] {
-  return Array.from({ length: n }, (_, i) => i + 1).filter((d) => n % d === 0);
+  return gpuWeights({ parameterCountBillions: args.model.parameterCountBillions, checkpointDtype: args.model.dtype, quantization: args.quantization });
 }
 
 /** Whether `model.id`-style strings are Hugging Face repo ids rather than paths or URIs. */
 export function isHubRepoId(modelPath: string): boolean {
-  return !modelPath.startsWith("/") && !modelPath.includes("://") && HF_REPO_ID.test(modelPath);
+  return !modelPath.startsWith("/") && !modelPath.includes("://") && HUGGING_FACE_REPO_ID.test(modelPath);
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -531,7 +511,7 @@ function checkImage(checks: ArgChecks, image: string): void {
 function checkModel(checks: ArgChecks, args: VllmServingArgs): boolean {
   const model = args.model;
   if (!checks.check(model !== undefined && model !== null, "model", model, "is required")) return false;
-  checks.check(typeof model.id === "string" && HF_REPO_ID.test(model.id), "model.id", model.id, "must be a Hugging Face repo id such as meta-llama/Llama-3.1-8B-Instruct");
+  checks.check(typeof model.id === "string" && HUGGING_FACE_REPO_ID.test(model.id), "model.id", model.id, "must be a Hugging Face repo id such as meta-llama/Llama-3.1-8B-Instruct");
   checks.check(
     typeof model.revision === "string" && COMMIT_SHA.test(model.revision),
     "model.revision",
@@ -602,15 +582,15 @@ function checkHfTokenSecret(checks: ArgChecks, ref: VllmSecretKeyRef): void {
 function checkTensorParallelSize(checks: ArgChecks, tp: number, placement: Placement | undefined, placementOk: boolean): boolean {
   if (!checks.check(Number.isInteger(tp) && tp >= 1, "tensorParallelSize", tp, "must be a whole number ≥ 1")) return false;
   if (!placementOk || !placement) return false;
-  const gpus = placement.gpusPerNode;
-  return checks.check(gpus % tp === 0, "tensorParallelSize", tp, `must divide gpusPerNode (${gpus}); use ${oneOf(divisors(gpus))}`);
+  const problem = tensorParallelProblem(tp, placement.gpusPerNode);
+  return checks.check(problem === undefined, "tensorParallelSize", tp, problem ?? "");
 }
 
 function checkFit(checks: ArgChecks, args: VllmServingArgs, weights: { dtype: Dtype; gib: number }, tp: number, utilization: number): void {
   const { gpusPerNode, gpuMemoryGiB } = args.placement;
-  const fits = (t: number, u: number) => weights.gib <= WEIGHT_SHARE_OF_GPU_BUDGET * t * gpuMemoryGiB * u;
+  const fits = (t: number, u: number) => weightsFit(weights.gib, t, gpuMemoryGiB, u);
   if (fits(tp, utilization)) return;
-  const budget = tp * gpuMemoryGiB * utilization;
+  const budget = replicaGpuBudgetGiB(tp, gpuMemoryGiB, utilization);
   const largerTp = divisors(gpusPerNode).find((d) => d > tp && fits(d, utilization));
   const fixes = [
     ...(largerTp !== undefined ? [`raise tensorParallelSize to ${largerTp}`] : []),

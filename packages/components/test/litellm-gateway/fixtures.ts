@@ -103,6 +103,6 @@ export const gatewayArgs = {
   apiKeys: Object.fromEntries([...fleet.map((b) => b.apiKeySecretEnv), openAiFallback.apiKeySecretEnv].map((env) => [env, `key-for-${env.toLowerCase()}`])),
   image: "ghcr.io/berriai/litellm-non_root:main-v1.106.2-stable",
   redis: { host: "gateway-redis.abc123.use1.cache.amazonaws.com", password: "redis-password-placeholder" },
-  fallback: openAiFallback,
+  fallbacks: [openAiFallback],
   clients: [{ namespace: "apps" }, { namespace: "ingress-nginx", podLabels: { "app.kubernetes.io/name": "ingress-nginx" } }],
 };

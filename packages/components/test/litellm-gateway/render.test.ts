@@ -6,7 +6,7 @@ import { renderLiteLLMConfig, renderLiteLLMConfigYaml, WEIGHT_TOTAL } from "@swi
 import type { LiteLLMConfig, LiteLLMRenderOptions } from "@switchyard/components/src/litellm-gateway";
 import { awsOnDemand, awsSpot, coreweave8b, coreweaveReserved, fleet, gcp8b, gcpSpot, openAiFallback } from "./fixtures";
 
-const production: LiteLLMRenderOptions = { fallback: openAiFallback, replicas: 2, redis: { withPassword: true } };
+const production: LiteLLMRenderOptions = { fallbacks: [openAiFallback], replicas: 2, redis: { withPassword: true } };
 
 function deployment(config: LiteLLMConfig, id: string) {
   const found = config.model_list.find((d) => d.model_info.id === id);
@@ -129,7 +129,7 @@ describe("renderLiteLLMConfig for a fleet on three providers", () => {
 
   it("shares router state through Redis read from the environment when there are replicas", () => {
     expect(config.router_settings).toMatchObject({ redis_host: "os.environ/REDIS_HOST", redis_port: "os.environ/REDIS_PORT", redis_password: "os.environ/REDIS_PASSWORD" });
-    const single = renderLiteLLMConfig(fleet, { fallback: openAiFallback });
+    const single = renderLiteLLMConfig(fleet, { fallbacks: [openAiFallback] });
     expect(Object.keys(single.router_settings).filter((k) => k.startsWith("redis"))).toEqual([]);
   });
 
@@ -197,7 +197,7 @@ describe("renderLiteLLMConfig routing options", () => {
   });
 
   it("gives each tier its own time-to-first-token budget (stream_timeout) where set, the shared one elsewhere", () => {
-    const config = renderLiteLLMConfig(fleet, { fallback: openAiFallback, reliability: { streamTimeoutSeconds: 20, streamTimeoutSecondsByTier: { reserved: 5, "on-demand": 15, hosted: 45 } } });
+    const config = renderLiteLLMConfig(fleet, { fallbacks: [openAiFallback], reliability: { streamTimeoutSeconds: 20, streamTimeoutSecondsByTier: { reserved: 5, "on-demand": 15, hosted: 45 } } });
     expect(Object.fromEntries(config.model_list.map((d) => [d.model_info.id, d.litellm_params.stream_timeout]))).toEqual({
       "coreweave-llama-8b": 5,
       "gcp-llama-8b-spot": 20,
@@ -225,6 +225,37 @@ describe("renderLiteLLMConfig routing options", () => {
   });
 });
 
+describe("renderLiteLLMConfig: what a plan deploys", () => {
+  const together = { ...openAiFallback, modelName: "together-llama-70b", model: "together_ai/meta-llama/Llama-3.3-70B-Instruct-Turbo", requestsPerMinute: 600, modelGroups: ["llama-3.3-70b"] };
+
+  it("renders one group per hosted fallback with its rate limit, and chains a group to the ones covering it, in order", () => {
+    const config = renderLiteLLMConfig(fleet, { fallbacks: [together, { ...openAiFallback, modelGroups: ["llama-3.3-70b", "llama-3.1-8b"] }] });
+    const hosted = config.model_list.filter((e) => e.model_info.id.startsWith("fallback-"));
+    expect(hosted.map((e) => [e.model_name, e.litellm_params.model, e.litellm_params.rpm])).toEqual([
+      ["together-llama-70b", "together_ai/meta-llama/Llama-3.3-70B-Instruct-Turbo", 600],
+      ["gpt-4o-mini-fallback", "openai/gpt-4o-mini", undefined],
+    ]);
+    expect(config.router_settings.fallbacks).toEqual([{ "llama-3.1-8b": ["gpt-4o-mini-fallback"] }, { "llama-3.3-70b": ["together-llama-70b", "gpt-4o-mini-fallback"] }]);
+  });
+
+  it("tries a fixed backend (a replica count paid whether used or not) first, whatever its capacity type", () => {
+    const config = renderLiteLLMConfig([{ ...awsOnDemand, fixed: true }, awsSpot, coreweaveReserved], {});
+    const order = (id: string) => config.model_list.find((e) => e.model_info.id === id)!.litellm_params.order;
+    expect([order(awsOnDemand.name), order(awsSpot.name), order(coreweaveReserved.name)]).toEqual([1, 2, 1]);
+  });
+
+  it("serves a group from one provider without a fallback only when singleProviderGroups accepts it", () => {
+    expect(() => renderLiteLLMConfig([coreweave8b], {})).toThrow('give model group "llama-3.1-8b" backends on at least two providers');
+    expect(renderLiteLLMConfig([coreweave8b], { singleProviderGroups: ["llama-3.1-8b"] }).model_list.map((e) => e.model_info.id)).toEqual([coreweave8b.name]);
+    expect(() => renderLiteLLMConfig([coreweave8b], { singleProviderGroups: ["mistral"] })).toThrow('singleProviderGroups[0] ("mistral") is not a backend model group');
+  });
+
+  it("refuses a rate limit that is not a whole number of requests, and two fallbacks of one name", () => {
+    expect(() => renderLiteLLMConfig(fleet, { fallbacks: [{ ...together, requestsPerMinute: 0.5 }] })).toThrow("fallbacks[0].requestsPerMinute (0.5) must be a whole number of requests per minute ≥ 1");
+    expect(() => renderLiteLLMConfig(fleet, { fallbacks: [together, together] })).toThrow('fallbacks[1].modelName ("together-llama-70b") is used by another fallback');
+  });
+});
+
 describe("renderLiteLLMConfig validation", () => {
   const lone = (b: Backend): Backend[] => [b];
   it.each<[string, Backend[], LiteLLMRenderOptions, string[]]>([
@@ -244,15 +275,15 @@ describe("renderLiteLLMConfig validation", () => {
       {},
       ['give model group "llama-3.1-8b" backends on at least two providers (it has "coreweave") or a fallback'],
     ],
-    ["a fallback named like a backend group", fleet, { fallback: { ...openAiFallback, modelName: "llama-3.1-8b" } }, ['fallback.modelName ("llama-3.1-8b") is already a backend model group']],
-    ["a fallback over plain http", fleet, { fallback: { ...openAiFallback, apiBase: "http://api.example.com/v1" } }, ['fallback.apiBase ("http://api.example.com/v1") sends the API key over plain http to a host outside the cluster; use https://']],
+    ["a fallback named like a backend group", fleet, { fallbacks: [{ ...openAiFallback, modelName: "llama-3.1-8b" }] }, ['fallbacks[0].modelName ("llama-3.1-8b") is already a backend model group']],
+    ["a fallback over plain http", fleet, { fallbacks: [{ ...openAiFallback, apiBase: "http://api.example.com/v1" }] }, ['fallbacks[0].apiBase ("http://api.example.com/v1") sends the API key over plain http to a host outside the cluster; use https://']],
     [
       "a backend named like the fallback's deployment id",
       [...fleet, { ...gcp8b, name: "fallback-gpt-4o-mini-fallback" }],
-      { fallback: openAiFallback },
+      { fallbacks: [openAiFallback] },
       ['backends[6].name ("fallback-gpt-4o-mini-fallback") is the hosted fallback\'s deployment id'],
     ],
-    ["a fallback for an unknown group", fleet, { fallback: { ...openAiFallback, modelGroups: ["mistral"] } }, ['fallback.modelGroups[0] ("mistral") is not a backend model group']],
+    ["a fallback for an unknown group", fleet, { fallbacks: [{ ...openAiFallback, modelGroups: ["mistral"] }] }, ['fallbacks[0].modelGroups[0] ("mistral") is not a backend model group']],
     ["replicas without Redis", fleet, { replicas: 3 }, ["redis is required with 3 proxy replicas"]],
     ["a canary alone in its tier", fleet, { routing: { canaryPercent: { [coreweaveReserved.name]: 5 } } }, ["leaves nothing for llama-3.3-70b tier reserved"]],
     ["a canary over 50%", fleet, { routing: { canaryPercent: { [gcpSpot.name]: 60 } } }, ['routing.canaryPercent["gcp-llama-70b-spot"] (60) must be a percentage in (0, 50]']],

@@ -127,6 +127,16 @@ describe("resolveSharedServicesArgs", () => {
     expect(p[0]).toContain('use "web-identity"');
   });
 
+  it("checks regions against the catalog's AWS list: a did-you-mean for a typo, the partition for China or GovCloud", () => {
+    expect(problems({ ...minimalArgs, region: "eu-west-9" })).toEqual([
+      'region: region ("eu-west-9") is not among the AWS regions the catalog lists; did you mean "eu-west-1", "eu-west-2" or "eu-west-3"? ' +
+        "If the region is real but not listed yet, add it to @switchyard/catalog (src/regions.ts) with its source",
+    ]);
+    expect(problems({ ...minimalArgs, replication: { region: "us-gov-west-1" } })).toEqual([
+      'replication.region: replication.region ("us-gov-west-1") is not in the commercial AWS partition (aws), the only one the catalog lists; use a commercial region such as "us-east-1".',
+    ]);
+  });
+
   it("lists every problem at once: region, replication region, Redis open to the world, budget", () => {
     const p = problems({
       region: "cn-north-1",
