@@ -3,7 +3,7 @@
  * distribution per provider, and the monthly cost against a single-cloud baseline. Deterministic
  * (no clock, no randomness) and exact for its cost model (see capacity.ts, allocate.ts).
  */
-import { CATALOG_COMPILED_ON, INSTANCE_TYPES, egressPricePerGB, isKnownRegion, replicasPerNode, routingOrder, tensorParallelProblem } from "@switchyard/catalog";
+import { CATALOG_COMPILED_ON, INSTANCE_TYPES, egressPricePerGB, isKnownRegion, replicaCostPerHour, replicasPerNode, routingOrder, tensorParallelProblem } from "@switchyard/catalog";
 import type { CapacityType, InstanceType, Provider } from "@switchyard/catalog";
 import { classicReservedUnits, cycleCostFor, levelsFor, outageBounds, planCapacity } from "./capacity";
 import type { Levels } from "./capacity";
@@ -261,7 +261,8 @@ export function plan(input: FleetSpecInput | FleetSpec): FleetPlan {
           provider: p.provider,
           capacityType: tier.capacityType,
           order: tier.order,
-          costPerReplicaHour: tier.pricePerNodeHour / p.replicasPerNode,
+          // The catalog's rule, as VllmServing costs the Backend: the gateway's per-token prices then match exactly.
+          costPerReplicaHour: replicaCostPerHour(tier.pricePerNodeHour, p.gpusPerNode, m.gpusPerReplica),
           expectedLatencyMs: latency,
           availability,
           plannedReplicas: { mean: tier.fixed ? tier.maxReplicas : burstMean, max: tier.maxReplicas },
