@@ -28,6 +28,8 @@ if [ ! -x "$toolchain/node_modules/.bin/node" ] || [ ! -x "$toolchain/node_modul
 fi
 export PATH="$toolchain/node_modules/.bin:$PATH"
 
+# `dev.sh switchyard …` takes paths as its caller wrote them: relative to where it was run, not to the checkout.
+if [ "${1:-}" = switchyard ]; then export SWITCHYARD_CWD="${SWITCHYARD_CWD:-$PWD}"; fi
 cd "$root"
 pnpm install --frozen-lockfile --reporter=append-only >&2 || {
   echo "dev.sh: 'pnpm install --frozen-lockfile' failed; if you changed a package.json, run 'pnpm install' and commit pnpm-lock.yaml" >&2

@@ -24,7 +24,10 @@ import { renderCost, renderPlacement, renderReserved, renderRouting, renderSimul
 export interface Io {
   stdout: { write(text: string): unknown; isTTY?: boolean };
   stderr: { write(text: string): unknown; isTTY?: boolean };
-  /** Directory relative paths are resolved against (pnpm sets INIT_CWD to where it was invoked). */
+  /**
+   * Directory relative paths are resolved against: where the user ran the command (`scripts/dev.sh` passes it as
+   * SWITCHYARD_CWD; pnpm sets INIT_CWD to where it was invoked).
+   */
   cwd: string;
   /** Milliseconds clock for the progress display. Defaults to `performance.now`. */
   now?: () => number;
@@ -167,13 +170,19 @@ async function runRender(targets: string[], options: { out: string }, io: Io): P
 }
 
 /** Runs the CLI; returns the exit code (0 ok, 1 unexpected, 2 bad input, 3 no feasible plan). */
+/** The version in this package's package.json. */
+export function cliVersion(): string {
+  return (JSON.parse(readFileSync(join(__dirname, "..", "package.json"), "utf8")) as { version: string }).version;
+}
+
 export async function main(argv: readonly string[], io: Io): Promise<number> {
   const program = new Command()
     .name("switchyard")
     .description("Plan and compare multi-cloud LLM inference fleets")
     .exitOverride()
     .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) })
-    .showHelpAfterError("(run switchyard --help for usage)");
+    .showHelpAfterError("(run switchyard --help for usage)")
+    .version(cliVersion(), "-V, --version", "print the version of @switchyard/cli");
   program
     .command("plan")
     .description("plan a fleet spec: capacity, routing, weight distribution, monthly cost; writes plan.json")

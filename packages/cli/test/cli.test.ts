@@ -122,3 +122,24 @@ describe("switchyard plan on the example fleet", () => {
     noStack(bad.stderr);
   });
 });
+
+describe("switchyard's command-line habits", () => {
+  it("prints its package's version", () => {
+    const version = (JSON.parse(readFileSync(join(repoRoot, "packages", "cli", "package.json"), "utf8")) as { version: string }).version;
+    const r = run(["--version"]);
+    expect([r.code, r.stdout.trim()]).toEqual([0, version]);
+  });
+
+  it("resolves a relative --spec against the caller's directory when run through scripts/dev.sh", () => {
+    const dir = mkdtempSync(join(tmpdir(), "switchyard-caller-"));
+    const spec = readFileSync(example, "utf8").replace(/file: demand\//g, `file: ${join(repoRoot, "examples", "demand")}/`);
+    writeFileSync(join(dir, "my-fleet.yaml"), spec);
+    const r = spawnSync("bash", [join(repoRoot, "scripts", "dev.sh"), "switchyard", "plan", "--spec", "my-fleet.yaml", "--json", "--no-out", "--no-simulate"], {
+      cwd: dir,
+      encoding: "utf8",
+      env: { ...process.env, SWITCHYARD_CWD: "", INIT_CWD: "" },
+    });
+    expect(r.status, r.stderr).toBe(0);
+    expect((JSON.parse(r.stdout) as { specName: string }).specName).toBe("switchyard-example");
+  }, 120_000);
+});
