@@ -10,6 +10,7 @@
 import { readFileSync } from "node:fs";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { replicasPerNode } from "@switchyard/catalog";
 import type { Provider } from "@switchyard/catalog";
 import {
   GpuNodePool,
@@ -70,7 +71,8 @@ export interface ProviderStackOutputs {
 }
 
 interface Composed {
-  pools: { name: string; deployment: TierDeployment }[];
+  /** `ephemeralStoragePerNodeGiB`: what the pool's vLLM replicas on one node request of its local disk. */
+  pools: { name: string; deployment: TierDeployment; ephemeralStoragePerNodeGiB: number }[];
   caches: { name: string; args: ModelWeightCacheArgs; for: string[] }[];
   servers: { name: string; args: VllmServingArgs; pool: string; cache: string | undefined }[];
   strategy: WeightStrategy | "hub";
@@ -90,14 +92,16 @@ export function deployProviderStack(
 ): ProviderStackOutputs {
   const provider: Provider = environment;
   const source = options.cluster ?? existingCluster(config);
-  const composed = compose(environment, config, fleet, (d) => poolArgs(provider, d, poolBlock(d, source.planned)));
+  const composed = compose(environment, config, fleet, (d, disk) => poolArgs(provider, d, poolBlock(d, source.planned), disk));
 
   // Everything validated: now, and only now, register resources.
   const cloud = options.cloudProvider?.();
   const handles = source.create(cloud === undefined ? {} : { provider: cloud });
   const cluster = new k8s.Provider("cluster", { kubeconfig: pulumi.secret(handles.kubeconfig), enableServerSideApply: true });
   const opts = { providers: cloud === undefined ? [cluster] : [cluster, cloud] };
-  const pools = new Map(composed.pools.map((p) => [p.name, new GpuNodePool(p.name, poolArgs(provider, p.deployment, poolBlock(p.deployment, handles)), opts)]));
+  const pools = new Map(
+    composed.pools.map((p) => [p.name, new GpuNodePool(p.name, poolArgs(provider, p.deployment, poolBlock(p.deployment, handles), p.ephemeralStoragePerNodeGiB), opts)]),
+  );
   const caches = new Map(composed.caches.map((c) => [c.name, new ModelWeightCache(c.name, c.args, opts)]));
   const servers = composed.servers.map((s) => {
     const dependsOn: pulumi.Resource[] = [pools.get(s.pool)!];
@@ -117,7 +121,7 @@ export function deployProviderStack(
   };
 }
 
-function poolArgs(provider: Provider, d: TierDeployment, block: Partial<GpuNodePoolArgs>): GpuNodePoolArgs {
+function poolArgs(provider: Provider, d: TierDeployment, block: Partial<GpuNodePoolArgs>, ephemeralStoragePerNodeGiB: number): GpuNodePoolArgs {
   return {
     provider,
     region: d.region,
@@ -128,6 +132,8 @@ function poolArgs(provider: Provider, d: TierDeployment, block: Partial<GpuNodeP
     minNodes: d.minNodes,
     maxNodes: d.maxNodes,
     labels: { "switchyard.dev/model": d.model },
+    // The node's local disk (NVMe, or the node disk it sizes) holds what the replicas on it write.
+    ephemeralStoragePerNodeGiB,
     ...block,
   };
 }
@@ -137,7 +143,7 @@ function compose(
   environment: ProviderEnvironment,
   config: ProviderConfig,
   fleet: Fleet,
-  plannedPoolArgs: (d: TierDeployment) => GpuNodePoolArgs,
+  plannedPoolArgs: (d: TierDeployment, ephemeralStoragePerNodeGiB: number) => GpuNodePoolArgs,
 ): Composed {
   const provider: Provider = environment;
   const problems: string[] = [];
@@ -160,8 +166,8 @@ function compose(
   const composed: Composed = { pools: [], caches: [], servers: [], strategy: "hub", reason: "no weights manifest configured: vLLM loads the pinned revision from the Hugging Face Hub" };
   const cachesByModel = new Map<string, string>();
   for (const d of deployments) {
-    const placement = resolveGpuNodePoolArgs(d.poolName, plannedPoolArgs(d)).placement;
-    composed.pools.push({ name: d.poolName, deployment: d });
+    // Where the pods go does not depend on how much local disk they take.
+    const placement = resolveGpuNodePoolArgs(d.poolName, plannedPoolArgs(d, 0)).placement;
 
     const weights = config.weights[d.model];
     let cacheName: string | undefined;
@@ -180,7 +186,11 @@ function compose(
     }
     const weightSource = cacheName === undefined ? undefined : resolveModelWeightCacheArgs(cacheName, composed.caches.find((c) => c.name === cacheName)!.args).weightSource;
     const serverArgs = servingArgs(config, d, placement, weightSource);
-    resolveVllmServingArgs(d.backendName, serverArgs);
+    const server = resolveVllmServingArgs(d.backendName, serverArgs);
+    // Every replica a node can hold (its GPUs ÷ the replica's), each with its own ephemeral-storage request.
+    const ephemeralStoragePerNodeGiB = replicasPerNode(placement.gpusPerNode, server.tensorParallelSize) * server.resources.ephemeralStorageGiB;
+    resolveGpuNodePoolArgs(d.poolName, plannedPoolArgs(d, ephemeralStoragePerNodeGiB));
+    composed.pools.push({ name: d.poolName, deployment: d, ephemeralStoragePerNodeGiB });
     composed.servers.push({ name: d.backendName, args: serverArgs, pool: d.poolName, cache: cacheName });
   }
   return composed;
@@ -234,6 +244,8 @@ function servingArgs(
       servedModelName: d.model,
       parameterCountBillions: d.parameterCountBillions,
       dtype: d.checkpointDtype,
+      // The plan's checkpoint size (the spec's, or parameters × dtype): the download volume and the node disks agree.
+      weightsGB: d.weightsGB,
     },
     ...(weightSource === undefined ? {} : { weightSource }),
     // The Hub token only matters when vLLM downloads from the Hub.

@@ -26,18 +26,6 @@ found() {
 }
 
 if found; then exit 0; fi
-command -v apt-get >/dev/null 2>&1 ||
-  fail "no redis-server 6 or later on PATH and no apt-get: install Redis (6 or later, built with TLS) and put redis-server and redis-cli on PATH"
-[ "$(id -u)" = 0 ] || fail "no redis-server 6 or later on PATH: run as root, or install it first (apt-get install 'redis-server=$package_version')"
-
-exec 9>/tmp/switchyard-redis-install.lock
-flock 9
-if found; then exit 0; fi
-say "installing redis-server=$package_version from Debian (once)"
-export DEBIAN_FRONTEND=noninteractive
-apt-get update -qq >&2 || fail "apt-get update failed (see above)"
-# --no-install-recommends; the package's own service is not started in a container without systemd, and is not used:
-# the tests start their own server on a free loopback port.
-apt-get install -y -qq --no-install-recommends "redis-server=$package_version" >&2 ||
-  fail "apt-get could not install redis-server=$package_version (see above)"
-found || fail "redis-server is still not on PATH after installing redis-server=$package_version"
+# shellcheck source=scripts/lib/debian-package.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib/debian-package.sh"
+debian_install redis-server "$package_version" "install Redis (6 or later, built with TLS) and put redis-server and redis-cli on PATH"

@@ -6,7 +6,7 @@
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { GpuNodePool, LiteLLMGatewayConfig, VllmServing, gatewayPodLabels } from "@switchyard/components";
+import { GpuNodePool, LiteLLMGatewayConfig, VllmServing, gatewayPodLabels, vllmEphemeralStorageGiB } from "@switchyard/components";
 import type { Placement, VllmServingArgs } from "@switchyard/components";
 
 export = () => {
@@ -28,6 +28,9 @@ export = () => {
     backend: { modelName: "llama-70b", tokensPerSecond: 2400, expectedLatencyMs: 350 },
   });
 
+  // Four TP2 replicas per 8-GPU node, each downloading the 140 GB bf16 checkpoint from the Hub to local NVMe.
+  const localDiskPerNode = 4 * vllmEphemeralStorageGiB(140);
+
   // Baseline: one reserved 8×H100 node, four TP2 replicas, always on.
   const reserved = new GpuNodePool("h100-reserved", {
     provider: "coreweave",
@@ -36,6 +39,7 @@ export = () => {
     capacityType: "reserved",
     minNodes: 1,
     maxNodes: 1,
+    ephemeralStoragePerNodeGiB: localDiskPerNode,
     coreweave: {},
   }, { providers: [coreweave] });
   const baseline = new VllmServing("coreweave-llama-70b", {
@@ -53,6 +57,7 @@ export = () => {
     capacityType: "on-demand",
     minNodes: 0,
     maxNodes: 2,
+    ephemeralStoragePerNodeGiB: localDiskPerNode,
     aws: { clusterName: config.require("awsClusterName"), nodeRoleArn: config.require("awsNodeRoleArn"), subnetIds: config.requireObject<string[]>("awsSubnetIds") },
   });
   const burst = new VllmServing("aws-llama-70b", {

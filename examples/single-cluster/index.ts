@@ -7,7 +7,7 @@
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { GpuNodePool, LiteLLMGatewayConfig, VllmServing, gatewayPodLabels } from "@switchyard/components";
+import { GpuNodePool, LiteLLMGatewayConfig, VllmServing, gatewayPodLabels, vllmEphemeralStorageGiB } from "@switchyard/components";
 
 export = () => {
   const config = new pulumi.Config();
@@ -21,6 +21,8 @@ export = () => {
     capacityType: "on-demand",
     minNodes: 1,
     maxNodes: 2,
+    // Four replicas per node, each downloading the 16 GB checkpoint from the Hub: onto the g6e's NVMe (RAID0).
+    ephemeralStoragePerNodeGiB: 4 * vllmEphemeralStorageGiB(16),
     aws: { clusterName: config.require("clusterName"), nodeRoleArn: config.require("nodeRoleArn"), subnetIds: config.requireObject<string[]>("subnetIds") },
   });
   const llama = new VllmServing(

@@ -1,9 +1,10 @@
 import * as pulumi from "@pulumi/pulumi";
-import { findInstanceType, getInstanceType, nodeHourlyCost } from "@switchyard/catalog";
+import { findInstanceType, getInstanceType, nodeDiskGiB, nodeHourlyCost, vllmEphemeralStorageGiB } from "@switchyard/catalog";
 import { GpuNodePool, POOL_LABEL } from "@switchyard/components";
 import type { GpuNodePoolArgs } from "@switchyard/components";
 import { describe, expect, it } from "vitest";
 import { awsKarpenter, awsManaged, coreweaveReserved, coreweaveSpot, gcpSpot, lambdaOnDemand } from "../fixtures/gpu-node-pools";
+import { withAwsAttributes } from "../harness/aws-attributes";
 import { validateKubernetesObjects } from "../harness/kubernetes-schema";
 import { childrenOf, findResource, stringLeaves, synthesize, synthesizeFailure, valueOf } from "../harness/mocks";
 import type { RecordedResource } from "../harness/mocks";
@@ -11,7 +12,11 @@ import type { RecordedResource } from "../harness/mocks";
 const COMPONENT = "switchyard:index:GpuNodePool";
 
 async function pool(name: string, args: GpuNodePoolArgs) {
-  const { resources, result } = await synthesize(() => new GpuNodePool(name, args));
+  // AWS computed attributes (a launch template's id and version) come back as the cloud would answer them.
+  const { resources, result } = await synthesize(() => {
+    withAwsAttributes();
+    return new GpuNodePool(name, args);
+  });
   const children = childrenOf(resources, COMPONENT, name);
   return { resources, children, component: result };
 }
@@ -20,25 +25,78 @@ function shape(resources: RecordedResource[]): string[] {
   return resources.map((r) => `${r.type} ${r.name}`);
 }
 
+const nodeGroupOf = (children: RecordedResource[]) => children.find((r) => r.type === "aws:eks/nodeGroup:NodeGroup")!;
+
+/** Four replicas of a 70B bf16 checkpoint (140 GB) on one node, each downloading it from the Hub: 4 × 156 GiB. */
+const FOUR_70B_FROM_HUB = 4 * vllmEphemeralStorageGiB(140);
+
 describe("GpuNodePool on AWS, managed node group", () => {
-  it("registers exactly one EKS node group with the NVIDIA AMI, SPOT capacity and the EKS taint spelling", async () => {
+  it("registers a launch template and one EKS node group with the NVIDIA AMI, SPOT capacity and the EKS taint spelling", async () => {
     const { children, component } = await pool("h100-spot", awsManaged);
-    expect(shape(children)).toEqual(["aws:eks/nodeGroup:NodeGroup h100-spot-nodegroup"]);
-    const group = children[0]!;
+    expect(shape(children)).toEqual(["aws:ec2/launchTemplate:LaunchTemplate h100-spot-launch-template", "aws:eks/nodeGroup:NodeGroup h100-spot-nodegroup"]);
+    const group = nodeGroupOf(children);
     expect(group.inputs).toMatchObject({
       clusterName: "inference",
       nodeGroupName: "h100-spot",
       amiType: "AL2023_x86_64_NVIDIA",
       capacityType: "SPOT",
       instanceTypes: ["p5.48xlarge"],
-      diskSize: 200,
+      // The disk is the template's: EKS refuses diskSize beside a launch template.
+      launchTemplate: { id: expect.stringMatching(/^lt-[0-9a-f]{17}$/), version: "1" },
       region: "us-east-1",
       scalingConfig: { minSize: 0, maxSize: 4, desiredSize: 0 },
       taints: [{ key: "switchyard.dev/dedicated", value: "gpu", effect: "NO_SCHEDULE" }],
       labels: { [POOL_LABEL]: "h100-spot" },
     });
+    expect(group.inputs).not.toHaveProperty("diskSize");
     expect(group.ignoreChanges).toEqual(["scalingConfig.desiredSize"]);
     expect(await valueOf(component.poolName)).toBe("h100-spot");
+  });
+
+  it("makes the p5's 8 × 3.84 TB of instance-store NVMe the kubelet's disk: AL2023 NodeConfig RAID0, 200 GiB root, IMDSv2 one hop", async () => {
+    const { children, component } = await pool("h100-spot", { ...awsManaged, ephemeralStoragePerNodeGiB: FOUR_70B_FROM_HUB });
+    const template = children.find((r) => r.type === "aws:ec2/launchTemplate:LaunchTemplate")!;
+    expect(Buffer.from(String(template.inputs["userData"]), "base64").toString("utf8")).toBe(
+      [
+        "MIME-Version: 1.0",
+        'Content-Type: multipart/mixed; boundary="//"',
+        "",
+        "--//",
+        "Content-Type: application/node.eks.aws",
+        "",
+        "apiVersion: node.eks.aws/v1alpha1",
+        "kind: NodeConfig",
+        "spec:",
+        "  instance:",
+        "    localStorage:",
+        "      strategy: RAID0",
+        "",
+        "--//--",
+        "",
+      ].join("\n"),
+    );
+    // The weights land on NVMe, so the root volume keeps its size for the OS.
+    expect(template.inputs["blockDeviceMappings"]).toEqual([{ deviceName: "/dev/xvda", ebs: { volumeSize: 200, volumeType: "gp3", encrypted: "true", deleteOnTermination: "true" } }]);
+    expect(template.inputs["metadataOptions"]).toEqual({ httpEndpoint: "enabled", httpTokens: "required", httpPutResponseHopLimit: 1 });
+    expect(component.placement.localNvmeGiB).toBe(28_610);
+  });
+
+  it("keeps Bottlerocket's pods on its EBS data volume, sized for four 70B replicas from the Hub: 4 × 156 GiB → 835 GiB", async () => {
+    const args: GpuNodePoolArgs = { ...awsManaged, ephemeralStoragePerNodeGiB: FOUR_70B_FROM_HUB, aws: { ...awsManaged.aws!, amiType: "BOTTLEROCKET_x86_64_NVIDIA" } };
+    const { children } = await pool("br", args);
+    expect(shape(children)).toEqual(["aws:eks/nodeGroup:NodeGroup br-nodegroup"]);
+    expect(FOUR_70B_FROM_HUB).toBe(624);
+    expect(children[0]!.inputs["diskSize"]).toBe(835); // ⌈(85 GiB images and system + 624) / 0.85⌉
+  });
+
+  it("sizes the root volume of an instance type without NVMe for its pods' local disk, at least 200 GiB", async () => {
+    const noNvme = { ...G6_XLARGE, localNvmeGiB: 0 };
+    const { children: small } = await pool("l4", { ...awsManaged, instanceType: noNvme, ephemeralStoragePerNodeGiB: vllmEphemeralStorageGiB(16) });
+    expect(shape(small)).toEqual(["aws:eks/nodeGroup:NodeGroup l4-nodegroup"]);
+    expect(small[0]!.inputs["diskSize"]).toBe(200); // 29 GiB requested: ⌈114 / 0.85⌉ = 135, below the 200 floor
+    const { children: big } = await pool("l4", { ...awsManaged, instanceType: noNvme, ephemeralStoragePerNodeGiB: 300 });
+    expect(big[0]!.inputs["diskSize"]).toBe(nodeDiskGiB(300));
+    expect(nodeDiskGiB(300)).toBe(453);
   });
 
   it.each([
@@ -47,19 +105,19 @@ describe("GpuNodePool on AWS, managed node group", () => {
     ["spot", "SPOT"],
   ] as const)("maps capacityType %s to EKS %s", async (capacityType, eks) => {
     const { children } = await pool("p5", { ...awsManaged, capacityType });
-    expect(children[0]!.inputs["capacityType"]).toBe(eks);
+    expect(nodeGroupOf(children).inputs["capacityType"]).toBe(eks);
   });
 
   it("diversifies spot across additional instance types of the same GPU shape and costs the pool at the dearest", async () => {
     const args: GpuNodePoolArgs = { ...awsManaged, instanceType: "g6e.12xlarge", capacityType: "on-demand", aws: { ...awsManaged.aws!, additionalInstanceTypes: [] } };
     const { children, component } = await pool("l40s", args);
-    expect(children[0]!.inputs["instanceTypes"]).toEqual(["g6e.12xlarge"]);
+    expect(nodeGroupOf(children).inputs["instanceTypes"]).toEqual(["g6e.12xlarge"]);
     expect(component.placement.hourlyCostPerNode).toBe(nodeHourlyCost(findInstanceType("aws", "g6e.12xlarge")!, "on-demand"));
   });
 
   it("uses Bottlerocket when asked", async () => {
     const { children } = await pool("br", { ...awsManaged, aws: { ...awsManaged.aws!, amiType: "BOTTLEROCKET_x86_64_NVIDIA" } });
-    expect(children[0]!.inputs["amiType"]).toBe("BOTTLEROCKET_x86_64_NVIDIA");
+    expect(nodeGroupOf(children).inputs["amiType"]).toBe("BOTTLEROCKET_x86_64_NVIDIA");
   });
 });
 
@@ -95,6 +153,20 @@ describe("GpuNodePool on AWS, Karpenter", () => {
     expect(nodeClass.spec.capacityReservationSelectorTerms).toBeUndefined();
   });
 
+  it("asks Karpenter for RAID0 of the instance store on AL2023, and sizes Bottlerocket's data volume for the pods instead", async () => {
+    const { resources } = await pool("l40s", { ...awsKarpenter, ephemeralStoragePerNodeGiB: 4 * vllmEphemeralStorageGiB(16) });
+    const al2023 = findResource(resources, "kubernetes:karpenter.k8s.aws/v1:EC2NodeClass", "l40s-nodeclass").inputs as any;
+    expect(al2023.spec.instanceStorePolicy).toBe("RAID0");
+    expect(al2023.spec.blockDeviceMappings[0].ebs.volumeSize).toBe("200Gi");
+    expect(validateKubernetesObjects(resources)).toBe(2);
+
+    const bottlerocket: GpuNodePoolArgs = { ...awsKarpenter, ephemeralStoragePerNodeGiB: FOUR_70B_FROM_HUB, aws: { clusterName: "c", karpenter: { ...awsKarpenter.aws!.karpenter!, amiAlias: "bottlerocket@v1.46.0" } } };
+    const br = (await pool("br", bottlerocket)).resources;
+    const nodeClass = findResource(br, "kubernetes:karpenter.k8s.aws/v1:EC2NodeClass", "br-nodeclass").inputs as any;
+    expect(nodeClass.spec).not.toHaveProperty("instanceStorePolicy");
+    expect(nodeClass.spec.blockDeviceMappings).toEqual([{ deviceName: "/dev/xvdb", ebs: { volumeSize: "835Gi", volumeType: "gp3", encrypted: true, deleteOnTermination: true } }]);
+  });
+
   it("launches reserved capacity into the named capacity reservations", async () => {
     const args: GpuNodePoolArgs = { ...awsKarpenter, capacityType: "reserved", aws: { clusterName: "c", karpenter: { ...awsKarpenter.aws!.karpenter!, capacityReservationIds: ["cr-0123456789abcdef0"] } } };
     const { resources } = await pool("resv", args);
@@ -115,6 +187,8 @@ describe("GpuNodePool on GCP", () => {
       { type: "nvidia-h100-80gb", count: 8, gpuDriverInstallationConfig: { gpuDriverVersion: "DEFAULT" } },
     ]);
     expect(inputs.nodeConfig).toMatchObject({ machineType: "a3-highgpu-8g", spot: true, diskSizeGb: 200 });
+    // A3 High's 16 × 375 GiB Local SSDs hold the kubelet's and containerd's directories: pods' local disk is NVMe.
+    expect(inputs.nodeConfig.ephemeralStorageLocalSsdConfig).toEqual({ localSsdCount: 16 });
     expect(inputs.nodeConfig.taints).toEqual([{ key: "switchyard.dev/dedicated", value: "gpu", effect: "NO_SCHEDULE" }]);
     expect(inputs.nodeConfig.labels).toEqual({ [POOL_LABEL]: "a3-spot" });
     expect(inputs.nodeConfig.workloadMetadataConfig).toEqual({ mode: "GKE_METADATA" });
@@ -134,6 +208,14 @@ describe("GpuNodePool on GCP", () => {
   it("maps L4 machine types to the nvidia-l4 accelerator with four GPUs", async () => {
     const { children } = await pool("l4", { ...gcpSpot, instanceType: "g2-standard-48", capacityType: "on-demand" });
     expect((children[0]!.inputs as any).nodeConfig.guestAccelerators[0]).toMatchObject({ type: "nvidia-l4", count: 4 });
+  });
+
+  it("keeps pods' local disk on the boot disk of a machine without bundled Local SSD, sized for them", async () => {
+    // g2-standard-48: four L4s, four 8B bf16 replicas from the Hub, 4 × 29 GiB.
+    const { children } = await pool("l4", { ...gcpSpot, instanceType: "g2-standard-48", capacityType: "on-demand", ephemeralStoragePerNodeGiB: 116 });
+    const nodeConfig = (children[0]!.inputs as any).nodeConfig;
+    expect(nodeConfig).not.toHaveProperty("ephemeralStorageLocalSsdConfig");
+    expect(nodeConfig.diskSizeGb).toBe(237); // ⌈(85 + 116) / 0.85⌉
   });
 });
 
@@ -210,6 +292,8 @@ describe("GpuNodePool placement", () => {
       gpusPerNode: 8,
       gpuMemoryGiB: 80,
       localNvmeGiB: getInstanceType("coreweave", "gd-8xh100ib-i128").localNvmeGiB,
+      // The autoscaler's ceiling: VllmServing surges a rolling update only into the GPUs it leaves free.
+      maxNodes: 6,
       nodeSelector: { [POOL_LABEL]: "h100-spot" },
       tolerations: [
         { key: "switchyard.dev/dedicated", operator: "Equal", value: "gpu", effect: "NoSchedule" },
@@ -249,7 +333,7 @@ const G6_XLARGE = { name: "g6.xlarge", gpuType: "L4" as const, gpusPerNode: 1, v
 describe("GpuNodePool on an instance type the arguments define", () => {
   it("deploys a shape the catalog lacks, and its placement costs what the definition says", async () => {
     const { children, component } = await pool("l4-spot", { ...awsManaged, instanceType: G6_XLARGE });
-    expect(children[0]!.inputs).toMatchObject({ instanceTypes: ["g6.xlarge"], capacityType: "SPOT" });
+    expect(nodeGroupOf(children).inputs).toMatchObject({ instanceTypes: ["g6.xlarge"], capacityType: "SPOT" });
     expect(component.placement).toMatchObject({ instanceType: "g6.xlarge", gpuType: "L4", gpusPerNode: 1, gpuMemoryGiB: 24, localNvmeGiB: 233, hourlyCostPerNode: 0.3464 });
   });
 
@@ -286,6 +370,9 @@ describe("GpuNodePool rejects bad arguments before registering anything", () => 
     ["a defined instance type without its GPU count", "pool", { ...awsManaged, capacityType: "on-demand", instanceType: { ...G6_XLARGE, gpusPerNode: undefined as never } }, ["instanceType.gpusPerNode", "expected number"]],
     ["a defined spot price above on-demand", "pool", { ...awsManaged, instanceType: { ...G6_XLARGE, spotPerNodeHour: 0.9 } }, ["instanceType.spotPerNodeHour", "must be below on-demand (0.8048)"]],
     ["a defined instance type of another provider", "pool", { ...awsManaged, instanceType: { ...G6_XLARGE, provider: "gcp" } }, ['instanceType.provider ("gcp") must be the pool\'s provider (aws)']],
+    ["negative local disk", "pool", { ...coreweaveSpot, ephemeralStoragePerNodeGiB: -1 }, ["ephemeralStoragePerNodeGiB (-1) must be a number of GiB ≥ 0"]],
+    ["a GKE boot disk too small for its pods", "pool", { ...gcpSpot, instanceType: "g2-standard-48", gcp: { ...gcpSpot.gcp!, diskSizeGiB: 200 }, ephemeralStoragePerNodeGiB: 116 }, ["gcp.diskSizeGiB (200) is too small", "set gcp.diskSizeGiB to at least 237"]],
+    ["a node disk below the images' floor", "pool", { ...awsManaged, aws: { ...awsManaged.aws!, diskSizeGiB: 80 } }, ["aws.diskSizeGiB (80) must be a whole number ≥ 100"]],
   ];
 
   it.each(cases)("%s", async (_label, name, args, fragments) => {
@@ -310,9 +397,35 @@ describe("GpuNodePool rejects bad arguments before registering anything", () => 
 
   it("takes a region the catalog does not list yet with allowUnlistedRegion, and passes it to the cloud as given", async () => {
     const { children, component } = await pool("h100-spot", { ...awsManaged, region: "ap-southeast-9", allowUnlistedRegion: true });
-    expect(shape(children)).toEqual(["aws:eks/nodeGroup:NodeGroup h100-spot-nodegroup"]);
-    expect(children[0]!.inputs["region"]).toBe("ap-southeast-9");
+    expect(shape(children)).toEqual(["aws:ec2/launchTemplate:LaunchTemplate h100-spot-launch-template", "aws:eks/nodeGroup:NodeGroup h100-spot-nodegroup"]);
+    expect(nodeGroupOf(children).inputs["region"]).toBe("ap-southeast-9");
     expect(component.placement.region).toBe("ap-southeast-9");
+  });
+
+  it("refuses an explicit diskSizeGiB too small for what the pods on a node write to it, naming the property and the fix", async () => {
+    const args: GpuNodePoolArgs = { ...awsManaged, ephemeralStoragePerNodeGiB: FOUR_70B_FROM_HUB, aws: { ...awsManaged.aws!, amiType: "BOTTLEROCKET_x86_64_NVIDIA", diskSizeGiB: 200 } };
+    const { error, resources } = await synthesizeFailure(() => new GpuNodePool("p5-spot", args));
+    expect(resources).toEqual([]);
+    expect((error as pulumi.InputPropertiesError).errors).toEqual([
+      {
+        propertyPath: "aws.diskSizeGiB",
+        reason:
+          "aws.diskSizeGiB (200) is too small for the 624 GiB of local disk the pods of one node request on it (ephemeralStoragePerNodeGiB) plus 85 GiB of images and system, kept under 85% full (the kubelet's image-GC threshold): set aws.diskSizeGiB to at least 835, or leave it out to derive it",
+      },
+    ]);
+  });
+
+  it("refuses local disk the node's NVMe cannot hold, before registering anything", async () => {
+    // g6.xlarge has one 250 GB NVMe (233 GiB): not four 70B checkpoints.
+    const { error, resources } = await synthesizeFailure(() => new GpuNodePool("l4", { ...awsManaged, instanceType: G6_XLARGE, ephemeralStoragePerNodeGiB: FOUR_70B_FROM_HUB }));
+    expect(resources).toEqual([]);
+    expect((error as pulumi.InputPropertiesError).errors).toEqual([
+      {
+        propertyPath: "ephemeralStoragePerNodeGiB",
+        reason:
+          "ephemeralStoragePerNodeGiB (624) needs 835 GiB of local NVMe per node with 85 GiB of images under 85% full, but g6.xlarge has 233 GiB; run fewer replicas per node, or give vLLM a ModelWeightCache (stream or replicate) so it downloads nothing",
+      },
+    ]);
   });
 
   it("accepts a CoreWeave Region as well as its zone", async () => {

@@ -115,6 +115,8 @@ describe("LiteLLMGatewayConfig proxy Deployment", () => {
       "kubernetes.io/hostname DoNotSchedule",
       "topology.kubernetes.io/zone ScheduleAnyway",
     ]);
+    // Tainted GPU nodes and cordoned nodes are no domains of the hard spread: counted empty, they left no node for a surge pod.
+    expect(pod.topologySpreadConstraints[0].nodeTaintsPolicy).toBe("Honor");
     expect(pod.automountServiceAccountToken).toBe(false);
     // Local disk bounded: the /tmp emptyDir (1 GiB) and the logs fit in 2 GiB, so a runaway writer is evicted before it fills the node.
     expect(c.resources).toEqual({ requests: { cpu: "2", memory: "4Gi", "ephemeral-storage": "1Gi" }, limits: { memory: "4Gi", "ephemeral-storage": "2Gi" } });
@@ -185,10 +187,11 @@ describe("LiteLLMGatewayConfig config, exposure and outputs", () => {
     expect(data["switchyard_guard.py"]).toMatch(/^proxy_handler_instance = SwitchyardGuard\(\)$/m);
   });
 
-  it("keeps the Service ClusterIP, the PDB at one eviction, and admits only the clients on port 4000", async () => {
+  it("keeps the Service ClusterIP, the PDB at one eviction (unready proxies always), and admits only the clients on port 4000", async () => {
     const { resources } = await construct(args);
     expect(at(findResource(resources, SERVICE, "gateway-svc").inputs, "spec")).toMatchObject({ type: "ClusterIP", ports: [{ name: "http", port: 4000, targetPort: "http", protocol: "TCP" }] });
     expect(at(findResource(resources, PDB, "gateway-pdb").inputs, "spec", "maxUnavailable")).toBe(1);
+    expect(at(findResource(resources, PDB, "gateway-pdb").inputs, "spec", "unhealthyPodEvictionPolicy")).toBe("AlwaysAllow");
     const policy = at(findResource(resources, NETPOL, "gateway-netpol").inputs, "spec");
     expect(policy.policyTypes).toEqual(["Ingress", "Egress"]);
     expect(policy.ingress).toEqual([

@@ -1,8 +1,9 @@
 import * as pulumi from "@pulumi/pulumi";
 import { describe, expect, it } from "vitest";
-import { VllmServing } from "@switchyard/components";
+import { VllmServing, resolveGpuNodePoolArgs } from "@switchyard/components";
 import type { VllmServingArgs } from "@switchyard/components";
 import { kedaScaling, llama70b, llama8b, s3Stream } from "../../packages/components/test/vllm-serving/fixtures";
+import { awsManaged, coreweaveReserved } from "../fixtures/gpu-node-pools";
 import { validateKubernetesObjects } from "../harness/kubernetes-schema";
 import { childrenOf, findResource, stringLeaves, synthesize, synthesizeFailure, valueOf } from "../harness/mocks";
 import type { RecordedResource } from "../harness/mocks";
@@ -90,7 +91,9 @@ describe("VllmServing Deployment", () => {
     expect(c.command).toEqual(["vllm", "serve"]);
     expect(c.args).toEqual([
       "s3://weights/meta-llama/Llama-3.1-8B-Instruct",
+      // The deployment's own name first: vLLM labels its metrics with it, so this deployment scales on its own queue.
       "--served-model-name",
+      "llama-70b",
       "llama-3.3-70b",
       "--tensor-parallel-size",
       "4",
@@ -105,8 +108,9 @@ describe("VllmServing Deployment", () => {
       "0.0.0.0",
     ]);
     expect(c.resources).toEqual({
-      requests: { cpu: "9", memory: "30Gi", "nvidia.com/gpu": "4" },
-      limits: { memory: "30Gi", "nvidia.com/gpu": "4" },
+      // Streamed weights write nothing locally: only the 10 GiB of compile caches and logs.
+      requests: { cpu: "9", memory: "30Gi", "nvidia.com/gpu": "4", "ephemeral-storage": "10Gi" },
+      limits: { memory: "30Gi", "nvidia.com/gpu": "4", "ephemeral-storage": "10Gi" },
     });
     expect(pod.nodeSelector).toEqual({ "switchyard.dev/pool": "h100-reserved" });
     expect(pod.tolerations).toEqual([
@@ -132,7 +136,7 @@ describe("VllmServing Deployment", () => {
     const spec = at(findResource(resources, SCALED_OBJECT, "llama-8b-scaler").inputs, "spec");
     expect(spec.scaleTargetRef).toEqual({ apiVersion: "apps/v1", kind: "Deployment", name: "llama-8b" });
     expect(spec.minReplicaCount).toBe(0);
-    expect(spec.triggers.map((t: { metadata: { query: string } }) => t.metadata.query)).toEqual(['sum(vllm:num_requests_waiting{model_name="llama-3.1-8b"})', wakeQuery]);
+    expect(spec.triggers.map((t: { metadata: { query: string } }) => t.metadata.query)).toEqual(['sum(vllm:num_requests_waiting{model_name="llama-8b"})', wakeQuery]);
     expect(spec.triggers[1].metadata.activationThreshold).toBe("0");
   });
 });
@@ -160,6 +164,13 @@ describe("VllmServing exposure", () => {
     expect(spec.tls).toEqual([{ hosts: ["llama.coreweave.example.com"], secretName: "llama-tls" }]);
     const paths = spec.rules.flatMap((rule: { http: { paths: { path: string; pathType: string }[] } }) => rule.http.paths);
     expect(paths.map((p: { path: string; pathType: string }) => `${p.pathType} ${p.path}`)).toEqual(["Prefix /v1"]);
+    // Fit for LLM traffic on ingress-nginx: longer than the gateway's 120 s, streamed tokens unbuffered, long prompts.
+    expect(at(findResource(resources, INGRESS, "llama-8b-ingress").inputs, "metadata", "annotations")).toEqual({
+      "nginx.ingress.kubernetes.io/proxy-read-timeout": "300",
+      "nginx.ingress.kubernetes.io/proxy-send-timeout": "300",
+      "nginx.ingress.kubernetes.io/proxy-buffering": "off",
+      "nginx.ingress.kubernetes.io/proxy-body-size": "16m",
+    });
   });
 
   it("never creates a LoadBalancer or NodePort Service in any variant", async () => {
@@ -260,5 +271,52 @@ describe("VllmServing invalid arguments", () => {
     expect(error.message).toContain('VllmServing "llama-8b" has 1 invalid argument:');
     for (const fragment of fragments) expect(error.message).toContain(fragment);
     expect(resources).toEqual([]);
+  });
+});
+
+describe("VllmServing local disk: a 70B bf16 checkpoint from the Hub", () => {
+  /** Llama-3.3-70B in bf16 at TP 2: four replicas per 8-GPU node, each downloading the 140 GB checkpoint. */
+  const fromHub = (placement: VllmServingArgs["placement"]): VllmServingArgs => ({ ...llama70b, placement, tensorParallelSize: 2, quantization: "fp8", maxReplicas: 4, minReplicas: 4 });
+
+  async function pod(args: VllmServingArgs) {
+    const { resources } = await serve(args, "llama-70b");
+    const spec = at(findResource(resources, DEPLOYMENT, "llama-70b-vllm").inputs, "spec", "template", "spec");
+    return { spec, container: spec.containers[0] };
+  }
+
+  // The same pod on both clouds: an emptyDir lands wherever the kubelet keeps ephemeral storage, which the pool puts on
+  // local NVMe (p5: RAID0 of its 8 × 3.84 TB instance store; CoreWeave: the node's /mnt/local NVMe RAID).
+  it.each([
+    ["AWS p5.48xlarge (instance store RAID0)", resolveGpuNodePoolArgs("p5-spot", awsManaged).placement],
+    ["CoreWeave gd-8xh100ib-i128 (/mnt/local NVMe)", resolveGpuNodePoolArgs("h100-reserved", coreweaveReserved).placement],
+  ])("on %s: a 146 GiB emptyDir as HF_HOME and a matching 156 GiB ephemeral-storage request and limit", async (_label, placement) => {
+    const { spec, container } = await pod(fromHub(placement));
+    expect(spec.volumes).toEqual([
+      { name: "dshm", emptyDir: { medium: "Memory", sizeLimit: "4Gi" } },
+      // 140 GB = 130.4 GiB, + 10% + 2 GiB, rounded up.
+      { name: "hf-cache", emptyDir: { sizeLimit: "146Gi" } },
+    ]);
+    expect(container.volumeMounts).toEqual([
+      { name: "dshm", mountPath: "/dev/shm" },
+      { name: "hf-cache", mountPath: "/var/cache/huggingface" },
+    ]);
+    expect(container.env.filter((e: { name: string }) => e.name.startsWith("HF_"))).toEqual([
+      { name: "HF_HOME", value: "/var/cache/huggingface" },
+      { name: "HF_XET_CHUNK_CACHE_SIZE_BYTES", value: "0" },
+    ]);
+    // The volume counts against the pod's limit (the sum of its containers'): 146 + 10 GiB of compile caches and logs.
+    expect(container.resources).toEqual({
+      requests: { cpu: "5", memory: "18Gi", "nvidia.com/gpu": "2", "ephemeral-storage": "156Gi" },
+      limits: { memory: "18Gi", "nvidia.com/gpu": "2", "ephemeral-storage": "156Gi" },
+    });
+    expect(container.args).not.toContain("--download-dir");
+  });
+
+  it("fits the node the pool sizes for it: four replicas' 624 GiB on the p5's 28,610 GiB of NVMe, and on CoreWeave's", () => {
+    for (const pool of [awsManaged, coreweaveReserved]) {
+      const r = resolveGpuNodePoolArgs("pool", { ...pool, ephemeralStoragePerNodeGiB: 4 * 156 });
+      expect(r.ephemeralStorage).toMatchObject({ on: "local-nvme", requestedPerNodeGiB: 624, requiredGiB: 835 });
+      expect(r.ephemeralStorage.localNvmeGiB).toBeGreaterThanOrEqual(28_610);
+    }
   });
 });

@@ -233,7 +233,8 @@ describe.each([
           const deployment = child(d.providers[p.provider]!, t.backend, (x) => x === "kubernetes:apps/v1:Deployment")!.inputs as { spec: { template: { spec: { containers: { args: string[] }[] } } } };
           const args = deployment.spec.template.spec.containers[0]!.args;
           const flag = (name: string) => args[args.indexOf(name) + 1];
-          expect(flag("--served-model-name")).toBe(m.name);
+          // The backend's own name first (vLLM's metrics label, so each tier scales on its own queue), then the model's.
+          expect(args.slice(args.indexOf("--served-model-name") + 1, args.indexOf("--served-model-name") + 3)).toEqual([t.backend, m.name]);
           expect(flag("--tensor-parallel-size")).toBe(String(m.gpusPerReplica));
           if (m.quantization !== null) expect(flag("--quantization")).toBe(m.quantization);
           if (m.maxModelLen !== null) expect(flag("--max-model-len")).toBe(String(m.maxModelLen));

@@ -24,7 +24,8 @@ async function example(name: string) {
 describe("examples/single-cluster", () => {
   it("deploys one EKS GPU node group, one vLLM server and the gateway, with a hosted fallback", async () => {
     const { file, litellm } = await example("single-cluster");
-    expect(file("aws/")).toEqual(["aws/eks.NodeGroup-l40s-nodegroup.json"]);
+    // AL2023 on the g6e's instance-store NVMe: a launch template RAIDs it under the kubelet.
+    expect(file("aws/")).toEqual(["aws/ec2.LaunchTemplate-l40s-launch-template.json", "aws/eks.NodeGroup-l40s-nodegroup.json"]);
     expect(file("kubernetes/").filter((p) => p.includes("Deployment"))).toEqual(["kubernetes/Deployment-gateway-proxy.yaml", "kubernetes/Deployment-llama-8b-vllm.yaml"]);
     expect(litellm.model_list.map((d) => [d.model_info.id, d.litellm_params.model])).toEqual([
       ["llama-8b", "hosted_vllm/llama-8b"],
@@ -38,7 +39,7 @@ describe("examples/burst-overflow", () => {
   it("puts the reserved CoreWeave backend in order 1 and AWS on-demand burst in order 3", async () => {
     const { file, litellm } = await example("burst-overflow");
     expect(file("kubernetes/").filter((p) => p.includes("NodePool"))).toEqual(["kubernetes/NodePool-h100-reserved-nodepool.yaml"]);
-    expect(file("aws/")).toEqual(["aws/eks.NodeGroup-p5-burst-nodegroup.json"]);
+    expect(file("aws/")).toEqual(["aws/ec2.LaunchTemplate-p5-burst-launch-template.json", "aws/eks.NodeGroup-p5-burst-nodegroup.json"]);
     const order = Object.fromEntries(litellm.model_list.map((d) => [d.model_info.id, d.litellm_params.order]));
     expect(order).toEqual({ "coreweave-llama-70b": 1, "aws-llama-70b": 3 });
     expect(file("kubernetes/").filter((p) => p.includes("ScaledObject"))).toEqual(["kubernetes/ScaledObject-aws-llama-70b-scaler.yaml"]);

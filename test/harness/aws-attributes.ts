@@ -52,6 +52,8 @@ function computed(args: MockResourceArgs): Record<string, unknown> {
     }
     case "aws:ec2/securityGroup:SecurityGroup":
       return { id: `sg-${createHash("sha256").update(args.name).digest("hex").slice(0, 17)}` };
+    case "aws:ec2/launchTemplate:LaunchTemplate":
+      return { id: `lt-${createHash("sha256").update(args.name).digest("hex").slice(0, 17)}`, latestVersion: 1, defaultVersion: 1 };
     default:
       return {};
   }

@@ -82,4 +82,18 @@ export {
   weightsFit,
 } from "./serving";
 export type { ModelFootprintInput, TokenPricing, TokenPrices, VllmQuantization } from "./serving";
+export { ROLLOUT_BATCH_SHARE, disruptionBudgetMaxUnavailable, rolloutStrategy, spareReplicaSlots } from "./rollout";
+export type { RolloutCapacity, RolloutStrategy } from "./rollout";
+export {
+  DEFAULT_NODE_DISK_GIB,
+  HUB_DOWNLOAD_EXTRA_GIB,
+  HUB_DOWNLOAD_MARGIN,
+  NODE_DISK_FILL_LIMIT,
+  NODE_DISK_SYSTEM_GIB,
+  VLLM_SCRATCH_GIB,
+  defaultNodeDiskGiB,
+  hubDownloadGiB,
+  nodeDiskGiB,
+  vllmEphemeralStorageGiB,
+} from "./local-disk";
 export { BYTES_PER_GB, BYTES_PER_GIB, decimalGBToGiB } from "./units";

@@ -36,6 +36,12 @@ export interface Placement {
    * left out, consumers look `instanceType` up in the catalog.
    */
   localNvmeGiB?: number;
+  /**
+   * Most nodes the pool may have: its node autoscaler's ceiling, or its size when fixed. VllmServing surges a
+   * rolling update only into the GPUs this leaves free at its `maxReplicas`. GpuNodePool always sets it; left out
+   * (leave it out for a pool other GPU workloads share), no room is assumed and updates stop old pods first.
+   */
+  maxNodes?: number;
   /** Selects exactly this pool's nodes. */
   nodeSelector: Record<string, string>;
   /** Tolerates this pool's taints (and the cloud's own GPU taint). */

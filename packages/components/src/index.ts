@@ -29,6 +29,8 @@ export type {
 export { ArgChecks } from "./internal/errors";
 export type { ArgProblem } from "./internal/errors";
 export { GPU_TAINT_KEY, POOL_LABEL } from "./internal/labels";
+// The local-disk rule both components size with (VllmServing's request, GpuNodePool's disk), for wiring one to the other.
+export { nodeDiskGiB, vllmEphemeralStorageGiB } from "@switchyard/catalog";
 // VllmServing's spec builders stay internal to its folder: generic names like `serviceSpec` would
 // collide at the package root.
 export {

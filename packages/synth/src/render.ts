@@ -84,7 +84,9 @@ export function renderResources(resources: readonly RecordedResource[], outputs:
     if (r.type.startsWith("pulumi:providers:")) {
       add(`providers/${slug(r.type.slice("pulumi:providers:".length))}-${slug(r.name)}.json`, stableJson({ type: r.type, name: r.name, inputs }));
     } else if (pkg === "kubernetes") {
-      add(`kubernetes/${slug(kindOf(r.type))}-${slug(r.name)}.yaml`, stringify(inputs, { sortMapEntries: true }));
+      // YAML 1.1 quoting: kubectl, kubeconform and kube-score read YAML 1.1, where a bare `off` (an ingress-nginx
+      // annotation value) or `yes` is a boolean, and an annotation must be a string.
+      add(`kubernetes/${slug(kindOf(r.type))}-${slug(r.name)}.yaml`, stringify(inputs, { sortMapEntries: true, version: "1.1" }));
       if (r.type === "kubernetes:core/v1:ConfigMap") {
         for (const [key, text] of Object.entries((r.inputs["data"] ?? {}) as Record<string, unknown>)) {
           if (LITELLM_CONFIG_KEY.test(key) && typeof text === "string" && text.includes("model_list")) add(`litellm/${slug(r.name)}-${slug(key)}`, text.endsWith("\n") ? text : `${text}\n`);

@@ -176,10 +176,11 @@ export const echoMocks: Mocks = {
 
 /**
  * Outputs that programs read from one cloud resource into another's inputs (a key's ARN into a bucket's encryption,
- * an auto-named bucket's name into a policy, a cache's endpoint into the gateway). Only the provider knows them, so
+ * an auto-named bucket's name into a policy, a cache's endpoint into the gateway, a launch template's version into a
+ * node group). Only the provider knows them, so
  * under plain echo mocks they are undefined and the reading input silently drops out.
  */
-const REFERENCED_OUTPUTS = ["arn", "bucket", "name", "keyId", "endpoint", "primaryEndpointAddress"] as const;
+const REFERENCED_OUTPUTS = ["arn", "bucket", "name", "keyId", "endpoint", "primaryEndpointAddress", "latestVersion"] as const;
 
 /** `aws:kms/key:Key` → `aws:kms/Key`: the package, module and kind a reader recognises. */
 export function shortType(type: string): string {

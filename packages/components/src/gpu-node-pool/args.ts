@@ -50,6 +50,15 @@ export interface GpuNodePoolArgs {
    * Defaults to `switchyard.dev/dedicated=gpu:NoSchedule`, which VllmServing tolerates.
    */
   taints?: Taint[];
+  /**
+   * Local disk (GiB) the pods one node runs request together (`ephemeral-storage`): for VllmServing, its replicas per
+   * node × its request, e.g. 4 × 156 for four replicas of a 70B bf16 checkpoint each downloading from the Hub
+   * (`vllmEphemeralStorageGiB` in @switchyard/catalog). The kubelet keeps it on the node's local NVMe where the pool
+   * puts it there (AWS AL2023 with instance store, GKE with Local SSD, CoreWeave, Lambda), else on the node disk,
+   * which is then sized for it (`aws.diskSizeGiB`, `gcp.diskSizeGiB`); either way it must fit, with 85 GiB for images
+   * and the system, under 85% full (`nodeDiskGiB`). Defaults to 0: a 200 GiB node disk.
+   */
+  ephemeralStoragePerNodeGiB?: number;
   /** AWS EKS settings; required when `provider` is `aws`. */
   aws?: AwsGpuNodePoolArgs;
   /** GKE settings; required when `provider` is `gcp`. */
@@ -72,10 +81,18 @@ export interface AwsGpuNodePoolArgs {
   subnetIds?: pulumi.Input<pulumi.Input<string>[]>;
   /**
    * NVIDIA AMI type for the managed node group. `AL2023_x86_64_NVIDIA` needs the NVIDIA device plugin
-   * installed in the cluster; Bottlerocket's includes it. Defaults to `AL2023_x86_64_NVIDIA`.
+   * installed in the cluster; Bottlerocket's includes it. With AL2023 on an instance type with instance-store NVMe
+   * (p5.48xlarge: 8 × 3.84 TB), the node group gets a launch template whose NodeConfig makes the NVMe one RAID0
+   * array holding the kubelet's and containerd's directories, so pods' local disk is NVMe. Defaults to
+   * `AL2023_x86_64_NVIDIA`.
    */
   amiType?: EksNvidiaAmiType;
-  /** Root volume size; vLLM images and weight caches need room. Defaults to 200. */
+  /**
+   * Size of the EBS volume holding the kubelet's directory (the root volume on AL2023, the data volume on
+   * Bottlerocket), gp3, encrypted. Where pods' local disk is on it (no instance-store NVMe, or Bottlerocket), it must
+   * hold `ephemeralStoragePerNodeGiB` with 85 GiB for images under 85% full, and a smaller size is refused. Defaults
+   * to that size, at least 200.
+   */
   diskSizeGiB?: number;
   /**
    * More instance types with the same GPU type and count as `instanceType`, so spot requests can draw
@@ -114,7 +131,12 @@ export interface GcpGpuNodePoolArgs {
    * omitted. Defaults to `DEFAULT` (the driver version matched to the node's GKE version).
    */
   gpuDriverVersion?: GkeGpuDriverVersion;
-  /** Boot disk size. Defaults to 200. */
+  /**
+   * Boot disk size (pd-balanced). On a machine type with bundled Local SSD (A3: 16 × 375 GiB) the SSDs back the
+   * node's ephemeral storage (`ephemeralStorageLocalSsdConfig`), so pods' local disk is NVMe; otherwise the boot disk
+   * holds it and must fit `ephemeralStoragePerNodeGiB` with 85 GiB for images under 85% full (a smaller size is
+   * refused). Defaults to that size, at least 200.
+   */
   diskSizeGiB?: number;
   /** Node service account email; defaults to the project's Compute Engine default account. */
   serviceAccount?: pulumi.Input<string>;

@@ -1,4 +1,5 @@
 import type * as aws from "@pulumi/aws";
+import type * as pulumi from "@pulumi/pulumi";
 import { componentLabels } from "../internal/labels";
 import { upperSnakeTaints } from "./taints";
 import type { ResolvedAws, ResolvedGpuNodePool } from "./resolve";
@@ -8,7 +9,15 @@ export function eksCapacityType(r: ResolvedGpuNodePool): "SPOT" | "ON_DEMAND" {
   return r.capacityType === "spot" ? "SPOT" : "ON_DEMAND";
 }
 
-export function eksNodeGroupArgs(r: ResolvedGpuNodePool, a: ResolvedAws): aws.eks.NodeGroupArgs {
+/**
+ * The managed node group. With `launchTemplate` (AL2023 on instance-store NVMe, see `eksLaunchTemplateArgs`) the
+ * disk is the template's, since EKS refuses `diskSize` beside a launch template.
+ */
+export function eksNodeGroupArgs(
+  r: ResolvedGpuNodePool,
+  a: ResolvedAws,
+  launchTemplate?: { id: pulumi.Input<string>; version: pulumi.Input<string> },
+): aws.eks.NodeGroupArgs {
   return {
     clusterName: a.clusterName,
     nodeGroupName: r.poolName,
@@ -18,7 +27,7 @@ export function eksNodeGroupArgs(r: ResolvedGpuNodePool, a: ResolvedAws): aws.ek
     amiType: a.amiType,
     capacityType: eksCapacityType(r),
     instanceTypes: r.instanceTypes,
-    diskSize: a.diskSizeGiB,
+    ...(launchTemplate !== undefined ? { launchTemplate } : { diskSize: a.diskSizeGiB }),
     // desiredSize starts at the floor; the cluster autoscaler owns it afterwards (ignoreChanges).
     scalingConfig: { minSize: r.minNodes, maxSize: r.maxNodes, desiredSize: r.minNodes },
     // GPU capacity is scarce: replace one node at a time rather than surging.
@@ -26,6 +35,47 @@ export function eksNodeGroupArgs(r: ResolvedGpuNodePool, a: ResolvedAws): aws.ek
     labels: r.labels,
     taints: upperSnakeTaints(r.taints),
     tags: { ...componentLabels("gpu-node-pool", r.poolName), "switchyard.dev/capacity-type": r.capacityType },
+  };
+}
+
+/**
+ * AL2023 user data: a nodeadm NodeConfig that makes the instance-store NVMe one RAID0 array at /mnt/k8s-disks/0 and
+ * bind-mounts the kubelet's, containerd's and pod logs' directories onto it, so pods' emptyDir volumes and writable
+ * layers are NVMe (amazon-eks-ami nodeadm API, `spec.instance.localStorage`). EKS merges it with the NodeConfig it
+ * generates for the managed node group (cluster endpoint, labels, taints).
+ */
+export function al2023LocalStorageUserData(): string {
+  return [
+    "MIME-Version: 1.0",
+    'Content-Type: multipart/mixed; boundary="//"',
+    "",
+    "--//",
+    "Content-Type: application/node.eks.aws",
+    "",
+    "apiVersion: node.eks.aws/v1alpha1",
+    "kind: NodeConfig",
+    "spec:",
+    "  instance:",
+    "    localStorage:",
+    "      strategy: RAID0",
+    "",
+    "--//--",
+    "",
+  ].join("\n");
+}
+
+/**
+ * The launch template of an AL2023 managed node group on instance-store NVMe: the NVMe RAID0 user data, the root
+ * volume (gp3, encrypted), and IMDSv2 with one hop so pods cannot borrow the node's role (as with Karpenter).
+ */
+export function eksLaunchTemplateArgs(r: ResolvedGpuNodePool, a: ResolvedAws): aws.ec2.LaunchTemplateArgs {
+  return {
+    description: `Switchyard GPU pool ${r.poolName}: instance-store NVMe as RAID0 for the kubelet and containerd`,
+    updateDefaultVersion: true,
+    userData: Buffer.from(al2023LocalStorageUserData(), "utf8").toString("base64"),
+    blockDeviceMappings: [{ deviceName: "/dev/xvda", ebs: { volumeSize: a.diskSizeGiB, volumeType: "gp3", encrypted: "true", deleteOnTermination: "true" } }],
+    metadataOptions: { httpEndpoint: "enabled", httpTokens: "required", httpPutResponseHopLimit: 1 },
+    tags: componentLabels("gpu-node-pool", r.poolName),
   };
 }
 
@@ -71,6 +121,9 @@ export function ec2NodeClassObject(r: ResolvedGpuNodePool, a: ResolvedAws): Reco
       subnetSelectorTerms: discovery,
       securityGroupSelectorTerms: discovery,
       ...(k.capacityReservationIds.length > 0 ? { capacityReservationSelectorTerms: k.capacityReservationIds.map((id) => ({ id })) } : {}),
+      // Instance-store NVMe as RAID0 under the kubelet and containerd (AL2023: Karpenter's NodeConfig does it), and
+      // allocatable ephemeral-storage = its size, so pods' local disk is NVMe.
+      ...(a.instanceStoreRaid0 ? { instanceStorePolicy: "RAID0" } : {}),
       blockDeviceMappings: [
         { deviceName, ebs: { volumeSize: `${a.diskSizeGiB}Gi`, volumeType: "gp3", encrypted: true, deleteOnTermination: true } },
       ],

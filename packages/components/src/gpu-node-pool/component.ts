@@ -4,7 +4,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { Placement } from "../contracts";
 import type { GpuNodePoolArgs } from "./args";
-import { ec2NodeClassObject, eksNodeGroupArgs, karpenterNodePoolObject } from "./aws";
+import { ec2NodeClassObject, eksLaunchTemplateArgs, eksNodeGroupArgs, karpenterNodePoolObject } from "./aws";
 import { coreweaveAutoscales, coreweaveNodePoolObject } from "./coreweave";
 import { gkeNodePoolArgs } from "./gcp";
 import { LambdaInstance } from "./lambda";
@@ -69,7 +69,10 @@ export class GpuNodePool extends pulumi.ComponentResource {
           const pool = new k8s.apiextensions.CustomResource(`${name}-karpenter`, karpenterNodePoolObject(r, a) as k8s.apiextensions.CustomResourceArgs, { parent: this, dependsOn: [nodeClass] });
           return { name: pool.metadata.name, instanceIds: none };
         }
-        const group = new aws.eks.NodeGroup(`${name}-nodegroup`, eksNodeGroupArgs(r, a), {
+        // AL2023 on instance-store NVMe: a launch template turns the NVMe into the kubelet's disk.
+        const template = a.instanceStoreRaid0 ? new aws.ec2.LaunchTemplate(`${name}-launch-template`, eksLaunchTemplateArgs(r, a), { parent: this }) : undefined;
+        const launchTemplate = template && { id: template.id, version: template.latestVersion.apply((v) => String(v)) };
+        const group = new aws.eks.NodeGroup(`${name}-nodegroup`, eksNodeGroupArgs(r, a, launchTemplate), {
           parent: this,
           ignoreChanges: ["scalingConfig.desiredSize"],
         });

@@ -21,6 +21,8 @@ export function gkeNodePoolArgs(r: ResolvedGpuNodePool, g: ResolvedGcp): gcp.con
       spot,
       diskSizeGb: g.diskSizeGiB,
       diskType: "pd-balanced",
+      // The machine's Local SSDs hold the kubelet's and containerd's directories: pods' local disk is NVMe.
+      ...(g.localSsdCount !== undefined ? { ephemeralStorageLocalSsdConfig: { localSsdCount: g.localSsdCount } } : {}),
       guestAccelerators: [
         {
           type: g.acceleratorType,

@@ -1,12 +1,16 @@
 import {
   CAPACITY_TYPES,
   GPU_TYPE_IDS,
+  NODE_DISK_FILL_LIMIT,
+  NODE_DISK_SYSTEM_GIB,
   PROVIDERS,
+  defaultNodeDiskGiB,
   defineInstanceType,
   findInstanceType,
   getGpuType,
   instanceTypesFor,
   instanceTypesWithGpu,
+  nodeDiskGiB,
   nodeHourlyCost,
   PROVIDER_CAPACITY_TYPES,
   providerSellsCapacityType,
@@ -32,6 +36,8 @@ import type {
 const TAINT_EFFECTS = ["NoSchedule", "PreferNoSchedule", "NoExecute"] as const;
 const EKS_AMI_TYPES = ["AL2023_x86_64_NVIDIA", "BOTTLEROCKET_x86_64_NVIDIA"] as const;
 const GKE_DRIVER_VERSIONS = ["DEFAULT", "LATEST", "INSTALLATION_DISABLED"] as const;
+/** Size of one GCE Local SSD disk, GiB. */
+const GCP_LOCAL_SSD_GIB = 375;
 /** GKE node pool names are at most 40 characters (GKE API). */
 const GKE_POOL_NAME_MAX = 40;
 /** Pinned Karpenter AMI aliases: `al2023@v20250920`, `bottlerocket@v1.46.0`. */
@@ -46,6 +52,11 @@ export interface ResolvedAws {
   subnetIds: AwsGpuNodePoolArgs["subnetIds"];
   amiType: (typeof EKS_AMI_TYPES)[number];
   diskSizeGiB: number;
+  /**
+   * The instance-store NVMe becomes one RAID0 array holding the kubelet's and containerd's directories: a launch
+   * template's NodeConfig (managed node group) or `instanceStorePolicy` (Karpenter). AL2023 with NVMe only.
+   */
+  instanceStoreRaid0: boolean;
   karpenter: (KarpenterArgs & { consolidateAfterSeconds: number; capacityReservationIds: string[] }) | undefined;
 }
 
@@ -53,6 +64,20 @@ export interface ResolvedGcp extends GcpGpuNodePoolArgs {
   gpuDriverVersion: (typeof GKE_DRIVER_VERSIONS)[number];
   diskSizeGiB: number;
   acceleratorType: string;
+  /** Local SSDs backing the node's ephemeral storage (`ephemeralStorageLocalSsdConfig`); undefined without. */
+  localSsdCount: number | undefined;
+}
+
+/** Where the kubelet keeps pods' local disk (emptyDir volumes, writable layers, logs) on this pool's nodes. */
+export interface ResolvedEphemeralStorage {
+  /** `local-nvme`: instance-store NVMe or Local SSD; `node-disk`: the node's EBS volume or boot disk. */
+  on: "local-nvme" | "node-disk";
+  /** What the pods of one node request together (`ephemeralStoragePerNodeGiB`). */
+  requestedPerNodeGiB: number;
+  /** The disk it needs with images and system under 85% full (`nodeDiskGiB`). */
+  requiredGiB: number;
+  /** Local NVMe per node, the smallest of the pool's instance types (0 without). */
+  localNvmeGiB: number;
 }
 
 export interface ResolvedGpuNodePool {
@@ -70,6 +95,7 @@ export interface ResolvedGpuNodePool {
   labels: Record<string, string>;
   taints: Taint[];
   placement: Placement;
+  ephemeralStorage: ResolvedEphemeralStorage;
   aws: ResolvedAws | undefined;
   gcp: ResolvedGcp | undefined;
   coreweave: CoreWeaveGpuNodePoolArgs | undefined;
@@ -97,8 +123,9 @@ export function resolveGpuNodePoolArgs(name: string, args: GpuNodePoolArgs): Res
   checkTaints(checks, taints);
 
   const additionalTypes = args.provider === "aws" && instance ? checkAdditionalInstanceTypes(checks, args, instance) : [];
-  const aws = args.provider === "aws" && args.aws ? resolveAws(checks, args, args.aws, minNodes) : undefined;
-  const gcp = args.provider === "gcp" && args.gcp && instance ? resolveGcp(checks, name, args.gcp, instance) : undefined;
+  const ephemeral = resolveEphemeralStorage(checks, args, instance ? [instance, ...additionalTypes] : []);
+  const aws = args.provider === "aws" && args.aws ? resolveAws(checks, args, args.aws, minNodes, ephemeral) : undefined;
+  const gcp = args.provider === "gcp" && args.gcp && instance ? resolveGcp(checks, name, args.gcp, instance, ephemeral) : undefined;
   if (args.provider === "coreweave" && args.coreweave) checkCoreWeave(checks, args.coreweave);
   if (args.provider === "lambda" && args.lambda) checkLambda(checks, args, args.lambda, minNodes, { ...args.labels, [POOL_LABEL]: name }, taints);
 
@@ -119,6 +146,7 @@ export function resolveGpuNodePoolArgs(name: string, args: GpuNodePoolArgs): Res
     labels,
     taints,
     placement: placementFor(name, args, chosen, additionalTypes, taints),
+    ephemeralStorage: ephemeral,
     aws,
     gcp,
     coreweave: args.provider === "coreweave" ? args.coreweave : undefined,
@@ -238,15 +266,15 @@ function checkAdditionalInstanceTypes(checks: ArgChecks, args: GpuNodePoolArgs, 
   return found;
 }
 
-function resolveAws(checks: ArgChecks, args: GpuNodePoolArgs, aws: AwsGpuNodePoolArgs, minNodes: number): ResolvedAws {
+function resolveAws(checks: ArgChecks, args: GpuNodePoolArgs, aws: AwsGpuNodePoolArgs, minNodes: number, ephemeral: ResolvedEphemeralStorage): ResolvedAws {
   const amiType = aws.amiType ?? "AL2023_x86_64_NVIDIA";
   checks.check((EKS_AMI_TYPES as readonly string[]).includes(amiType), "aws.amiType", amiType, `must be an NVIDIA AMI type: ${oneOf(EKS_AMI_TYPES)} (AL2 GPU AMIs are end of life)`);
-  const diskSizeGiB = aws.diskSizeGiB ?? 200;
-  checks.check(Number.isInteger(diskSizeGiB) && diskSizeGiB >= 100, "aws.diskSizeGiB", diskSizeGiB, "must be a whole number ≥ 100 (vLLM images alone are tens of GiB)");
+  const instanceStoreRaid0 = ephemeral.on === "local-nvme";
+  const diskSizeGiB = resolveNodeDisk(checks, "aws.diskSizeGiB", aws.diskSizeGiB, ephemeral);
   if (!aws.karpenter) {
     checks.check(aws.nodeRoleArn !== undefined, "aws.nodeRoleArn", undefined, "is required for a managed node group (or set aws.karpenter)");
     checks.check(aws.subnetIds !== undefined, "aws.subnetIds", undefined, "is required for a managed node group (or set aws.karpenter)");
-    return { clusterName: aws.clusterName, nodeRoleArn: aws.nodeRoleArn, subnetIds: aws.subnetIds, amiType, diskSizeGiB, karpenter: undefined };
+    return { clusterName: aws.clusterName, nodeRoleArn: aws.nodeRoleArn, subnetIds: aws.subnetIds, amiType, diskSizeGiB, instanceStoreRaid0, karpenter: undefined };
   }
   const k = aws.karpenter;
   checks.check(aws.nodeRoleArn === undefined && aws.subnetIds === undefined, "aws.nodeRoleArn", "{...}", "and aws.subnetIds belong to managed node groups; with aws.karpenter use karpenter.nodeRoleName and karpenter.discoveryTagValue");
@@ -261,18 +289,78 @@ function resolveAws(checks: ArgChecks, args: GpuNodePoolArgs, aws: AwsGpuNodePoo
   }
   const consolidateAfterSeconds = k.consolidateAfterSeconds ?? 300;
   checks.check(Number.isInteger(consolidateAfterSeconds) && consolidateAfterSeconds >= 0, "aws.karpenter.consolidateAfterSeconds", consolidateAfterSeconds, "must be a whole number of seconds ≥ 0");
-  return { clusterName: aws.clusterName, nodeRoleArn: undefined, subnetIds: undefined, amiType, diskSizeGiB, karpenter: { ...k, consolidateAfterSeconds, capacityReservationIds } };
+  return { clusterName: aws.clusterName, nodeRoleArn: undefined, subnetIds: undefined, amiType, diskSizeGiB, instanceStoreRaid0, karpenter: { ...k, consolidateAfterSeconds, capacityReservationIds } };
 }
 
-function resolveGcp(checks: ArgChecks, name: string, gcp: GcpGpuNodePoolArgs, instance: InstanceType): ResolvedGcp {
+function resolveGcp(checks: ArgChecks, name: string, gcp: GcpGpuNodePoolArgs, instance: InstanceType, ephemeral: ResolvedEphemeralStorage): ResolvedGcp {
   checks.check(name.length <= GKE_POOL_NAME_MAX, "name", name, `must be at most ${GKE_POOL_NAME_MAX} characters for a GKE node pool`);
   const gpuDriverVersion = gcp.gpuDriverVersion ?? "DEFAULT";
   checks.check((GKE_DRIVER_VERSIONS as readonly string[]).includes(gpuDriverVersion), "gcp.gpuDriverVersion", gpuDriverVersion, `must be ${oneOf(GKE_DRIVER_VERSIONS)}`);
-  const diskSizeGiB = gcp.diskSizeGiB ?? 200;
-  checks.check(Number.isInteger(diskSizeGiB) && diskSizeGiB >= 100, "gcp.diskSizeGiB", diskSizeGiB, "must be a whole number ≥ 100 (vLLM images alone are tens of GiB)");
+  const diskSizeGiB = resolveNodeDisk(checks, "gcp.diskSizeGiB", gcp.diskSizeGiB, ephemeral);
   const acceleratorType = instance.gcpAcceleratorType ?? "";
   checks.check(acceleratorType !== "", "instanceType", instance.name, "has no GKE accelerator type in the catalog; add gcpAcceleratorType to its catalog entry");
-  return { ...gcp, gpuDriverVersion, diskSizeGiB, acceleratorType };
+  // Local SSDs are 375 GiB each (GCE Local SSD docs); A3 High bundles 16 of them with the machine.
+  const localSsdCount = ephemeral.on === "local-nvme" ? Math.round(ephemeral.localNvmeGiB / GCP_LOCAL_SSD_GIB) : undefined;
+  return { ...gcp, gpuDriverVersion, diskSizeGiB, acceleratorType, localSsdCount };
+}
+
+/**
+ * Whether the pool's nodes keep the kubelet's and containerd's directories (and so pods' emptyDir volumes and
+ * writable layers) on local NVMe. AWS AL2023 and GKE do when this pool asks them to (RAID0 of the instance store,
+ * Local SSD ephemeral storage); Bottlerocket needs its own bootstrap commands for that, so it stays on EBS.
+ * CoreWeave and Lambda nodes do it themselves: CKS puts kubelet and containerd on the NVMe RAID at /mnt/local
+ * (docs.coreweave.com, "About local storage"), and a Lambda instance's one disk is its local NVMe (provider-facts §2.5; [secondary]).
+ */
+function kubeletOnLocalNvme(args: GpuNodePoolArgs, localNvmeGiB: number): boolean {
+  if (localNvmeGiB <= 0) return false;
+  if (args.provider !== "aws") return true;
+  const karpenter = args.aws?.karpenter;
+  if (karpenter) return typeof karpenter.amiAlias === "string" && karpenter.amiAlias.startsWith("al2023@");
+  return (args.aws?.amiType ?? "AL2023_x86_64_NVIDIA") === "AL2023_x86_64_NVIDIA";
+}
+
+/** The pods' local disk per node, and where it lives; refuses requests the node's local NVMe cannot hold. */
+function resolveEphemeralStorage(checks: ArgChecks, args: GpuNodePoolArgs, instances: InstanceType[]): ResolvedEphemeralStorage {
+  const requested = args.ephemeralStoragePerNodeGiB ?? 0;
+  const requestedOk = checks.check(
+    typeof requested === "number" && Number.isFinite(requested) && requested >= 0,
+    "ephemeralStoragePerNodeGiB",
+    requested,
+    "must be a number of GiB ≥ 0: the ephemeral-storage the pods of one node request together (replicas per node × VllmServing's request)",
+  );
+  const requestedPerNodeGiB = requestedOk ? requested : 0;
+  const localNvmeGiB = instances.length > 0 ? Math.min(...instances.map((t) => t.localNvmeGiB)) : 0;
+  const on = kubeletOnLocalNvme(args, localNvmeGiB) ? "local-nvme" : "node-disk";
+  const requiredGiB = nodeDiskGiB(requestedPerNodeGiB);
+  if (on === "local-nvme" && requiredGiB > localNvmeGiB) {
+    checks.add(
+      "ephemeralStoragePerNodeGiB",
+      requested,
+      `needs ${requiredGiB} GiB of local NVMe per node with ${NODE_DISK_SYSTEM_GIB} GiB of images under ${NODE_DISK_FILL_LIMIT * 100}% full, but ${instances.map((t) => t.name).join(", ")} has ${localNvmeGiB} GiB; run fewer replicas per node, or give vLLM a ModelWeightCache (stream or replicate) so it downloads nothing`,
+    );
+  }
+  return { on, requestedPerNodeGiB, requiredGiB, localNvmeGiB };
+}
+
+/**
+ * The node disk (AWS EBS volume, GKE boot disk) in GiB: given, or derived. Where pods' local disk lives on it, it
+ * must hold their requests with images and system under 85% full (`nodeDiskGiB`); else only images and system.
+ */
+function resolveNodeDisk(checks: ArgChecks, property: string, given: number | undefined, ephemeral: ResolvedEphemeralStorage): number {
+  const onDisk = ephemeral.on === "node-disk" ? ephemeral.requestedPerNodeGiB : 0;
+  const required = nodeDiskGiB(onDisk);
+  const size = given ?? defaultNodeDiskGiB(onDisk);
+  if (onDisk === 0) {
+    checks.check(Number.isInteger(size) && size >= required, property, size, `must be a whole number ≥ ${required} (vLLM images alone are tens of GiB)`);
+  } else {
+    checks.check(
+      Number.isInteger(size) && size >= required,
+      property,
+      size,
+      `is too small for the ${onDisk} GiB of local disk the pods of one node request on it (ephemeralStoragePerNodeGiB) plus ${NODE_DISK_SYSTEM_GIB} GiB of images and system, kept under ${NODE_DISK_FILL_LIMIT * 100}% full (the kubelet's image-GC threshold): set ${property} to at least ${required}, or leave it out to derive it`,
+    );
+  }
+  return size;
 }
 
 function checkCoreWeave(checks: ArgChecks, coreweave: CoreWeaveGpuNodePoolArgs): void {
@@ -321,6 +409,7 @@ function placementFor(name: string, args: GpuNodePoolArgs, instance: InstanceTyp
     gpusPerNode: instance.gpusPerNode,
     gpuMemoryGiB: getGpuType(instance.gpuType).memoryGiB,
     localNvmeGiB: instance.localNvmeGiB,
+    maxNodes: args.maxNodes,
     nodeSelector: { [POOL_LABEL]: name },
     tolerations,
     hourlyCostPerNode,

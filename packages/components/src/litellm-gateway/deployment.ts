@@ -50,7 +50,10 @@ function podSpec(r: ResolvedLiteLLMGateway): k8s.types.input.core.v1.PodSpec {
       seccompProfile: { type: "RuntimeDefault" },
     },
     topologySpreadConstraints: [
-      { maxSkew: 1, topologyKey: "kubernetes.io/hostname", whenUnsatisfiable: "DoNotSchedule", labelSelector: { matchLabels: r.selector } },
+      // Honor: nodes the proxy cannot run on (tainted GPU nodes, a cordoned node) are no spreading domains. Counted
+      // with 0 proxies (the default, Ignore), they capped every other node at one, so the surge pod of a rollout
+      // found no node and the rollout hung (nodeTaintsPolicy: beta and on by default since Kubernetes 1.26).
+      { maxSkew: 1, topologyKey: "kubernetes.io/hostname", whenUnsatisfiable: "DoNotSchedule", nodeTaintsPolicy: "Honor", labelSelector: { matchLabels: r.selector } },
       { maxSkew: 1, topologyKey: "topology.kubernetes.io/zone", whenUnsatisfiable: "ScheduleAnyway", labelSelector: { matchLabels: r.selector } },
     ],
     containers: [

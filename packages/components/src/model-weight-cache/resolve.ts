@@ -307,7 +307,8 @@ function nodeCacheSource(r: Omit<ResolvedModelWeightCache, "weightSource" | "con
         image: r.syncImage,
         command: ["sh", "-c", waitForMarkerScript(`${mountPath}/${READY_MARKER}`, r.model.manifestDigest, cache.waitTimeoutSeconds)],
         volumeMounts: [mount],
-        resources: { requests: { cpu: "10m", memory: "16Mi" }, limits: { memory: "16Mi" } },
+        // Reads a marker and writes only its logs: bounded local disk like the cache's own helpers.
+        resources: { requests: { cpu: "10m", memory: "16Mi", "ephemeral-storage": "16Mi" }, limits: { memory: "16Mi", "ephemeral-storage": "64Mi" } },
         securityContext: nonRootContainer(SYNC_UID),
       },
     ],

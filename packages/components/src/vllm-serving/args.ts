@@ -18,8 +18,9 @@ export interface VllmModelArgs {
    */
   revision: string;
   /**
-   * Name clients and the gateway use (`--served-model-name`), also vLLM's `model_name` metrics label:
-   * lowercase letters, digits, '-' and '.', at most 63 characters. Required.
+   * Name clients and the gateway use (`--served-model-name`): lowercase letters, digits, '-' and '.', at most 63
+   * characters. vLLM serves the component's own name first and this one second, so its `model_name` metrics label is
+   * the component's name and each deployment (each tier of a model) scales on its own queue. Required.
    */
   servedModelName: string;
   /** Parameter count in billions (8 for an 8B model); sizes the weights with the catalog. Required. */
@@ -29,6 +30,12 @@ export interface VllmModelArgs {
    * FP8 one). Required.
    */
   dtype: Dtype;
+  /**
+   * Size of the published checkpoint files vLLM downloads, in decimal GB (the fleet spec's `models[].weightsGB`, e.g.
+   * 141.1 for Llama-3.3-70B in bf16); sizes the Hub download volume and the `ephemeral-storage` request. Defaults to
+   * `parameterCountBillions` × the bytes of `dtype` (140 for 70B in bf16).
+   */
+  weightsGB?: number;
 }
 
 /** Queue-depth autoscaling of the vLLM Deployment. */
@@ -75,7 +82,13 @@ export interface VllmGatewayArgs {
   podLabels: Record<string, string>;
 }
 
-/** An Ingress for callers outside the cluster (e.g. the gateway on another cloud). */
+/**
+ * An Ingress for callers outside the cluster (e.g. the gateway on another cloud), annotated for LLM traffic on
+ * ingress-nginx (`nginx.ingress.kubernetes.io/*`): read and send timeouts of `proxyTimeoutSeconds`, response
+ * buffering off so streamed (SSE) tokens pass as they come, and request bodies up to 16 MiB for long prompts.
+ * The annotations are added whatever `className` says, since ingress-nginx may run under any class name; other
+ * controllers ignore them, so set their equivalents yourself (e.g. with a Pulumi transform).
+ */
 export interface VllmIngressArgs {
   /** Fully qualified host name, e.g. `llama.coreweave.example.com`; no wildcards. Required. */
   host: string;
@@ -85,11 +98,20 @@ export interface VllmIngressArgs {
   tlsSecretName: string;
   /** Namespace of the ingress controller's pods, admitted by the NetworkPolicy. Required. */
   controllerNamespace: string;
+  /**
+   * Seconds the ingress controller waits on vLLM between two reads or two writes (`proxy-read-timeout`,
+   * `proxy-send-timeout`, 60 in ingress-nginx). A non-streamed completion sends nothing until it is done, and a
+   * queued one nothing until it starts, so this must exceed the gateway's `requestTimeoutSeconds`: the gateway, not
+   * a 504 that cools a healthy backend down, must end a slow completion. 60 to 7200. Defaults to 300 (the gateway's
+   * default 120 with margin).
+   */
+  proxyTimeoutSeconds?: number;
 }
 
 /**
  * CPU and memory of the vLLM container, when the GPU-derived defaults do not suit. `/dev/shm` is always a
- * memory-backed emptyDir of 2 GiB per GPU (capped at 16 GiB) and is added to the memory limit.
+ * memory-backed emptyDir of 2 GiB per GPU (capped at 16 GiB) and is added to the memory limit. Local disk is not
+ * a knob: the `ephemeral-storage` request and limit follow from where the weights come from (see `weightSource`).
  */
 export interface VllmResourcesArgs {
   /** CPU cores requested (no CPU limit is set: a limit throttles tokenization). Defaults to 1 + 2 per GPU. */
@@ -139,6 +161,14 @@ export interface VllmServingArgs {
   /**
    * Where the weights come from: the `weightSource` output of a `ModelWeightCache`. Defaults to loading
    * `model.id` from the Hugging Face Hub at `model.revision` (safetensors only).
+   *
+   * Whenever vLLM downloads from the Hub (this default, or a weight source whose `modelPath` is a repo id), each
+   * replica gets an emptyDir `hf-cache` mounted as its `HF_HOME` with a `sizeLimit` of the checkpoint (`model.weightsGB`)
+   * plus 10% and 2 GiB (146 GiB for 70B in bf16), and an `ephemeral-storage` request and limit of that plus 10 GiB
+   * of scratch for compile caches and logs (156 GiB), so the scheduler places only as many replicas on a node as its
+   * disk holds and no download fills the container layer. Weights streamed or read from a node cache write nothing
+   * locally: 10 GiB. Each replica downloads its own copy; for one copy per node use a `node-cache` ModelWeightCache.
+   * The node's disk must hold the replicas it runs: see GpuNodePool's `ephemeralStoragePerNodeGiB`.
    */
   weightSource?: WeightSource;
   /**
@@ -163,7 +193,8 @@ export interface VllmServingArgs {
   enablePrefixCaching?: boolean;
   /**
    * Extra `vllm serve` flags, the escape hatch for what has no typed arg (e.g. `--max-num-seqs`).
-   * `--trust-remote-code`, `--api-key` and flags owned by typed args are rejected. Defaults to none.
+   * `--trust-remote-code`, `--api-key`, `--download-dir` (the download goes to the sized `hf-cache` volume) and
+   * flags owned by typed args are rejected. Defaults to none.
    */
   extraArgs?: string[];
   /**
@@ -171,7 +202,12 @@ export interface VllmServingArgs {
    * Defaults to 1.
    */
   minReplicas?: number;
-  /** Most replicas; without autoscaling it must equal `minReplicas`. Required. */
+  /**
+   * Most replicas; without autoscaling it must equal `minReplicas`, and it must fit `placement.maxNodes` when that is
+   * known. Rolling updates replace ⌈25%⌉ of it at a time: new pods first as far as the pool has GPUs free at this
+   * many replicas, old pods first for the rest, so an update of a pool the Deployment fills still completes (see
+   * `rolloutStrategy`). Required.
+   */
   maxReplicas: number;
   /** Queue-depth autoscaling. Defaults to none: a fixed `minReplicas` replicas. */
   autoscaling?: VllmAutoscalingArgs;

@@ -39,8 +39,9 @@ export class VllmServing extends pulumi.ComponentResource {
     const deployment = new k8s.apps.v1.Deployment(`${name}-vllm`, deploymentSpec(r), {
       parent: this,
       dependsOn: [secret],
-      // Pulumi waits for the rollout; its 10-minute default is shorter than a large model's cold start.
-      customTimeouts: { create: r.rolloutTimeout, update: r.rolloutTimeout },
+      // Pulumi waits for the rollout; its 10-minute default is shorter than a large model's cold start, and an
+      // update replaces the replicas in waves, one cold start each.
+      customTimeouts: { create: r.rolloutTimeout, update: r.updateTimeout },
     });
     const service = new k8s.core.v1.Service(`${name}-svc`, serviceSpec(r), { parent: this });
     new k8s.policy.v1.PodDisruptionBudget(`${name}-pdb`, podDisruptionBudgetSpec(r), { parent: this });

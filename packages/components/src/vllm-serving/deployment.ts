@@ -13,9 +13,11 @@ export function deploymentSpec(r: ResolvedVllmServing): k8s.apps.v1.DeploymentAr
     spec: {
       ...(r.replicas !== undefined ? { replicas: r.replicas } : {}),
       selector: { matchLabels: r.selector },
-      // A new replica must be serving before an old one goes: GPUs are scarce, so never drop capacity first.
-      strategy: { type: "RollingUpdate", rollingUpdate: { maxSurge: 1, maxUnavailable: 0 } },
-      // The default 600 s would mark every large-model rollout as failed while it is still loading.
+      // Surge only into GPUs the pool has free at maxReplicas, stop old pods first for the rest: a surge pod
+      // with no free GPUs stays Pending and the rollout never completes (rolloutStrategy).
+      strategy: { type: "RollingUpdate", rollingUpdate: { maxSurge: r.rollout.maxSurge, maxUnavailable: r.rollout.maxUnavailable } },
+      // The default 600 s would mark every large-model rollout as failed while it is still loading; the deadline
+      // counts from the last progress, so it covers one wave of cold starts.
       progressDeadlineSeconds: r.rolloutTimeoutSeconds,
       revisionHistoryLimit: 5,
       template: {
@@ -51,9 +53,15 @@ function podSpec(r: ResolvedVllmServing): k8s.types.input.core.v1.PodSpec {
         ports: [{ name: "http", containerPort: r.port, protocol: "TCP" }],
         env: r.env,
         resources: {
-          requests: { cpu: String(r.resources.cpuCores), memory: formatGiB(r.resources.memoryLimitGiB), "nvidia.com/gpu": String(r.resources.gpus) },
-          // No CPU limit: throttling starves tokenization. Memory and GPUs: limit = request.
-          limits: { memory: formatGiB(r.resources.memoryLimitGiB), "nvidia.com/gpu": String(r.resources.gpus) },
+          requests: {
+            cpu: String(r.resources.cpuCores),
+            memory: formatGiB(r.resources.memoryLimitGiB),
+            "nvidia.com/gpu": String(r.resources.gpus),
+            // The Hub download volume counts here: the scheduler fits replicas to the node's disk, not just its GPUs.
+            "ephemeral-storage": formatGiB(r.resources.ephemeralStorageGiB),
+          },
+          // No CPU limit: throttling starves tokenization. Memory, GPUs and local disk: limit = request.
+          limits: { memory: formatGiB(r.resources.memoryLimitGiB), "nvidia.com/gpu": String(r.resources.gpus), "ephemeral-storage": formatGiB(r.resources.ephemeralStorageGiB) },
         },
         volumeMounts: r.volumeMounts,
         startupProbe: probe(r.probes.startup),

@@ -26,12 +26,14 @@ export {
   resolveVllmServingArgs,
   shmSizeGiB,
 } from "./resolve";
-export type { ResolvedAutoscaling, ResolvedProbe, ResolvedResources, ResolvedVllmServing } from "./resolve";
+export type { ResolvedAutoscaling, ResolvedIngress, ResolvedProbe, ResolvedResources, ResolvedVllmServing } from "./resolve";
+export { DEFAULT_INGRESS_PROXY_TIMEOUT_SECONDS } from "./resolve";
+export { HF_CACHE_VOLUME, HF_HOME_PATH } from "./resolve";
 export { deploymentSpec } from "./deployment";
 export { serviceSpec } from "./service";
 export { podDisruptionBudgetSpec } from "./pod-disruption-budget";
 export { WAKE_TRIGGER_THRESHOLD, horizontalPodAutoscalerSpec, scaledObjectSpec } from "./scaler";
 export { networkPolicySpec } from "./network-policy";
-export { ingressSpec } from "./ingress";
+export { INGRESS_MAX_BODY_SIZE, ingressAnnotations, ingressSpec } from "./ingress";
 export { apiKeyPasswordSpec, apiKeySecretSpec } from "./secret";
 export { isPinnedImage } from "../internal/images";

@@ -7,14 +7,20 @@ import {
   HUGGING_FACE_REPO_ID,
   VLLM_QUANTIZATIONS,
   WEIGHT_SHARE_OF_GPU_BUDGET,
+  disruptionBudgetMaxUnavailable,
   divisors,
   gpuWeights,
+  hubDownloadGiB,
+  modelWeightGB,
   replicaCostPerHour as replicaShareOfNode,
   replicaGpuBudgetGiB,
+  replicasPerNode,
+  rolloutStrategy,
   tensorParallelProblem,
+  vllmEphemeralStorageGiB,
   weightsFit,
 } from "@switchyard/catalog";
-import type { Dtype, VllmQuantization } from "@switchyard/catalog";
+import type { Dtype, RolloutStrategy, VllmQuantization } from "@switchyard/catalog";
 import type { Backend, Placement, WeightSource } from "../contracts";
 import { IMAGE_REFERENCE, isPinnedImage } from "../internal/images";
 import { ArgChecks, isKnown, oneOf } from "../internal/errors";
@@ -41,6 +47,11 @@ export { WEIGHT_SHARE_OF_GPU_BUDGET };
 export const STARTUP_PROBE_PERIOD_SECONDS = 10;
 /** Generated API keys: long, and without symbols that need quoting in headers or env files. */
 export const GENERATED_API_KEY_LENGTH = 48;
+/**
+ * Default ingress read/send timeout: 2.5 × the gateway's default request timeout (120 s), so the gateway, not a
+ * 504 from the ingress, ends a slow completion, and its timeout can be raised to 4 minutes without touching this.
+ */
+export const DEFAULT_INGRESS_PROXY_TIMEOUT_SECONDS = 300;
 
 const COMPONENT = "VllmServing";
 const LABEL_NAME = "vllm-serving";
@@ -84,11 +95,15 @@ const OWNED_FLAGS: Readonly<Record<string, string>> = {
   "--no-enable-prefix-caching": "enablePrefixCaching",
   "--port": "nothing (vLLM always listens on 8000)",
   "--host": "nothing (vLLM always binds 0.0.0.0 inside the pod; the NetworkPolicy guards it)",
+  "--download-dir": "nothing (Hub downloads go to HF_HOME on the hf-cache volume, sized from model.weightsGB)",
 };
 
 /** Environment variables VllmServing sets itself. */
-const OWNED_ENV = ["VLLM_API_KEY", "HF_TOKEN", "VLLM_NO_USAGE_STATS"] as const;
+const OWNED_ENV = ["VLLM_API_KEY", "HF_TOKEN", "VLLM_NO_USAGE_STATS", "HF_HOME", "HF_XET_CHUNK_CACHE_SIZE_BYTES"] as const;
 const SHM_VOLUME = "dshm";
+/** The emptyDir a replica downloads a Hub checkpoint into, and where it is mounted (`HF_HOME`). */
+export const HF_CACHE_VOLUME = "hf-cache";
+export const HF_HOME_PATH = "/var/cache/huggingface";
 
 export interface ResolvedProbe {
   path: string;
@@ -118,7 +133,14 @@ export interface ResolvedResources {
   shmSizeGiB: number;
   /** Container memory request = limit: the process plus `/dev/shm`, which is charged to the same cgroup. */
   memoryLimitGiB: number;
+  /**
+   * Container `ephemeral-storage` request = limit: the `hf-cache` volume when vLLM downloads from the Hub (emptyDir
+   * usage counts against the pod's limit, the sum of its containers'), plus scratch (`vllmEphemeralStorageGiB`).
+   */
+  ephemeralStorageGiB: number;
 }
+
+export type ResolvedIngress = VllmIngressArgs & { proxyTimeoutSeconds: number };
 
 export interface ResolvedVllmServing {
   name: string;
@@ -160,6 +182,10 @@ export interface ResolvedVllmServing {
   weightGiB: number;
   /** GPU memory vLLM takes for one replica: TP × GPU memory × utilization. */
   gpuBudgetGiB: number;
+  /** Size of the checkpoint files in decimal GB: `model.weightsGB`, or parameters × bytes of `model.dtype`. */
+  checkpointGB: number;
+  /** `sizeLimit` (GiB) of the `hf-cache` volume vLLM downloads the checkpoint into; undefined when it downloads nothing. */
+  hubDownloadGiB: number | undefined;
   env: k8s.types.input.core.v1.EnvVar[];
   volumes: k8s.types.input.core.v1.Volume[];
   volumeMounts: k8s.types.input.core.v1.VolumeMount[];
@@ -172,8 +198,14 @@ export interface ResolvedVllmServing {
   terminationGracePeriodSeconds: number;
   /** How long a rollout may take (scheduling, image pull and cold start): progress deadline and Pulumi's wait. */
   rolloutTimeoutSeconds: number;
-  /** The same as a Pulumi custom timeout, in whole minutes (`52m`). */
+  /** The same as a Pulumi custom timeout, in whole minutes (`52m`): Pulumi's wait for a create, where all pods start at once. */
   rolloutTimeout: string;
+  /** Pulumi's wait for an update: one rollout timeout per wave of the rolling update, in whole minutes. */
+  updateTimeout: string;
+  /** The Deployment's rolling update, from the room the pool leaves (see `rolloutStrategy`). */
+  rollout: RolloutStrategy;
+  /** The PodDisruptionBudget's `maxUnavailable`: one node's worth of replicas (see `disruptionBudgetMaxUnavailable`). */
+  disruptionBudgetMaxUnavailable: number;
   minReplicas: number;
   maxReplicas: number;
   /** Deployment `replicas`; undefined when a scaler owns it. */
@@ -182,7 +214,7 @@ export interface ResolvedVllmServing {
   /** The caller's key, or undefined to generate one. */
   apiKey: pulumi.Input<string> | undefined;
   gateway: VllmGatewayArgs;
-  ingress: VllmIngressArgs | undefined;
+  ingress: ResolvedIngress | undefined;
   /** In-cluster base URL, ending in `/v1`. */
   endpoint: string;
   /** `https://<host>/v1` when an Ingress exists. */
@@ -232,7 +264,9 @@ export function resolveVllmServingArgs(name: string, args: VllmServingArgs): Res
 
   const minReplicas = args.minReplicas ?? 1;
   checkReplicas(checks, args, minReplicas);
-  const autoscaling = args.autoscaling ? resolveAutoscaling(checks, args.autoscaling, minReplicas, args.model?.servedModelName ?? "") : undefined;
+  if (placementOk && tpOk) checkPoolHoldsReplicas(checks, args, tensorParallelSize);
+  // Scaled on this deployment's own queue: vLLM labels its metrics with the first served name, this deployment's.
+  const autoscaling = args.autoscaling ? resolveAutoscaling(checks, args.autoscaling, minReplicas, name) : undefined;
   checkApiKey(checks, args.apiKey);
   checkGateway(checks, args.gateway);
   if (args.ingress) checkIngress(checks, args.ingress);
@@ -268,10 +302,14 @@ export function resolveVllmServingArgs(name: string, args: VllmServingArgs): Res
     ingress: name,
   };
   const coldStartBudgetSeconds = args.coldStartBudgetSeconds ?? defaultColdStartBudgetSeconds(w.gib);
-  const resources = resolveResources(tensorParallelSize, args);
+  const checkpointGB = model.weightsGB ?? modelWeightGB(model.parameterCountBillions, model.dtype);
+  // Only a Hub download writes weights to local disk; streamed and node-cached weights do not.
+  const hubDownload = source.loadsFromHub ? hubDownloadGiB(checkpointGB) : undefined;
+  const resources = resolveResources(tensorParallelSize, args, source.loadsFromHub ? checkpointGB : undefined);
   const endpoint = `http://${objectNames.service}.${args.namespace}.svc.cluster.local:${VLLM_PORT}/v1`;
   const externalEndpoint = args.ingress ? `https://${args.ingress.host}/v1` : undefined;
   const maxReplicas = args.maxReplicas;
+  const rollout = rolloutStrategy({ gpusPerNode: placement.gpusPerNode, tensorParallelSize, maxReplicas, poolMaxNodes: placement.maxNodes });
 
   return {
     name,
@@ -285,7 +323,7 @@ export function resolveVllmServingArgs(name: string, args: VllmServingArgs): Res
     command: ["vllm", "serve"],
     args: vllmArgs({
       modelPath: source.modelPath,
-      servedModelName: model.servedModelName,
+      servedModelNames: servedModelNames(name, model.servedModelName),
       tensorParallelSize,
       gpuMemoryUtilization,
       maxModelLen: args.maxModelLen,
@@ -308,9 +346,20 @@ export function resolveVllmServingArgs(name: string, args: VllmServingArgs): Res
     weightDtype: w.dtype,
     weightGiB: w.gib,
     gpuBudgetGiB: gpuBudgetGiB as number,
-    env: containerEnv(objectNames.apiKeySecret, args),
-    volumes: [{ name: SHM_VOLUME, emptyDir: { medium: "Memory", sizeLimit: formatGiB(resources.shmSizeGiB) } }, ...(args.weightSource?.volumes ?? [])],
-    volumeMounts: [{ name: SHM_VOLUME, mountPath: "/dev/shm" }, ...(args.weightSource?.volumeMounts ?? [])],
+    checkpointGB,
+    hubDownloadGiB: hubDownload,
+    env: containerEnv(objectNames.apiKeySecret, args, hubDownload !== undefined),
+    volumes: [
+      { name: SHM_VOLUME, emptyDir: { medium: "Memory", sizeLimit: formatGiB(resources.shmSizeGiB) } },
+      // On the node's ephemeral storage (local NVMe where the pool puts the kubelet there), not the container layer.
+      ...(hubDownload !== undefined ? [{ name: HF_CACHE_VOLUME, emptyDir: { sizeLimit: formatGiB(hubDownload) } }] : []),
+      ...(args.weightSource?.volumes ?? []),
+    ],
+    volumeMounts: [
+      { name: SHM_VOLUME, mountPath: "/dev/shm" },
+      ...(hubDownload !== undefined ? [{ name: HF_CACHE_VOLUME, mountPath: HF_HOME_PATH }] : []),
+      ...(args.weightSource?.volumeMounts ?? []),
+    ],
     initContainers: args.weightSource?.initContainers ?? [],
     nodeSelector: { ...placement.nodeSelector },
     tolerations: placement.tolerations.map((t) => ({
@@ -335,13 +384,16 @@ export function resolveVllmServingArgs(name: string, args: VllmServingArgs): Res
     // 30 minutes for node provisioning, scheduling and a multi-GB image pull, on top of the cold start.
     rolloutTimeoutSeconds: coldStartBudgetSeconds + 1800,
     rolloutTimeout: `${Math.ceil((coldStartBudgetSeconds + 1800) / 60)}m`,
+    updateTimeout: `${Math.ceil((rollout.waves * (coldStartBudgetSeconds + 1800)) / 60)}m`,
+    rollout,
+    disruptionBudgetMaxUnavailable: disruptionBudgetMaxUnavailable({ gpusPerNode: placement.gpusPerNode, tensorParallelSize, maxReplicas }),
     minReplicas,
     maxReplicas,
     replicas: autoscaling ? undefined : minReplicas,
     autoscaling,
     apiKey: args.apiKey,
     gateway: args.gateway,
-    ingress: args.ingress,
+    ingress: args.ingress ? { ...args.ingress, proxyTimeoutSeconds: args.ingress.proxyTimeoutSeconds ?? DEFAULT_INGRESS_PROXY_TIMEOUT_SECONDS } : undefined,
     endpoint,
     externalEndpoint,
     backend: {
@@ -416,7 +468,8 @@ export function isHubRepoId(modelPath: string): boolean {
 
 interface VllmArgsInput {
   modelPath: string;
-  servedModelName: string;
+  /** What `--served-model-name` lists; the first names the metrics. */
+  servedModelNames: string[];
   tensorParallelSize: number;
   gpuMemoryUtilization: number;
   maxModelLen: number | undefined;
@@ -427,11 +480,25 @@ interface VllmArgsInput {
   extraArgs: string[];
 }
 
+/**
+ * The names vLLM serves: this deployment's own name first, then the model's. vLLM labels its metrics with the first
+ * (`model_name`, vllm/config `get_served_model_name`), so each deployment — each purchase tier of a model — has a
+ * queue signal of its own to scale on, while clients and the gateway still ask for the model's name.
+ */
+/** PromQL for the requests waiting in one deployment's vLLM servers: what its autoscaler scales on. */
+export function queueDepthQuery(deploymentName: string): string {
+  return `sum(vllm:num_requests_waiting{model_name="${deploymentName}"})`;
+}
+
+export function servedModelNames(deploymentName: string, servedModelName: string): string[] {
+  return deploymentName === servedModelName ? [servedModelName] : [deploymentName, servedModelName];
+}
+
 function vllmArgs(a: VllmArgsInput): string[] {
   return [
     a.modelPath,
     "--served-model-name",
-    a.servedModelName,
+    ...a.servedModelNames,
     "--tensor-parallel-size",
     String(a.tensorParallelSize),
     "--gpu-memory-utilization",
@@ -450,18 +517,28 @@ function vllmArgs(a: VllmArgsInput): string[] {
   ];
 }
 
-function containerEnv(apiKeySecret: string, args: VllmServingArgs): k8s.types.input.core.v1.EnvVar[] {
+function containerEnv(apiKeySecret: string, args: VllmServingArgs, hubCache: boolean): k8s.types.input.core.v1.EnvVar[] {
   return [
     // vLLM reads VLLM_API_KEY like --api-key, but the value never appears in the pod spec.
     { name: "VLLM_API_KEY", valueFrom: { secretKeyRef: { name: apiKeySecret, key: API_KEY_SECRET_KEY } } },
     ...(args.hfTokenSecret ? [{ name: "HF_TOKEN", valueFrom: { secretKeyRef: { name: args.hfTokenSecret.name, key: args.hfTokenSecret.key } } }] : []),
     // No usage telemetry from inference nodes.
     { name: "VLLM_NO_USAGE_STATS", value: "1" },
+    ...(hubCache
+      ? [
+          // Everything huggingface_hub writes (weights, config, tokenizer) goes to the sized volume: vLLM's
+          // --download-dir "defaults to the default cache dir of huggingface", $HF_HOME/hub (vLLM engine args docs).
+          { name: "HF_HOME", value: HF_HOME_PATH },
+          // hf_xet keeps a 10 GB chunk cache for repeat downloads by default (xet-runtime chunk_cache.rs); a pod
+          // downloads once, so the cache would only eat into the volume.
+          { name: "HF_XET_CHUNK_CACHE_SIZE_BYTES", value: "0" },
+        ]
+      : []),
     ...(args.weightSource?.env ?? []),
   ];
 }
 
-function resolveResources(gpus: number, args: VllmServingArgs): ResolvedResources {
+function resolveResources(gpus: number, args: VllmServingArgs, hubWeightsGB: number | undefined): ResolvedResources {
   const shm = shmSizeGiB(gpus);
   const processMemoryGiB = args.resources?.memoryGiB ?? defaultProcessMemoryGiB(gpus);
   return {
@@ -470,6 +547,7 @@ function resolveResources(gpus: number, args: VllmServingArgs): ResolvedResource
     processMemoryGiB,
     shmSizeGiB: shm,
     memoryLimitGiB: processMemoryGiB + shm,
+    ephemeralStorageGiB: vllmEphemeralStorageGiB(hubWeightsGB),
   };
 }
 
@@ -494,6 +572,9 @@ function checkPlacement(checks: ArgChecks, placement: Placement | undefined): bo
   );
   for (const [key, value] of Object.entries(p.nodeSelector ?? {})) {
     checks.check(isLabelKey(key) && isLabelValue(value), `placement.nodeSelector["${key}"]`, value, "is not a valid Kubernetes label selector entry");
+  }
+  if (p.maxNodes !== undefined) {
+    checks.check(Number.isInteger(p.maxNodes) && p.maxNodes >= 1, "placement.maxNodes", p.maxNodes, "must be a whole number of nodes ≥ 1, or left out when unknown");
   }
   return gpusOk && memoryOk && costOk;
 }
@@ -531,6 +612,14 @@ function checkModel(checks: ArgChecks, args: VllmServingArgs): boolean {
     "must be a positive number of billions, e.g. 8 for an 8B model",
   );
   const dtypeOk = checks.check((DTYPES as readonly string[]).includes(model.dtype), "model.dtype", model.dtype, `must be ${oneOf(DTYPES)}`);
+  if (model.weightsGB !== undefined) {
+    checks.check(
+      typeof model.weightsGB === "number" && Number.isFinite(model.weightsGB) && model.weightsGB > 0,
+      "model.weightsGB",
+      model.weightsGB,
+      "must be a positive number of decimal GB, the size of the published checkpoint files (e.g. 141.1); leave it out to use parameterCountBillions × the bytes of dtype",
+    );
+  }
   return sizeOk && dtypeOk;
 }
 
@@ -658,7 +747,20 @@ function checkReplicas(checks: ArgChecks, args: VllmServingArgs, minReplicas: nu
   }
 }
 
-function resolveAutoscaling(checks: ArgChecks, a: VllmAutoscalingArgs, minReplicas: number, servedModelName: string): ResolvedAutoscaling {
+/** A pool of known size must hold maxReplicas: replicas it cannot place stay Pending and every rollout times out. */
+function checkPoolHoldsReplicas(checks: ArgChecks, args: VllmServingArgs, tensorParallelSize: number): void {
+  const maxNodes = args.placement.maxNodes;
+  if (maxNodes === undefined || !Number.isInteger(maxNodes) || maxNodes < 1 || !Number.isInteger(args.maxReplicas)) return;
+  const perNode = replicasPerNode(args.placement.gpusPerNode, tensorParallelSize);
+  checks.check(
+    args.maxReplicas <= maxNodes * perNode,
+    "maxReplicas",
+    args.maxReplicas,
+    `must fit the pool: ${maxNodes} node(s) × ${perNode} replica(s) of ${tensorParallelSize} GPU(s) each hold ${maxNodes * perNode}; lower maxReplicas or raise the GpuNodePool's maxNodes`,
+  );
+}
+
+function resolveAutoscaling(checks: ArgChecks, a: VllmAutoscalingArgs, minReplicas: number, metricsModelName: string): ResolvedAutoscaling {
   const modeOk = checks.check((AUTOSCALING_MODES as readonly string[]).includes(a.mode), "autoscaling.mode", a.mode, `must be ${oneOf(AUTOSCALING_MODES)}`);
   if (modeOk && a.mode === "keda") {
     checks.check(
@@ -700,7 +802,7 @@ function resolveAutoscaling(checks: ArgChecks, a: VllmAutoscalingArgs, minReplic
   return {
     mode: a.mode,
     prometheusServerUrl: a.mode === "keda" ? a.prometheusServerUrl : undefined,
-    queueQuery: `sum(vllm:num_requests_waiting{model_name="${servedModelName}"})`,
+    queueQuery: queueDepthQuery(metricsModelName),
     targetQueueDepthPerReplica: target,
     wakeQuery: scalesToZero ? a.wakeQuery : undefined,
     pollingIntervalSeconds: polling,
@@ -746,6 +848,14 @@ function checkIngress(checks: ArgChecks, ingress: VllmIngressArgs): void {
     "must name the TLS Secret for the host (TLS is required: the API key travels in a header)",
   );
   checks.check(isDns1123Label(ingress.controllerNamespace ?? ""), "ingress.controllerNamespace", ingress.controllerNamespace, DNS1123_HINT);
+  if (ingress.proxyTimeoutSeconds !== undefined) {
+    checks.check(
+      Number.isInteger(ingress.proxyTimeoutSeconds) && ingress.proxyTimeoutSeconds >= 60 && ingress.proxyTimeoutSeconds <= 7200,
+      "ingress.proxyTimeoutSeconds",
+      ingress.proxyTimeoutSeconds,
+      "must be a whole number of seconds between 60 and 7200, above the gateway's requestTimeoutSeconds (at most 3600); the default 300 suits the gateway's default 120",
+    );
+  }
 }
 
 function checkResources(checks: ArgChecks, args: VllmServingArgs): void {
@@ -782,9 +892,11 @@ function checkWeightSourceCollisions(checks: ArgChecks, ws: WeightSource | undef
     });
     ws.volumes.forEach((v, i) => {
       checks.check(!(isKnown(v.name) && v.name === SHM_VOLUME), `weightSource.volumes[${i}].name`, v.name, `collides with VllmServing's /dev/shm volume "${SHM_VOLUME}"; rename it`);
+      checks.check(!(isKnown(v.name) && v.name === HF_CACHE_VOLUME), `weightSource.volumes[${i}].name`, v.name, `collides with VllmServing's Hub download volume "${HF_CACHE_VOLUME}"; rename it`);
     });
     ws.volumeMounts.forEach((m, i) => {
       checks.check(!(isKnown(m.mountPath) && m.mountPath === "/dev/shm"), `weightSource.volumeMounts[${i}].mountPath`, m.mountPath, "is VllmServing's memory-backed /dev/shm; mount elsewhere");
+      checks.check(!(isKnown(m.mountPath) && m.mountPath === HF_HOME_PATH), `weightSource.volumeMounts[${i}].mountPath`, m.mountPath, `is VllmServing's Hub download directory (HF_HOME); mount elsewhere`);
     });
   }
 }

@@ -55,3 +55,25 @@ describe("resolveGpuNodePoolArgs", () => {
     );
   });
 });
+
+describe("where pods' local disk lives, and the node disk it sizes", () => {
+  const aws = { clusterName: "c", nodeRoleArn: "arn:aws:iam::123456789012:role/n", subnetIds: ["s"] };
+  const karpenter = { nodeRoleName: "n", discoveryTagValue: "c", amiAlias: "al2023@v20250920" };
+  const base = { region: "us-east-1", capacityType: "on-demand" as const, maxNodes: 2 };
+  const none = { instanceStoreRaid0: undefined, localSsdCount: undefined };
+  // Four 70B bf16 replicas per node, each downloading the checkpoint from the Hub: 4 × 156 GiB, a 835 GiB disk.
+  it.each<[string, GpuNodePoolArgs, "local-nvme" | "node-disk", number | undefined, { instanceStoreRaid0: boolean | undefined; localSsdCount: number | undefined }]>([
+    ["EKS AL2023 on p5: instance store RAID0", { ...base, provider: "aws", instanceType: "p5.48xlarge", aws }, "local-nvme", 200, { ...none, instanceStoreRaid0: true }],
+    ["EKS Bottlerocket on p5: EBS data volume", { ...base, provider: "aws", instanceType: "p5.48xlarge", aws: { ...aws, amiType: "BOTTLEROCKET_x86_64_NVIDIA" } }, "node-disk", 835, { ...none, instanceStoreRaid0: false }],
+    ["Karpenter AL2023 on g6e: instanceStorePolicy RAID0", { ...base, provider: "aws", instanceType: "g6e.12xlarge", aws: { clusterName: "c", karpenter } }, "local-nvme", 200, { ...none, instanceStoreRaid0: true }],
+    ["Karpenter Bottlerocket on g6e: EBS data volume", { ...base, provider: "aws", instanceType: "g6e.12xlarge", aws: { clusterName: "c", karpenter: { ...karpenter, amiAlias: "bottlerocket@v1.46.0" } } }, "node-disk", 835, { ...none, instanceStoreRaid0: false }],
+    ["GKE A3: 16 Local SSDs", { ...base, region: "us-central1", provider: "gcp", instanceType: "a3-highgpu-8g", gcp: { cluster: "c" } }, "local-nvme", 200, { ...none, localSsdCount: 16 }],
+    ["GKE G2: boot disk (no bundled Local SSD)", { ...base, region: "us-central1", provider: "gcp", instanceType: "g2-standard-48", gcp: { cluster: "c" } }, "node-disk", 835, none],
+    ["CKS: the node's own /mnt/local NVMe RAID", { ...coreweave }, "local-nvme", undefined, none],
+  ])("%s", (_label, args, on, diskGiB, mechanism) => {
+    const r = resolveGpuNodePoolArgs("pool", { ...args, ephemeralStoragePerNodeGiB: 624 });
+    expect(r.ephemeralStorage).toMatchObject({ on, requestedPerNodeGiB: 624, requiredGiB: 835 });
+    expect(r.aws?.diskSizeGiB ?? r.gcp?.diskSizeGiB).toBe(diskGiB);
+    expect({ instanceStoreRaid0: r.aws?.instanceStoreRaid0, localSsdCount: r.gcp?.localSsdCount }).toEqual(mechanism);
+  });
+});

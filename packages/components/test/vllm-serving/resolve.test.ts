@@ -36,6 +36,9 @@ describe("resolveVllmServingArgs defaults", () => {
     ["/dev/shm = 2 GiB per GPU", (r) => r.resources.shmSizeGiB, 2],
     ["process memory = 6 + 4 GiB per GPU", (r) => r.resources.processMemoryGiB, 10],
     ["memory limit = process + /dev/shm", (r) => r.resources.memoryLimitGiB, 12],
+    ["checkpoint size = parameters × bytes of dtype (8 × 2 GB)", (r) => r.checkpointGB, 16],
+    ["Hub download volume = 14.9 GiB × 1.1 + 2 GiB, rounded up", (r) => r.hubDownloadGiB, 19],
+    ["ephemeral-storage = the download volume + 10 GiB of scratch", (r) => r.resources.ephemeralStorageGiB, 29],
     ["cold-start budget floor", (r) => r.coldStartBudgetSeconds, 1200],
     ["startup probe failures × 10 s = budget", (r) => r.probes.startup.failureThreshold, 120],
     ["load format from the Hub", (r) => r.loadFormat, "safetensors"],
@@ -60,6 +63,7 @@ describe("resolveVllmServingArgs defaults", () => {
     expect(r.args).toEqual([
       "meta-llama/Llama-3.1-8B-Instruct",
       "--served-model-name",
+      "llama-8b",
       "llama-3.1-8b",
       "--tensor-parallel-size",
       "1",
@@ -111,6 +115,24 @@ describe("resolveVllmServingArgs defaults", () => {
     expect(r.initContainers.map((c) => c.name)).toEqual(["wait-for-cache"]);
   });
 
+  it("downloads from the Hub into the sized hf-cache volume as HF_HOME, and only then", () => {
+    const hub = resolve();
+    expect(hub.volumes.map((v) => v.name)).toEqual(["dshm", "hf-cache"]);
+    expect(hub.volumeMounts).toEqual([{ name: "dshm", mountPath: "/dev/shm" }, { name: "hf-cache", mountPath: "/var/cache/huggingface" }]);
+    expect(hub.env.filter((e) => ["HF_HOME", "HF_XET_CHUNK_CACHE_SIZE_BYTES"].includes(e.name as string))).toEqual([{ name: "HF_HOME", value: "/var/cache/huggingface" }, { name: "HF_XET_CHUNK_CACHE_SIZE_BYTES", value: "0" }]);
+    // The published size, when stated, sizes it: 141.1 GB → 147 GiB + 10.
+    const stated = resolve({ model: { ...llama70b.model, weightsGB: 141.1 }, tensorParallelSize: 4 });
+    expect([stated.checkpointGB, stated.hubDownloadGiB, stated.resources.ephemeralStorageGiB]).toEqual([141.1, 147, 157]);
+    // A weight source that names a hub repo still downloads; streamed and node-cached weights do not.
+    expect(resolve({ weightSource: { ...s3Stream, modelPath: "meta-llama/Llama-3.1-8B-Instruct", revision: LLAMA_8B_REVISION } }).hubDownloadGiB).toBe(19);
+    for (const weightSource of [s3Stream, nodeCache]) {
+      const r = resolve({ weightSource });
+      expect([r.hubDownloadGiB, r.resources.ephemeralStorageGiB]).toEqual([undefined, 10]);
+      expect(r.volumes.map((v) => v.name)).not.toContain("hf-cache");
+      expect(r.env.map((e) => e.name)).not.toContain("HF_HOME");
+    }
+  });
+
   it("reads HF_TOKEN from the given Secret, never as a value", () => {
     const r = resolve({ hfTokenSecret: { name: "hf-token", key: "token" } });
     expect(r.env.find((e) => e.name === "HF_TOKEN")).toEqual({ name: "HF_TOKEN", valueFrom: { secretKeyRef: { name: "hf-token", key: "token" } } });
@@ -122,7 +144,7 @@ describe("resolveVllmServingArgs defaults", () => {
     expect(r.autoscaling).toEqual({
       mode: "keda",
       prometheusServerUrl: "http://prometheus-operated.monitoring:9090",
-      queueQuery: 'sum(vllm:num_requests_waiting{model_name="llama-3.1-8b"})',
+      queueQuery: 'sum(vllm:num_requests_waiting{model_name="llama-8b"})',
       targetQueueDepthPerReplica: 5,
       wakeQuery: undefined,
       pollingIntervalSeconds: 15,
@@ -239,6 +261,10 @@ describe("resolveVllmServingArgs validation", () => {
     ["an HF token for a local path", { ...llama8b, weightSource: nodeCache, hfTokenSecret: { name: "hf", key: "token" } }, "hfTokenSecret", ["only used when loading from the Hugging Face Hub"]],
     ["a weight source that sets the API key", { ...llama8b, weightSource: { ...s3Stream, env: [{ name: "VLLM_API_KEY", value: "x" }] } }, "weightSource.env[0].name", ["set by VllmServing itself"]],
     ["a weight source mounting /dev/shm", { ...llama8b, weightSource: { ...nodeCache, volumeMounts: [{ name: "model-cache", mountPath: "/dev/shm" }] } }, "weightSource.volumeMounts[0].mountPath", ["memory-backed /dev/shm"]],
+    ["a download dir of its own", { ...llama8b, extraArgs: ["--download-dir", "/tmp/w"] }, "extraArgs[0]", ["VllmServing owns", "hf-cache volume"]],
+    ["a non-positive checkpoint size", { ...llama8b, model: { ...llama8b.model, weightsGB: 0 } }, "model.weightsGB", ["(0)", "positive number of decimal GB"]],
+    ["a weight source naming the download volume", { ...llama8b, weightSource: { ...nodeCache, volumes: [{ name: "hf-cache", emptyDir: {} }] } }, "weightSource.volumes[0].name", ['Hub download volume "hf-cache"']],
+    ["a weight source moving HF_HOME", { ...llama8b, weightSource: { ...s3Stream, env: [{ name: "HF_HOME", value: "/tmp" }] } }, "weightSource.env[0].name", ["set by VllmServing itself"]],
   ])("rejects %s", (_label, args, property, fragments) => {
     const error = failure(args);
     expect(error.errors.map((e) => e.propertyPath)).toContain(property);

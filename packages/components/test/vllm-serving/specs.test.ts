@@ -1,6 +1,9 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { DEFAULT_RELIABILITY } from "../../src/litellm-gateway";
 import {
+  DEFAULT_INGRESS_PROXY_TIMEOUT_SECONDS,
+  INGRESS_MAX_BODY_SIZE,
   deploymentSpec,
   horizontalPodAutoscalerSpec,
   ingressSpec,
@@ -70,7 +73,8 @@ describe("deploymentSpec", () => {
     const r = resolve({ coldStartBudgetSeconds: 3000 });
     expect((deploymentSpec(r) as Json).spec.progressDeadlineSeconds).toBe(4800);
     expect(r.rolloutTimeout).toBe("80m"); // Pulumi's customTimeouts on the Deployment
-    expect((deploymentSpec(r) as Json).spec.strategy).toEqual({ type: "RollingUpdate", rollingUpdate: { maxSurge: 1, maxUnavailable: 0 } });
+    // One replica on a pool of unknown size: no room to surge into, so the old pod goes first.
+    expect((deploymentSpec(r) as Json).spec.strategy).toEqual({ type: "RollingUpdate", rollingUpdate: { maxSurge: 0, maxUnavailable: 1 } });
   });
 
   it("takes the API key from the Secret and merges the weight source", () => {
@@ -141,9 +145,12 @@ describe("serviceSpec and podDisruptionBudgetSpec", () => {
     });
   });
 
-  it("lets one pod go at a time, never blocking drains", () => {
-    expect((podDisruptionBudgetSpec(resolve()) as Json).spec).toMatchObject({ maxUnavailable: 1 });
+  it("lets one node's worth of pods go, and unready pods always, so drains never block", () => {
+    expect((podDisruptionBudgetSpec(resolve()) as Json).spec).toMatchObject({ maxUnavailable: 1, unhealthyPodEvictionPolicy: "AlwaysAllow" });
     expect((podDisruptionBudgetSpec(resolve()) as Json).spec).not.toHaveProperty("minAvailable");
+    // 4 replicas of 2 GPUs fill one 8-GPU node: a drain of that node must evict all four.
+    const full = resolve({ tensorParallelSize: 2, minReplicas: 4, maxReplicas: 4 });
+    expect((podDisruptionBudgetSpec(full) as Json).spec).toMatchObject({ maxUnavailable: 4, unhealthyPodEvictionPolicy: "AlwaysAllow" });
   });
 });
 
@@ -169,7 +176,8 @@ describe("networkPolicySpec", () => {
 
 describe("ingressSpec", () => {
   it("routes only the /v1 prefix over TLS", () => {
-    const spec = (ingressSpec(resolve({ ingress: ingressArgs }), ingressArgs) as Json).spec;
+    const r = resolve({ ingress: ingressArgs });
+    const spec = (ingressSpec(r, r.ingress!) as Json).spec;
     expect(spec.ingressClassName).toBe("nginx");
     expect(spec.tls).toEqual([{ hosts: ["llama.coreweave.example.com"], secretName: "llama-tls" }]);
     expect(spec.rules).toEqual([
@@ -179,6 +187,40 @@ describe("ingressSpec", () => {
       },
     ]);
     expect(spec).not.toHaveProperty("defaultBackend");
+  });
+
+  it("annotates for LLM traffic on ingress-nginx: timeouts above the gateway's, no response buffering, long prompts", () => {
+    const r = resolve({ ingress: ingressArgs });
+    expect((ingressSpec(r, r.ingress!) as Json).metadata.annotations).toEqual({
+      "nginx.ingress.kubernetes.io/proxy-read-timeout": "300",
+      "nginx.ingress.kubernetes.io/proxy-send-timeout": "300",
+      "nginx.ingress.kubernetes.io/proxy-buffering": "off",
+      "nginx.ingress.kubernetes.io/proxy-body-size": "16m",
+    });
+    // The gateway's per-attempt timeout runs out first, with margin: an ingress 504 would cool a healthy backend down.
+    expect(DEFAULT_INGRESS_PROXY_TIMEOUT_SECONDS).toBeGreaterThanOrEqual(2 * DEFAULT_RELIABILITY.requestTimeoutSeconds);
+  });
+
+  it("takes the timeout from ingress.proxyTimeoutSeconds, and annotates whatever the class is called", () => {
+    const custom = { ...ingressArgs, className: "nginx-public", proxyTimeoutSeconds: 900 };
+    const r = resolve({ ingress: custom });
+    const annotations = (ingressSpec(r, r.ingress!) as Json).metadata.annotations;
+    expect(annotations["nginx.ingress.kubernetes.io/proxy-read-timeout"]).toBe("900");
+    expect(annotations["nginx.ingress.kubernetes.io/proxy-send-timeout"]).toBe("900");
+    expect(annotations["nginx.ingress.kubernetes.io/proxy-buffering"]).toBe("off");
+  });
+
+  it.each([30, 7201, 120.5])("refuses ingress.proxyTimeoutSeconds %s", (proxyTimeoutSeconds) => {
+    expect(() => resolve({ ingress: { ...ingressArgs, proxyTimeoutSeconds } })).toThrow(/ingress\.proxyTimeoutSeconds/);
+  });
+
+  it("accepts a 128k-token prompt that ingress-nginx's default 1 MiB refuses, with a tenfold margin", () => {
+    // The worst text case: ~1.5 non-Latin characters per token, each JSON-escaped as \uXXXX (Python's json.dumps default).
+    const content = "語".repeat(Math.round(128_000 * 1.5));
+    const body = JSON.stringify({ model: "llama-3.1-8b", stream: true, messages: [{ role: "user", content }] }).replace(/[\u0080-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
+    expect(Buffer.byteLength(body)).toBeGreaterThan(1024 * 1024);
+    expect(INGRESS_MAX_BODY_SIZE).toBe("16m");
+    expect(Buffer.byteLength(body) * 10).toBeLessThan(16 * 1024 * 1024);
   });
 });
 
@@ -198,7 +240,7 @@ describe("scaler specs", () => {
       {
         type: "prometheus",
         name: "queue-depth",
-        metadata: { serverAddress: "http://prometheus-operated.monitoring:9090", query: 'sum(vllm:num_requests_waiting{model_name="llama-3.1-8b"})', threshold: "8" },
+        metadata: { serverAddress: "http://prometheus-operated.monitoring:9090", query: 'sum(vllm:num_requests_waiting{model_name="llama-8b"})', threshold: "8" },
       },
     ]);
   });
