@@ -32,6 +32,8 @@ export interface TierDeployment {
   quantization: VllmQuantization | undefined;
   maxModelLen: number | undefined;
   decodeTokensPerSecond: number;
+  /** Requests one replica serves at once at the SLO, from the plan: the gateway's cap per backend is this × maxReplicas. */
+  concurrentRequestsPerReplica: number;
   expectedLatencyMs: number;
   weightsGB: number;
 }
@@ -73,6 +75,7 @@ export function tierDeployments(plan: FleetPlan, provider: Provider): TierDeploy
         quantization: model.quantization ?? undefined,
         maxModelLen: model.maxModelLen ?? undefined,
         decodeTokensPerSecond: model.throughput.decodeTokensPerSecond,
+        concurrentRequestsPerReplica: model.concurrentRequestsPerReplica,
         expectedLatencyMs: planned.expectedLatencyMs,
         weightsGB: model.weightsGB,
       });

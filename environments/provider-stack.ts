@@ -270,7 +270,7 @@ function servingArgs(
             controllerNamespace: config.ingress.controllerNamespace,
           },
         }),
-    backend: { modelName: d.model, tokensPerSecond: d.decodeTokensPerSecond, expectedLatencyMs: d.expectedLatencyMs },
+    backend: { modelName: d.model, tokensPerSecond: d.decodeTokensPerSecond, expectedLatencyMs: d.expectedLatencyMs, concurrentRequestsPerReplica: d.concurrentRequestsPerReplica },
   };
 }
 

@@ -80,7 +80,7 @@ function deployedServer(rs: RecordedResource[], backend: string): DeployedServer
 
 interface LiteLLMEntry {
   model_name: string;
-  litellm_params: { model: string; order?: number; input_cost_per_token: number; output_cost_per_token: number; rpm?: number };
+  litellm_params: { model: string; order?: number; input_cost_per_token: number; output_cost_per_token: number; rpm?: number; max_parallel_requests?: number };
   model_info: { id: string };
 }
 
@@ -183,6 +183,16 @@ describe.each([
         input: b.tokenPrices.inputCostPerToken,
         output: b.tokenPrices.outputCostPerToken,
       });
+    }
+  });
+
+  it("caps each backend at the concurrency the plan sizes it for, shared by the gateway's proxies: the rest overflows to the next tier", () => {
+    const entries = gatewayConfig(d.shared).model_list;
+    const proxies = (d.shared.find((r) => r.type === "kubernetes:apps/v1:Deployment" && r.parentName === "gateway")!.inputs as { spec: { replicas: number } }).spec.replicas;
+    for (const b of d.plan.backends.filter((x) => x.provider !== "hosted")) {
+      const cap = entries.find((e) => e.model_info.id === b.name)!.litellm_params.max_parallel_requests;
+      expect(b.maxConcurrentRequests).toBe(b.plannedReplicas.max * d.plan.models.find((m) => m.name === b.model)!.concurrentRequestsPerReplica);
+      expect(`${b.name}: ${cap}`).toBe(`${b.name}: ${Math.ceil(b.maxConcurrentRequests! / proxies)}`);
     }
   });
 

@@ -43,6 +43,10 @@ interface Spec {
   costPerHour: number;
   tokensPerSecond: number;
   expectedLatencyMs: number;
+  /** The Backend's cap on requests at once (the planner's replicas × per-replica concurrency). */
+  maxConcurrentRequests?: number;
+  /** The fake's time to answer a completion. Defaults to the fake's 20 ms. */
+  latencyMs?: number;
 }
 
 const specs: Spec[] = [
@@ -84,11 +88,16 @@ const specs: Spec[] = [
   // (k) a lone reserved backend slow to its first token (1.5 s: inside the shared 2 s budget, past tier 1's 1 s).
   { name: "ttft-coreweave", provider: "coreweave", capacityType: "reserved", modelName: "ttft", costPerHour: 2, tokensPerSecond: 1000, expectedLatencyMs: 100 },
   { name: "ttft-aws", provider: "aws", capacityType: "spot", modelName: "ttft", costPerHour: 4, tokensPerSecond: 1000, expectedLatencyMs: 100 },
+  // (l) overflow: a tier-1 backend capped at 4 requests at once, each taking 0.5 s (8 requests/s), a tier-2 backend behind it.
+  { name: "overflow-coreweave", provider: "coreweave", capacityType: "reserved", modelName: "overflow", costPerHour: 2, tokensPerSecond: 1000, expectedLatencyMs: 100, maxConcurrentRequests: 4, latencyMs: 500 },
+  { name: "overflow-aws", provider: "aws", capacityType: "spot", modelName: "overflow", costPerHour: 4, tokensPerSecond: 1000, expectedLatencyMs: 100, latencyMs: 500 },
   // Hosted fallback: a lone backend whose group falls back to a hosted (OpenAI-compatible) model.
   { name: "lone-coreweave", provider: "coreweave", capacityType: "reserved", modelName: "lone", costPerHour: 2, tokensPerSecond: 1000, expectedLatencyMs: 100 },
 ];
 
-const fakes = new Map<string, FakeBackend>(specs.map((s) => [s.name, new FakeBackend({ name: s.name, servedModelName: `${s.modelName}-served`, apiKey: `key-${s.name}` })]));
+const fakes = new Map<string, FakeBackend>(
+  specs.map((s) => [s.name, new FakeBackend({ name: s.name, servedModelName: `${s.modelName}-served`, apiKey: `key-${s.name}`, ...(s.latencyMs === undefined ? {} : { latencyMs: s.latencyMs }) })]),
+);
 const hosted = new FakeBackend({ name: "hosted-openai", servedModelName: "gpt-4o-mini", apiKey: "key-hosted-openai" });
 /** Never in the config: proves client-supplied api_base is refused before any connection is made. */
 const canary = new FakeBackend({ name: "ssrf-canary", servedModelName: "split-served", apiKey: "none" });
@@ -138,6 +147,7 @@ describe("LiteLLM gateway against the real proxy", () => {
       costPerHour: s.costPerHour,
       tokensPerSecond: s.tokensPerSecond,
       expectedLatencyMs: s.expectedLatencyMs,
+      ...(s.maxConcurrentRequests === undefined ? {} : { maxConcurrentRequests: s.maxConcurrentRequests }),
     }));
     const fallback: HostedFallbackArgs = {
       modelName: "hosted-fallback",
@@ -527,6 +537,22 @@ describe("LiteLLM gateway against the real proxy", () => {
     expect(streams[0]!.ms).toBeLessThan((reliability.numRetries! + 1) * budgetMs + 1500);
     expect(streams.slice(2).every((r) => r.ms < budgetMs)).toBe(true);
   });
+
+  it("(l) overflows a healthy, saturated tier 1 to tier 2 with zero client errors, and takes the traffic back when load falls", async () => {
+    // Tier 1 serves 4 at once × 2 per second = 8 requests/s; 12/s is 1.5× its capacity.
+    const over = await runLoad(() => send("overflow"), { ratePerSecond: 12, durationMs: 10_000 });
+    const under = await runLoad(() => send("overflow"), { ratePerSecond: 4, durationMs: 5_000 });
+    const served = servedBy(over);
+    report("overflow", { offered: over.length, errors: over.length - okCount(over), served, tier1Capacity: 80, underLoad: servedBy(under), underErrors: under.length - okCount(under) });
+    expect(okCount(over)).toBe(over.length);
+    expect((served["overflow-coreweave"] ?? 0) + (served["overflow-aws"] ?? 0)).toBe(120);
+    // Tier 1 holds its capacity (80 over the 10 s, less the proxy's own overhead per request) and never more.
+    expect(served["overflow-coreweave"]).toBeGreaterThanOrEqual(48);
+    expect(served["overflow-coreweave"]).toBeLessThanOrEqual(84);
+    expect(served["overflow-aws"]).toBeGreaterThanOrEqual(36);
+    // Under its capacity again, tier 2 drains: everything is back on tier 1.
+    expect(servedBy(under)).toEqual({ "overflow-coreweave": 20 });
+  }, 120_000);
 
   it("falls back to the hosted group when a lone backend dies, with zero client errors", async () => {
     const lone = fake("lone-coreweave");

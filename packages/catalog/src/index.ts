@@ -63,6 +63,7 @@ export type { Dtype } from "./models";
 export {
   DEFAULT_GPU_MEMORY_UTILIZATION,
   DEFAULT_INPUT_PRICE_RATIO,
+  concurrentRequestsPerReplica,
   DEFAULT_PROMPT_TOKENS_PER_OUTPUT_TOKEN,
   DEFAULT_TOKEN_PRICING,
   HOSTED_ROUTING_ORDER,

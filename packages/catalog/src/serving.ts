@@ -160,3 +160,12 @@ export function routingOrder(capacityType: CapacityType, fixed: boolean): 1 | 2 
   if (capacityType === "reserved" || fixed) return 1;
   return capacityType === "spot" ? 2 : 3;
 }
+
+/**
+ * Requests one replica serves at once at its latency SLO (Little's law): decoding `decodeTokensPerSecond` in all,
+ * each sequence one token per `tpotMs`, it holds throughput × TPOT sequences. The gateway sends a backend no more
+ * than its replicas × this at once; the rest overflows to the next tier.
+ */
+export function concurrentRequestsPerReplica(decodeTokensPerSecond: number, tpotMs: number): number {
+  return Math.max(1, Math.floor((decodeTokensPerSecond * tpotMs) / 1000));
+}

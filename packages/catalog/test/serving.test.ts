@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import {
+  concurrentRequestsPerReplica,
   defineInstanceType,
   gpuWeights,
   replicasPerNode,
@@ -48,6 +49,14 @@ describe("tokenPrices", () => {
     // One hour: 2400 tok/s out and as many in (the default mix), inputs at a quarter of the output price.
     expect(3600 * 2400 * (p.outputCostPerToken + p.inputCostPerToken)).toBeCloseTo(8.62, 4);
     expect(p.inputCostPerToken / p.outputCostPerToken).toBeCloseTo(0.25, 5);
+  });
+});
+
+describe("concurrentRequestsPerReplica", () => {
+  it("is decode throughput × TPOT (Little's law), at least one", () => {
+    expect(concurrentRequestsPerReplica(2400, 40)).toBe(96);
+    expect(concurrentRequestsPerReplica(8000, 25)).toBe(200);
+    expect(concurrentRequestsPerReplica(10, 5)).toBe(1);
   });
 });
 

@@ -90,6 +90,12 @@ export interface Backend {
    * 1, as reserved capacity). Defaults to false: an autoscaled tier, tried by its capacity type.
    */
   fixed?: boolean;
+  /**
+   * The most requests the backend serves at once at its latency SLO (all its replicas at their most). The gateway
+   * sends it no more (LiteLLM `max_parallel_requests`, split across the proxy replicas): the rest overflows to the
+   * next tier, and comes back when load falls. Defaults to no cap.
+   */
+  maxConcurrentRequests?: number;
   /** Measured output tokens per second for one replica. */
   tokensPerSecond: number;
   expectedLatencyMs: number;

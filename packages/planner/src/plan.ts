@@ -3,7 +3,7 @@
  * distribution per provider, and the monthly cost against a single-cloud baseline. Deterministic
  * (no clock, no randomness) and exact for its cost model (see capacity.ts, allocate.ts).
  */
-import { CATALOG_COMPILED_ON, INSTANCE_TYPES, egressPricePerGB, isKnownRegion, replicaCostPerHour, replicasPerNode, routingOrder, tensorParallelProblem } from "@switchyard/catalog";
+import { CATALOG_COMPILED_ON, INSTANCE_TYPES, concurrentRequestsPerReplica, egressPricePerGB, isKnownRegion, replicaCostPerHour, replicasPerNode, routingOrder, tensorParallelProblem } from "@switchyard/catalog";
 import type { CapacityType, InstanceType, Provider } from "@switchyard/catalog";
 import { classicReservedUnits, cycleCostFor, levelsFor, outageBounds, planCapacity } from "./capacity";
 import type { Levels } from "./capacity";
@@ -231,6 +231,7 @@ export function plan(input: FleetSpecInput | FleetSpec): FleetPlan {
       gpusPerReplica: m.spec.serving.gpusPerReplica,
       throughput: { prefillTokensPerSecond: m.throughput.prefillTokensPerSecond, decodeTokensPerSecond: m.throughput.decodeTokensPerSecond, source: m.spec.serving.source },
       latencySlo: { ...m.spec.latencySlo },
+      concurrentRequestsPerReplica: concurrentRequestsPerReplica(m.throughput.decodeTokensPerSecond, m.spec.latencySlo.tpotMs),
       engineStartMinutes: m.engineStartMinutes,
       profile: {
         hours: H,
@@ -269,7 +270,7 @@ export function plan(input: FleetSpecInput | FleetSpec): FleetPlan {
         });
       }
     });
-    return routeModel(m.name, candidates, spec.router, m.hostedFallback, m.latencySlo.ttftMs, m.throughput.decodeTokensPerSecond);
+    return routeModel(m.name, candidates, spec.router, m.hostedFallback, m.latencySlo.ttftMs, m.throughput.decodeTokensPerSecond, m.concurrentRequestsPerReplica);
   });
 
   let storage = 0;

@@ -38,6 +38,7 @@ export function routeModel(
   hosted: HostedFallbackPlan | null,
   ttftMs: number,
   decodeTokensPerSecond: number,
+  concurrentRequestsPerReplica: number,
 ): BackendPlan[] {
   const minLatency = Math.min(...candidates.map((c) => c.expectedLatencyMs));
   const minCost = Math.min(...candidates.map((c) => c.costPerReplicaHour));
@@ -72,6 +73,7 @@ export function routeModel(
         tokenPrices: tokenPrices(s.c.costPerReplicaHour, decodeTokensPerSecond),
         expectedLatencyMs: s.c.expectedLatencyMs,
         plannedReplicas: { mean: round(s.c.plannedReplicas.mean, 2), max: s.c.plannedReplicas.max },
+        maxConcurrentRequests: s.c.plannedReplicas.max * concurrentRequestsPerReplica,
       });
     }
   }
@@ -89,6 +91,7 @@ export function routeModel(
       tokenPrices: { inputCostPerToken: hosted.pricePerMillionInputTokens / 1e6, outputCostPerToken: hosted.pricePerMillionOutputTokens / 1e6 },
       expectedLatencyMs: hosted.rttMs + ttftMs,
       plannedReplicas: { mean: 0, max: 0 },
+      maxConcurrentRequests: null,
     });
   }
   return backends;

@@ -386,6 +386,12 @@ function semanticIssues(spec: FleetSpec): SpecIssue[] {
       add(`models[${i}].hostedFallback`, `is named ${h.name} like ${first.at}, with another model, price or rate limit`, "give each distinct hosted fallback its own name; models that share one fallback repeat it exactly");
     }
     if (first === undefined) fallbacks.set(h.name, { at: `models[${i}].hostedFallback`, same });
+    // The shared stack holds one hosted API key (switchyard:hostedFallbackApiKey): one hosted provider per fleet.
+    const provider = h.model.split("/")[0];
+    const other = spec.models.slice(0, i).find((o) => o.hostedFallback !== undefined && o.hostedFallback.model.split("/")[0] !== provider);
+    if (other !== undefined) {
+      add(`models[${i}].hostedFallback.model`, `uses the hosted provider ${provider}, but ${other.name}'s fallback uses ${other.hostedFallback!.model.split("/")[0]}`, "use one hosted provider for every fallback of a fleet: the shared stack deploys them with one API key (switchyard:hostedFallbackApiKey)");
+    }
     if (spec.models.some((other) => other.name === h.name)) add(`models[${i}].hostedFallback.name`, `${h.name} is also a model's name`, "name the fallback after the hosted model, e.g. together-llama-70b: it becomes a model group of its own");
   });
 

@@ -84,6 +84,8 @@ export interface ModelPlan {
   gpusPerReplica: number;
   throughput: { prefillTokensPerSecond: number; decodeTokensPerSecond: number; source: string };
   latencySlo: { ttftMs: number; tpotMs: number };
+  /** Requests one replica serves at once at the SLO: decode tokens/s × TPOT (the catalog's `concurrentRequestsPerReplica`). */
+  concurrentRequestsPerReplica: number;
   engineStartMinutes: number;
   profile: PlanProfile;
   pools: PoolPlan[];
@@ -203,6 +205,8 @@ export interface BackendPlan {
   tokenPrices: { inputCostPerToken: number; outputCostPerToken: number };
   expectedLatencyMs: number;
   plannedReplicas: { mean: number; max: number };
+  /** What the gateway sends it at once at most (its replicas at their most × per-replica concurrency); beyond, the next tier. Null for hosted. */
+  maxConcurrentRequests: number | null;
 }
 
 export interface WeightDistributionPlan {

@@ -30,6 +30,7 @@ describe("routing, hand-computed", () => {
     { name: "hosted-m", model: "openai/gpt-4o-mini", requestsPerMinute: null, pricePerMillionInputTokens: 1, pricePerMillionOutputTokens: 2, rttMs: 40, availability: 0.99 },
     1000,
     2000,
+    80,
   );
 
   it("scores 0.3·latency + 0.4·cost + 0.3·availability, each normalised to the best backend", () => {

@@ -244,6 +244,20 @@ describe("parseFleetSpec: hosted fallbacks", () => {
     ]);
   });
 
+  it("keeps a fleet's fallbacks on one hosted provider, whose key the shared stack holds", () => {
+    const spec: any = good();
+    spec.models.push({ ...spec.models[0], name: "m2" });
+    spec.models[0].hostedFallback = { name: "together", model: "together_ai/meta-llama/Llama-3.3-70B-Instruct-Turbo", pricePerMillionInputTokens: 0.88, pricePerMillionOutputTokens: 0.88 };
+    spec.models[1].hostedFallback = { name: "mini", model: "openai/gpt-4o-mini", pricePerMillionInputTokens: 0.15, pricePerMillionOutputTokens: 0.6 };
+    expect(issuesOf(spec)).toEqual([
+      {
+        path: "models[1].hostedFallback.model",
+        message: "uses the hosted provider openai, but m's fallback uses together_ai",
+        fix: "use one hosted provider for every fallback of a fleet: the shared stack deploys them with one API key (switchyard:hostedFallbackApiKey)",
+      },
+    ]);
+  });
+
   it("needs a LiteLLM route for the hosted model", () => {
     const spec: any = good();
     spec.models[0].hostedFallback = { name: "hosted", model: "gpt-4o-mini", pricePerMillionInputTokens: 0.15, pricePerMillionOutputTokens: 0.6 };

@@ -50,6 +50,7 @@ export interface LiteLLMDeployment {
     stream_timeout: number;
     tpm?: number;
     rpm?: number;
+    max_parallel_requests?: number;
     weight?: number;
     order?: number;
     input_cost_per_token: number;
@@ -127,7 +128,7 @@ function assembleConfig(routes: BackendRoute[], options: LiteLLMRenderOptions): 
   const r = resolveReliability(options.reliability);
   const fallbacks = options.fallbacks ?? [];
   const groups = [...new Set(routes.map((route) => route.backend.modelName))].sort();
-  const modelList: LiteLLMDeployment[] = routes.map((route) => backendDeployment(route, r));
+  const modelList: LiteLLMDeployment[] = routes.map((route) => backendDeployment(route, r, options.replicas ?? 1));
   modelList.push(...fallbacks.map((f) => fallbackDeployment(f, r)));
   const fallbackChains = groups
     .map((g) => ({ [g]: fallbacks.filter((f) => (f.modelGroups ?? groups).includes(g)).map((f) => f.modelName) }))
@@ -195,7 +196,7 @@ function assembleConfig(routes: BackendRoute[], options: LiteLLMRenderOptions): 
   };
 }
 
-function backendDeployment(route: BackendRoute, r: Required<GatewayReliabilityArgs>): LiteLLMDeployment {
+function backendDeployment(route: BackendRoute, r: Required<GatewayReliabilityArgs>, proxyReplicas: number): LiteLLMDeployment {
   const b = route.backend;
   return {
     model_name: b.modelName,
@@ -208,6 +209,9 @@ function backendDeployment(route: BackendRoute, r: Required<GatewayReliabilityAr
       stream_timeout: r.streamTimeoutSecondsByTier[gatewayTier(b)] ?? r.streamTimeoutSeconds,
       // Measured output tokens per minute of one replica.
       tpm: Math.round(b.tokensPerSecond * 60),
+      // What the backend serves at once, shared by the proxies (each counts its own): a request beyond it overflows
+      // to the next tier at once, and the tier takes traffic back as its requests finish (proven with the real proxy).
+      ...(b.maxConcurrentRequests === undefined ? {} : { max_parallel_requests: Math.max(1, Math.ceil(b.maxConcurrentRequests / proxyReplicas)) }),
       weight: route.weight,
       order: route.order,
       input_cost_per_token: route.prices.inputCostPerToken,
@@ -330,6 +334,9 @@ function checkBackend(checks: ArgChecks, b: Backend, path: string): void {
   checkEnvName(checks, b.apiKeySecretEnv, `${path}.apiKeySecretEnv`);
   checks.check(isPositive(b.costPerHour), `${path}.costPerHour`, b.costPerHour, "must be a positive, finite USD per hour (one replica's share of its node)");
   if (b.fixed !== undefined) checks.check(typeof b.fixed === "boolean", `${path}.fixed`, b.fixed, "must be true (a fixed replica count, tried first) or false");
+  if (b.maxConcurrentRequests !== undefined) {
+    checks.check(Number.isInteger(b.maxConcurrentRequests) && b.maxConcurrentRequests >= 1, `${path}.maxConcurrentRequests`, b.maxConcurrentRequests, "must be a whole number of requests ≥ 1, or left out for no cap");
+  }
   checks.check(isPositive(b.tokensPerSecond), `${path}.tokensPerSecond`, b.tokensPerSecond, "must be a positive, finite number of measured output tokens per second");
   checks.check(isPositive(b.expectedLatencyMs), `${path}.expectedLatencyMs`, b.expectedLatencyMs, "must be a positive, finite number of milliseconds");
 }

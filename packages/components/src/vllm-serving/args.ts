@@ -140,6 +140,12 @@ export interface VllmBackendArgs {
   /** Expected time to first token in milliseconds. Required. */
   expectedLatencyMs: number;
   /**
+   * Requests one replica serves at once at its latency SLO (`concurrentRequestsPerReplica` in @switchyard/catalog:
+   * measured decode tokens/s × TPOT). The Backend's `maxConcurrentRequests` is this × `maxReplicas`, and the gateway
+   * overflows what exceeds it to the next tier. Defaults to no cap.
+   */
+  concurrentRequestsPerReplica?: number;
+  /**
    * Environment variable the gateway reads this backend's API key from (upper snake case). Defaults to
    * the component name in upper snake case followed by `_API_KEY` (`llama-8b` → `LLAMA_8B_API_KEY`).
    */

@@ -408,6 +408,7 @@ export function resolveVllmServingArgs(name: string, args: VllmServingArgs): Res
       costPerHour: replicaCostPerHour(placement, tensorParallelSize),
       // Without an autoscaler the replicas run, and are paid for, whether used or not: the gateway tries them first.
       fixed: args.autoscaling === undefined,
+      ...(args.backend.concurrentRequestsPerReplica === undefined ? {} : { maxConcurrentRequests: args.backend.concurrentRequestsPerReplica * args.maxReplicas }),
       tokensPerSecond: args.backend.tokensPerSecond,
       expectedLatencyMs: args.backend.expectedLatencyMs,
     },
@@ -877,6 +878,14 @@ function checkBackend(checks: ArgChecks, args: VllmServingArgs): void {
   }
   checks.check(typeof b.tokensPerSecond === "number" && Number.isFinite(b.tokensPerSecond) && b.tokensPerSecond > 0, "backend.tokensPerSecond", b.tokensPerSecond, "must be a positive number (measured output tokens per second of one replica)");
   checks.check(typeof b.expectedLatencyMs === "number" && Number.isFinite(b.expectedLatencyMs) && b.expectedLatencyMs > 0, "backend.expectedLatencyMs", b.expectedLatencyMs, "must be a positive number of milliseconds");
+  if (b.concurrentRequestsPerReplica !== undefined) {
+    checks.check(
+      Number.isInteger(b.concurrentRequestsPerReplica) && b.concurrentRequestsPerReplica >= 1,
+      "backend.concurrentRequestsPerReplica",
+      b.concurrentRequestsPerReplica,
+      "must be a whole number of requests ≥ 1 (measured decode tokens/s × TPOT, e.g. 96 for 2,400 tok/s at 40 ms)",
+    );
+  }
   // The default derives from a valid name, so only a given value needs checking.
   if (b.apiKeySecretEnv !== undefined) {
     checks.check(ENV_NAME.test(b.apiKeySecretEnv), "backend.apiKeySecretEnv", b.apiKeySecretEnv, "must be an upper-snake-case environment variable name, e.g. LLAMA_8B_API_KEY");

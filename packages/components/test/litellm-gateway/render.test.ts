@@ -244,6 +244,13 @@ describe("renderLiteLLMConfig: what a plan deploys", () => {
     expect([order(awsOnDemand.name), order(awsSpot.name), order(coreweaveReserved.name)]).toEqual([1, 2, 1]);
   });
 
+  it("caps a backend at its maxConcurrentRequests, shared by the proxy replicas (each counts its own)", () => {
+    const config = renderLiteLLMConfig([{ ...coreweaveReserved, maxConcurrentRequests: 96 }, awsSpot], { replicas: 2, redis: { withPassword: true } });
+    const params = (id: string) => config.model_list.find((e) => e.model_info.id === id)!.litellm_params;
+    expect([params(coreweaveReserved.name).max_parallel_requests, params(awsSpot.name).max_parallel_requests]).toEqual([48, undefined]);
+    expect(() => renderLiteLLMConfig([{ ...coreweaveReserved, maxConcurrentRequests: 0 }, awsSpot], {})).toThrow("backends[0].maxConcurrentRequests (0) must be a whole number of requests ≥ 1");
+  });
+
   it("serves a group from one provider without a fallback only when singleProviderGroups accepts it", () => {
     expect(() => renderLiteLLMConfig([coreweave8b], {})).toThrow('give model group "llama-3.1-8b" backends on at least two providers');
     expect(renderLiteLLMConfig([coreweave8b], { singleProviderGroups: ["llama-3.1-8b"] }).model_list.map((e) => e.model_info.id)).toEqual([coreweave8b.name]);

@@ -170,6 +170,17 @@ describe("resolveVllmServingArgs defaults", () => {
   });
 });
 
+describe("the Backend's concurrency cap", () => {
+  it("is maxReplicas × concurrentRequestsPerReplica, and absent without the per-replica figure", () => {
+    expect(resolve({ minReplicas: 1, maxReplicas: 4, autoscaling: kedaScaling, backend: { ...llama8b.backend, concurrentRequestsPerReplica: 96 } }).backend.maxConcurrentRequests).toBe(384);
+    expect(resolve().backend.maxConcurrentRequests).toBeUndefined();
+  });
+
+  it("refuses a per-replica figure that is not a whole number ≥ 1", () => {
+    expect(() => resolve({ backend: { ...llama8b.backend, concurrentRequestsPerReplica: 0.5 } })).toThrow("backend.concurrentRequestsPerReplica (0.5) must be a whole number of requests ≥ 1");
+  });
+});
+
 describe("derived rules", () => {
   it.each([
     // parameters, dtype, expected budget seconds
