@@ -10,12 +10,6 @@ set -euo pipefail
 
 package_version='2.42.0+ds-5+deb12u*'
 
-say() { echo "prometheus.sh: $*" >&2; }
-fail() {
-  say "ERROR: $*"
-  exit 1
-}
-
 found() {
   local bin
   bin=$(command -v prometheus 2>/dev/null) || return 1

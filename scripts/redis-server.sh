@@ -11,12 +11,6 @@ set -euo pipefail
 
 package_version='5:7.0.15-1~deb12u*'
 
-say() { echo "redis-server.sh: $*" >&2; }
-fail() {
-  say "ERROR: $*"
-  exit 1
-}
-
 found() {
   local bin major
   bin=$(command -v redis-server 2>/dev/null) || return 1

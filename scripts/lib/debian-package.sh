@@ -1,9 +1,15 @@
 # shellcheck shell=bash
 # Installs one pinned Debian package with apt-get, as root, once however many callers ask at the same time (a lock
 # per package). Sourced by the scripts that provide a Debian tool to the tests (redis-server.sh, prometheus.sh),
-# which define `say`, `fail` and `found` (prints the tool's path when a usable one is on PATH) first.
+# which define `found` (prints the tool's path when a usable one is on PATH) first.
 #
 #   debian_install <package> <version glob> <what to install by hand when this cannot>
+
+say() { echo "$(basename "$0"): $*" >&2; }
+fail() {
+  say "ERROR: $*"
+  exit 1
+}
 debian_install() {
   local package=$1 version=$2 manual=$3
   command -v apt-get >/dev/null 2>&1 || fail "no usable $package on PATH and no apt-get: $manual"

@@ -10,7 +10,7 @@
  * litellm/router_strategy/simple_shuffle.py), so a tier whose only weighted backend is down must not
  * be left with weights that sum to zero.
  */
-import { tokenPrices } from "@switchyard/catalog";
+import { HOSTED_ROUTING_ORDER, tokenPrices } from "@switchyard/catalog";
 import type { CapacityType, Provider } from "@switchyard/catalog";
 import type { BackendPlan, HostedFallbackPlan, OrderTier } from "./types";
 
@@ -83,7 +83,7 @@ export function routeModel(
       model,
       provider: "hosted",
       capacityType: "hosted",
-      order: 4,
+      order: HOSTED_ROUTING_ORDER,
       score: null,
       scoreParts: null,
       weight: 1,

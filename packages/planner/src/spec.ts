@@ -19,6 +19,7 @@ import {
   getGpuType,
   gpuWeights,
   instanceTypesFor,
+  smallestFittingTensorParallelSize,
   regionProblem,
   tensorParallelProblem,
   weightsFit,
@@ -405,7 +406,9 @@ function semanticIssues(spec: FleetSpec): SpecIssue[] {
     if (!weightsFit(footprint.gib, m.serving.gpusPerReplica, memory)) {
       const runtime = m.quantization === undefined ? m.checkpointDtype : `${m.checkpointDtype} loaded as ${footprint.dtype} (quantization ${m.quantization})`;
       const perGpu = footprint.gib / m.serving.gpusPerReplica;
-      const need = [1, 2, 4, 8, 16].find((tp) => weightsFit(footprint.gib, tp, memory));
+      // The largest node that sells this GPU bounds what a replica can span.
+      const gpusPerNode = Math.max(1, ...spec.providers.flatMap((p) => providerInstanceTypes(p).filter((it) => it.gpuType === m.serving.gpuType).map((it) => it.gpusPerNode)));
+      const need = smallestFittingTensorParallelSize(footprint.gib, gpusPerNode, memory);
       add(
         `${at}.serving.gpusPerReplica`,
         `${m.parameterCountBillions}B in ${runtime} is ${footprint.gib.toFixed(1)} GiB of weights: ${perGpu.toFixed(1)} GiB per ${m.serving.gpuType} (${memory} GiB), more than vLLM can hold with room for the KV cache (${Math.round(WEIGHT_SHARE_OF_GPU_BUDGET * DEFAULT_GPU_MEMORY_UTILIZATION * 100)}% of GPU memory)`,
