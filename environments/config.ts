@@ -46,6 +46,9 @@ const ingressConfig = z.strictObject({
 });
 
 /** Keys every provider environment shares. Regions come from the fleet spec, the one place they are decided. */
+/** An http(s) URL: `z.url()` alone also takes `host:port`, reading the host as a scheme. */
+const httpUrl = z.url({ protocol: /^https?$/, error: "must be an http(s) URL, e.g. http://prometheus-operated.monitoring.svc:9090" });
+
 const providerBase = {
   /** Fleet spec the plan comes from, relative to the repository root. */
   fleetSpec: z.string().min(1).default("examples/fleet.yaml"),
@@ -65,9 +68,18 @@ const providerBase = {
   gateway: z.strictObject({ namespace: dns1123, podLabels: z.record(z.string(), z.string()).optional() }),
   /** Required where the gateway runs in another cluster (every provider but aws). */
   ingress: ingressConfig.optional(),
-  /** Prometheus the KEDA scaler queries, and the wake query burst tiers need to scale from zero. */
-  prometheusUrl: z.url(),
-  wakeQuery: z.string().min(1),
+  /** The cluster's Prometheus that KEDA queries for each burst tier's queue depth. */
+  prometheusUrl: httpUrl,
+  /** Its pods: the backends' NetworkPolicy admits them to scrape vLLM's /metrics. */
+  prometheusScraper: z.strictObject({ namespace: dns1123, podLabels: z.record(z.string(), z.string()).refine((l) => Object.keys(l).length > 0, "must hold at least one label") }),
+  /**
+   * The Prometheus that scrapes the shared stack's gateway (its metrics port): burst tiers at zero replicas wake on
+   * their model's spill there. In another cluster, an authenticated https URL and a bearer token from an existing
+   * Secret in this stack's namespace. Required when the plan gives this provider a tier that scales to zero.
+   */
+  gatewayMetrics: z
+    .strictObject({ url: httpUrl, bearerTokenSecret: z.strictObject({ name: z.string().min(1), key: z.string().min(1) }).optional() })
+    .optional(),
   hfTokenSecret: z.strictObject({ name: z.string().min(1), key: z.string().min(1) }).optional(),
 };
 
@@ -135,6 +147,8 @@ export const SharedConfigSchema = z.strictObject({
     image: z.string().min(1),
     replicas: z.number().int().min(2).optional(),
     clients: z.array(z.strictObject({ namespace: dns1123, podLabels: z.record(z.string(), z.string()).optional() })).min(1),
+    /** The Prometheus pods that scrape the proxies' metrics port; required when a planned tier scales to zero. */
+    metricsScrapers: z.array(z.strictObject({ namespace: dns1123, podLabels: z.record(z.string(), z.string()).optional() })).min(1).optional(),
   }),
   /** ElastiCache Redis the gateway replicas share router state through. */
   redis: z.strictObject({
@@ -278,6 +292,8 @@ const MOVED_KEYS: Readonly<Record<string, string>> = {
     "what a model is (huggingFace repo and revision, checkpointDtype, quantization, maxModelLen) is in the fleet spec, the one place the plan and every stack read it from; fix: move it to models[] of the file switchyard:fleetSpec names, and move any weights block to switchyard:weights.<model>",
   hostedFallback:
     "the hosted fallback the gateway deploys is the one the plan prices: models[].hostedFallback in the fleet spec (name, model, prices, requestsPerMinute); fix: move it there and keep only switchyard:hostedFallbackApiKey here",
+  wakeQuery:
+    "each burst tier now wakes on its own model's spill at the gateway, a query derived from the plan (gatewayWakeQuery); fix: pulumi config rm switchyard:wakeQuery, and set switchyard:gatewayMetrics.url (the Prometheus that scrapes the gateway) and switchyard:prometheusScraper",
   nodesPerModel: "Lambda's node count is the plan's (its fixed tier, priced as deployed); fix: remove it (pulumi config rm switchyard:nodesPerModel -s lambda) and change the fleet spec (providers[].maxNodes, demand) instead",
 };
 

@@ -36,6 +36,11 @@ export interface TierDeployment {
   concurrentRequestsPerReplica: number;
   expectedLatencyMs: number;
   weightsGB: number;
+  /**
+   * The model's GPU backends at this tier's routing order and above: traffic on any of them (or requests the gateway
+   * could place nowhere) wakes this tier from zero replicas (`gatewayWakeQuery`).
+   */
+  wakeBackends: string[];
 }
 
 export class PlanMismatchError extends Error {
@@ -78,6 +83,7 @@ export function tierDeployments(plan: FleetPlan, provider: Provider): TierDeploy
         concurrentRequestsPerReplica: model.concurrentRequestsPerReplica,
         expectedLatencyMs: planned.expectedLatencyMs,
         weightsGB: model.weightsGB,
+        wakeBackends: plan.backends.filter((b) => b.model === model.name && b.provider !== "hosted" && b.order >= planned.order).map((b) => b.name),
       });
     }
   }

@@ -17,6 +17,7 @@ import {
   ModelWeightCache,
   VllmServing,
   gatewayPodLabels,
+  gatewayWakeQuery,
   resolveGpuNodePoolArgs,
   resolveModelWeightCacheArgs,
   resolveVllmServingArgs,
@@ -154,6 +155,12 @@ function compose(
     problems.push(`switchyard:ingress is missing: the gateway runs on AWS and reaches ${provider} backends through an ingress; fix: pulumi config set --path switchyard:ingress.domain <domain> -s ${environment} (and className, tlsSecretName, controllerNamespace)`);
   }
   const deployments = tierDeployments(fleet.plan, provider);
+  const scalesToZero = deployments.filter((d) => d.minReplicas === 0 && d.minReplicas !== d.maxReplicas);
+  if (scalesToZero.length > 0 && config.gatewayMetrics === undefined) {
+    problems.push(
+      `switchyard:gatewayMetrics is missing: the plan scales ${scalesToZero.map((d) => d.backendName).join(", ")} to zero, and only the gateway's metrics can wake them; fix: pulumi config set --path switchyard:gatewayMetrics.url <url of the Prometheus that scrapes the gateway> -s ${environment} (and gatewayMetrics.bearerTokenSecret when it is outside this cluster)`,
+    );
+  }
   const served = new Set(fleet.plan.models.map((m) => m.name));
   for (const model of Object.keys(config.weights)) {
     if (!served.has(model)) {
@@ -256,9 +263,7 @@ function servingArgs(
     minReplicas: d.minReplicas,
     maxReplicas: d.maxReplicas,
     // Reserved capacity is paid for around the clock: run it all. Burst tiers follow the queue from zero.
-    ...(fixed
-      ? {}
-      : { autoscaling: { mode: "keda" as const, prometheusServerUrl: config.prometheusUrl, ...(d.minReplicas === 0 ? { wakeQuery: config.wakeQuery } : {}) } }),
+    ...(fixed ? {} : { autoscaling: burstAutoscaling(config, d) }),
     gateway: { namespace: config.gateway.namespace, podLabels: config.gateway.podLabels ?? gatewayPodLabels(SHARED_GATEWAY_NAME) },
     ...(config.ingress === undefined
       ? {}
@@ -271,6 +276,25 @@ function servingArgs(
           },
         }),
     backend: { modelName: d.model, tokensPerSecond: d.decodeTokensPerSecond, expectedLatencyMs: d.expectedLatencyMs, concurrentRequestsPerReplica: d.concurrentRequestsPerReplica },
+  };
+}
+
+/** Queue depth from the cluster's Prometheus; from zero, the model's spill at the gateway wakes the tier. */
+function burstAutoscaling(config: ProviderConfig, d: TierDeployment): NonNullable<VllmServingArgs["autoscaling"]> {
+  const gatewayMetrics = config.gatewayMetrics;
+  return {
+    mode: "keda",
+    prometheusServerUrl: config.prometheusUrl,
+    metricsScraper: config.prometheusScraper,
+    ...(d.minReplicas === 0 && gatewayMetrics !== undefined
+      ? {
+          wake: {
+            query: gatewayWakeQuery(d.model, d.wakeBackends),
+            prometheusServerUrl: gatewayMetrics.url,
+            ...(gatewayMetrics.bearerTokenSecret === undefined ? {} : { bearerTokenSecret: gatewayMetrics.bearerTokenSecret }),
+          },
+        }
+      : {}),
   };
 }
 

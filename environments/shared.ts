@@ -121,6 +121,12 @@ export async function shared(config: SharedConfig, fleet: Fleet): Promise<Shared
       `switchyard:hostedFallbackApiKey is missing: the fleet spec gives ${fallbacks.flatMap((f) => f.modelGroups ?? []).join(", ")} a hosted fallback (${fallbacks.map((f) => f.model).join(", ")}); fix: pulumi config set --secret switchyard:hostedFallbackApiKey <key> -s shared`,
     ]);
   }
+  const wakeOnGateway = fleet.plan.models.flatMap((m) => m.pools.flatMap((p) => p.tiers)).filter((t) => t.minReplicas === 0 && t.maxReplicas > 0);
+  if (wakeOnGateway.length > 0 && config.gateway.metricsScrapers === undefined) {
+    throw new StackConfigError("shared", [
+      `switchyard:gateway.metricsScrapers is missing: the plan scales ${wakeOnGateway.map((t) => t.backend).join(", ")} to zero, and they wake on the gateway's metrics; fix: pulumi config set --path 'switchyard:gateway.metricsScrapers[0].namespace' <namespace of the Prometheus that scrapes the gateway> -s shared (and its podLabels)`,
+    ]);
+  }
   // With resilience "none" the plan may serve a model from one provider: the fleet spec accepted its outages.
   const singleProviderGroups = fleet.plan.policy.resilience === "none" ? [...new Set(backends.map((b) => b.modelName))] : [];
   const fallbackKey = fallbacks.length === 0 || config.hostedFallbackApiKey === undefined ? undefined : pulumi.secret(config.hostedFallbackApiKey);
@@ -147,6 +153,7 @@ export async function shared(config: SharedConfig, fleet: Fleet): Promise<Shared
     ...(fallbacks.length === 0 ? {} : { fallbacks }),
     ...(singleProviderGroups.length === 0 ? {} : { singleProviderGroups }),
     clients: config.gateway.clients,
+    ...(config.gateway.metricsScrapers === undefined ? {} : { metrics: { scrapers: config.gateway.metricsScrapers } }),
   });
   // Validate both components before registering either: a bad gateway must not leave shared services behind.
   // Stand-ins for what is generated below: nothing, not even the Redis token, exists before both pass.

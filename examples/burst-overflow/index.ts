@@ -1,12 +1,12 @@
 /**
  * burst-overflow: a reserved CoreWeave H100 node carries the baseline; AWS on-demand p5 nodes take only what
  * it cannot. The gateway (on the AWS cluster) sends every request to LiteLLM order 1 — the reserved backend —
- * and spills to order 3 — AWS on-demand — only when order 1 fails, is benched, or is at its rpm/tpm limit.
- * The AWS node group and its vLLM replicas scale from zero on the gateway's queue.
+ * and spills to order 3 — AWS on-demand — only when order 1 fails, is benched, or is at its concurrency cap.
+ * The AWS node group and its vLLM replicas scale from zero on that spill, which the gateway's metrics count.
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { GpuNodePool, LiteLLMGatewayConfig, VllmServing, gatewayPodLabels, vllmEphemeralStorageGiB } from "@switchyard/components";
+import { GpuNodePool, LiteLLMGatewayConfig, VllmServing, gatewayPodLabels, gatewayWakeQuery, vllmEphemeralStorageGiB } from "@switchyard/components";
 import type { Placement, VllmServingArgs } from "@switchyard/components";
 
 export = () => {
@@ -15,6 +15,8 @@ export = () => {
   const aws = new k8s.Provider("aws", { kubeconfig: config.requireSecret("awsKubeconfig"), enableServerSideApply: true });
   const gateway = { namespace: "gateway", podLabels: gatewayPodLabels("gateway") };
   const prometheusServerUrl = config.require("prometheusUrl");
+  // The AWS cluster's Prometheus pods (kube-prometheus-stack): they scrape vLLM's queue and the gateway's metrics.
+  const prometheus = { namespace: "monitoring", podLabels: { "app.kubernetes.io/name": "prometheus" } };
 
   const llama = (placement: Placement): Omit<VllmServingArgs, "minReplicas" | "maxReplicas" | "autoscaling" | "ingress"> => ({
     placement,
@@ -49,7 +51,7 @@ export = () => {
     ingress: { host: config.require("coreweaveHost"), className: "nginx", tlsSecretName: "inference-tls", controllerNamespace: "ingress-nginx" },
   }, { providers: [coreweave], dependsOn: [reserved] });
 
-  // Burst: AWS on-demand p5 nodes, from zero to two, woken by requests waiting at the gateway.
+  // Burst: AWS on-demand p5 nodes, from zero to two, woken by the requests the baseline cannot take.
   const burstPool = new GpuNodePool("p5-burst", {
     provider: "aws",
     region: "us-east-1",
@@ -64,7 +66,8 @@ export = () => {
     ...llama(burstPool.placement),
     minReplicas: 0,
     maxReplicas: 8,
-    autoscaling: { mode: "keda", prometheusServerUrl, wakeQuery: 'sum(rate(litellm_proxy_total_requests_metric_total{requested_model="llama-70b"}[2m]))' },
+    // Woken from zero by llama-70b's spill at the gateway below, which the same cluster's Prometheus scrapes.
+    autoscaling: { mode: "keda", prometheusServerUrl, metricsScraper: prometheus, wake: { query: gatewayWakeQuery("llama-70b", ["aws-llama-70b"]) } },
   }, { providers: [aws], dependsOn: [burstPool] });
 
   const proxy = new LiteLLMGatewayConfig("gateway", {
@@ -74,6 +77,7 @@ export = () => {
     apiKeys: { [baseline.backend.apiKeySecretEnv]: baseline.apiKey, [burst.backend.apiKeySecretEnv]: burst.apiKey },
     redis: { host: config.require("redisHost"), password: config.requireSecret("redisPassword") },
     clients: [{ namespace: "apps" }],
+    metrics: { scrapers: [prometheus] },
   }, { providers: [aws] });
 
   return {

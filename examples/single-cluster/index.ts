@@ -35,7 +35,12 @@ export = () => {
       maxModelLen: 16384,
       minReplicas: 4,
       maxReplicas: 8,
-      autoscaling: { mode: "keda", prometheusServerUrl: config.require("prometheusUrl") },
+      autoscaling: {
+        mode: "keda",
+        prometheusServerUrl: config.require("prometheusUrl"),
+        // kube-prometheus-stack's Prometheus pods, admitted to scrape vLLM's queue depth.
+        metricsScraper: { namespace: "monitoring", podLabels: { "app.kubernetes.io/name": "prometheus" } },
+      },
       gateway: { namespace: "gateway", podLabels: gatewayPods },
       backend: { modelName: "llama-8b", tokensPerSecond: 1800, expectedLatencyMs: 150 },
     },

@@ -206,6 +206,27 @@ describe("LiteLLMGatewayConfig config, exposure and outputs", () => {
     expect(JSON.stringify(policy.egress)).toContain('"except":["169.254.169.254/32"]');
   });
 
+  it("with metrics, loads LiteLLM's prometheus callback, serves it on its own port, and admits only the scrapers there", async () => {
+    const scrapers = [{ namespace: "monitoring", podLabels: { "app.kubernetes.io/name": "prometheus" } }];
+    const { resources } = await construct({ ...args, metrics: { scrapers } });
+    const data = at(findResource(resources, CONFIG_MAP, "gateway-config").inputs, "data");
+    expect(parse(data["config.yaml"]).litellm_settings.callbacks).toEqual(["switchyard_guard.proxy_handler_instance", "prometheus"]);
+    const container = at(findResource(resources, DEPLOYMENT, "gateway-proxy").inputs, "spec", "template", "spec", "containers", 0);
+    expect(container.ports).toEqual([
+      { name: "http", containerPort: 4000, protocol: "TCP" },
+      { name: "metrics", containerPort: 9464, protocol: "TCP" },
+    ]);
+    expect(container.env).toContainEqual({ name: "SWITCHYARD_METRICS_PORT", value: "9464" });
+    const ingress = at(findResource(resources, NETPOL, "gateway-netpol").inputs, "spec", "ingress");
+    expect(ingress[1]).toEqual({
+      from: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "monitoring" } }, podSelector: { matchLabels: { "app.kubernetes.io/name": "prometheus" } } }],
+      ports: [{ protocol: "TCP", port: 9464 }],
+    });
+    // Clients still reach the proxy port only.
+    expect(ingress[0].ports).toEqual([{ protocol: "TCP", port: 4000 }]);
+    expect(ingress).toHaveLength(2);
+  });
+
   it("outputs the endpoint, the Secret and ConfigMap names, the pod labels, and the master key as a secret", async () => {
     const { resources, component } = await construct({ ...args, masterKey: "sk-given-master-key-0123456789" });
     expect(await valueOf(component.endpoint)).toBe("http://gateway.gateway.svc.cluster.local:4000/v1");

@@ -2,7 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { describe, expect, it } from "vitest";
 import { VllmServing, resolveGpuNodePoolArgs } from "@switchyard/components";
 import type { VllmServingArgs } from "@switchyard/components";
-import { kedaScaling, llama70b, llama8b, s3Stream } from "../../packages/components/test/vllm-serving/fixtures";
+import { hpaScaling, kedaScaling, llama70b, llama8b, s3Stream, wakeQuery } from "../../packages/components/test/vllm-serving/fixtures";
 import { awsManaged, coreweaveReserved } from "../fixtures/gpu-node-pools";
 import { validateKubernetesObjects } from "../harness/kubernetes-schema";
 import { childrenOf, findResource, stringLeaves, synthesize, synthesizeFailure, valueOf } from "../harness/mocks";
@@ -16,18 +16,24 @@ const PDB = "kubernetes:policy/v1:PodDisruptionBudget";
 const NETPOL = "kubernetes:networking.k8s.io/v1:NetworkPolicy";
 const INGRESS = "kubernetes:networking.k8s.io/v1:Ingress";
 const SCALED_OBJECT = "kubernetes:keda.sh/v1alpha1:ScaledObject";
+const TRIGGER_AUTHENTICATION = "kubernetes:keda.sh/v1alpha1:TriggerAuthentication";
 const HPA = "kubernetes:autoscaling/v2:HorizontalPodAutoscaler";
 const PASSWORD = "random:index/randomPassword:RandomPassword";
 
 const ingress = { host: "llama.coreweave.example.com", className: "nginx", tlsSecretName: "llama-tls", controllerNamespace: "ingress-nginx" };
-const wakeQuery = 'sum(rate(litellm_proxy_total_requests_metric_total{requested_model="llama-3.1-8b"}[2m]))';
 
 /** The variants whose child lists are public contract. */
 const variants: Record<string, VllmServingArgs> = {
   fixed: llama8b,
   keda: { ...llama8b, minReplicas: 1, maxReplicas: 4, autoscaling: kedaScaling },
-  kedaToZero: { ...llama8b, minReplicas: 0, maxReplicas: 4, autoscaling: { ...kedaScaling, wakeQuery } },
-  hpa: { ...llama8b, minReplicas: 1, maxReplicas: 4, autoscaling: { mode: "hpa" } },
+  kedaToZero: { ...llama8b, minReplicas: 0, maxReplicas: 4, autoscaling: { ...kedaScaling, wake: { query: wakeQuery } } },
+  kedaToZeroRemote: {
+    ...llama8b,
+    minReplicas: 0,
+    maxReplicas: 4,
+    autoscaling: { ...kedaScaling, wake: { query: wakeQuery, prometheusServerUrl: "https://prometheus.gateway.example.com", bearerTokenSecret: { name: "gateway-prometheus-reader", key: "token" } } },
+  },
+  hpa: { ...llama8b, minReplicas: 1, maxReplicas: 4, autoscaling: hpaScaling },
   ingress: { ...llama8b, ingress },
   providedKey: { ...llama8b, apiKey: pulumi.secret("provided-key-0123456789") },
   streamed70b: { ...llama70b, weightSource: s3Stream },
@@ -59,6 +65,7 @@ describe("VllmServing children", () => {
     ["fixed", [`${PASSWORD} llama-8b-api-key`, ...base, `${NETPOL} llama-8b-netpol`]],
     ["keda", [`${PASSWORD} llama-8b-api-key`, ...base, `${SCALED_OBJECT} llama-8b-scaler`, `${NETPOL} llama-8b-netpol`]],
     ["kedaToZero", [`${PASSWORD} llama-8b-api-key`, ...base, `${SCALED_OBJECT} llama-8b-scaler`, `${NETPOL} llama-8b-netpol`]],
+    ["kedaToZeroRemote", [`${PASSWORD} llama-8b-api-key`, ...base, `${TRIGGER_AUTHENTICATION} llama-8b-wake-auth`, `${SCALED_OBJECT} llama-8b-scaler`, `${NETPOL} llama-8b-netpol`]],
     ["hpa", [`${PASSWORD} llama-8b-api-key`, ...base, `${HPA} llama-8b-scaler`, `${NETPOL} llama-8b-netpol`]],
     ["ingress", [`${PASSWORD} llama-8b-api-key`, ...base, `${NETPOL} llama-8b-netpol`, `${INGRESS} llama-8b-ingress`]],
     ["providedKey", [...base, `${NETPOL} llama-8b-netpol`]],
@@ -262,7 +269,7 @@ describe("VllmServing invalid arguments", () => {
   it.each<[string, VllmServingArgs, string[]]>([
     ["unpinned image", { ...llama8b, image: "vllm/vllm-openai:latest" }, ['image ("vllm/vllm-openai:latest")', "must be pinned"]],
     ["TP not dividing the node", { ...llama8b, tensorParallelSize: 3 }, ["tensorParallelSize (3) must divide gpusPerNode (8); use 1, 2, 4 or 8"]],
-    ["scale to zero without a wake signal", { ...llama8b, minReplicas: 0, maxReplicas: 2, autoscaling: kedaScaling }, ["autoscaling.wakeQuery is required when minReplicas is 0"]],
+    ["scale to zero without a wake signal", { ...llama8b, minReplicas: 0, maxReplicas: 2, autoscaling: kedaScaling }, ["autoscaling.wake is required when minReplicas is 0"]],
     ["--trust-remote-code", { ...llama8b, extraArgs: ["--trust-remote-code"] }, ['extraArgs[0] ("--trust-remote-code") is not allowed']],
     ["a model that does not fit", { ...llama70b, tensorParallelSize: 1 }, ["model.parameterCountBillions (70)", "raise tensorParallelSize to 4"]],
   ])("%s: throws before registering anything, not even the component", async (_label, args, fragments) => {

@@ -5,16 +5,11 @@
  * replicas or ScaledObject bounds, the gateway's LiteLLM config, the weight-copy workloads — and never through
  * the stacks' own plan-to-arguments mapping.
  */
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join, relative } from "node:path";
 import type { CapacityType, Provider } from "@switchyard/catalog";
-import { loadFleet } from "@switchyard/environments/fleet";
-import type { FleetPlan } from "@switchyard/planner";
 import type { RecordedResource } from "@switchyard/synth";
-import { parse } from "yaml";
 import { beforeAll, describe, expect, it } from "vitest";
-import { GCP_FLEET_SPEC, PROVIDER_ENVS, REPO_ROOT, synthesizeEnvironment } from "./fixtures";
+import { GCP_FLEET_SPEC, PROVIDER_ENVS, deployFleet as deploy, gatewayConfig } from "./fixtures";
+import type { DeployedFleet as Deployed } from "./fixtures";
 
 type Env = (typeof PROVIDER_ENVS)[number];
 
@@ -78,16 +73,7 @@ function deployedServer(rs: RecordedResource[], backend: string): DeployedServer
   return { backend, pool, minReplicas: deployment.spec.replicas!, maxReplicas: deployment.spec.replicas! };
 }
 
-interface LiteLLMEntry {
-  model_name: string;
-  litellm_params: { model: string; order?: number; input_cost_per_token: number; output_cost_per_token: number; rpm?: number; max_parallel_requests?: number };
-  model_info: { id: string };
-}
 
-function gatewayConfig(rs: RecordedResource[]): { model_list: LiteLLMEntry[]; router_settings: { fallbacks?: Record<string, string[]>[] } } {
-  const configMap = rs.find((r) => r.type === "kubernetes:core/v1:ConfigMap" && r.parentName === "gateway")!;
-  return parse(String(Object.values(configMap.inputs["data"] as Record<string, string>)[0]));
-}
 
 /** The weight strategy a ModelWeightCache deployed, from its workloads: a copy Job (replicate), a DaemonSet (node-cache), or nothing (stream). */
 function deployedStrategy(rs: RecordedResource[], cache: string): string {
@@ -96,47 +82,6 @@ function deployedStrategy(rs: RecordedResource[], cache: string): string {
   return rs.some((r) => r.parentName === cache && r.custom) ? "unknown" : "stream";
 }
 
-/** A published manifest and where the weights come from, for every model, so each stack deploys its weight caches. */
-function weightsConfig(plan: FleetPlan): Record<string, unknown> {
-  const dir = mkdtempSync(join(tmpdir(), "switchyard-manifest-"));
-  const weights: Record<string, unknown> = {};
-  for (const m of plan.models) {
-    const manifest = join(dir, `${m.name}.json`);
-    writeFileSync(manifest, JSON.stringify([{ path: "model.safetensors", sizeBytes: Math.round(m.weightsGB * 1e9), sha256: "a".repeat(64) }, { path: "config.json", sizeBytes: 1000, sha256: "b".repeat(64) }]));
-    weights[m.name] = {
-      manifestFile: relative(REPO_ROOT, manifest),
-      originUri: `s3://acme-weights/models/${m.name}`,
-      originCredentialsSecret: { name: "weights-origin-reader" },
-      replica: { bucketName: `acme-weights-${m.name}`, writerSecret: { name: "replica-writer" }, readerSecret: { name: "replica-reader" } },
-      nodeCacheHostPath: "/mnt/nvme/models",
-    };
-  }
-  return weights;
-}
-
-interface Deployed {
-  plan: FleetPlan;
-  providers: Partial<Record<Env, RecordedResource[]>>;
-  shared: RecordedResource[];
-}
-
-async function deploy(specPath: string): Promise<Deployed> {
-  const plan = loadFleet(specPath, "shared").plan;
-  const overrides = { "switchyard:fleetSpec": specPath, "switchyard:weights": weightsConfig(plan) };
-  const providers: Deployed["providers"] = {};
-  const stackOutputs: Record<string, Record<string, unknown>> = {};
-  for (const env of PROVIDER_ENVS) {
-    if (!plan.providers.some((p) => p.provider === env)) {
-      stackOutputs[`acme/switchyard/${env}`] = { backends: [] };
-      continue;
-    }
-    const s = await synthesizeEnvironment(env, { overrides });
-    providers[env] = s.resources;
-    stackOutputs[`acme/switchyard/${env}`] = s.outputs;
-  }
-  const shared = await synthesizeEnvironment("shared", { overrides: { "switchyard:fleetSpec": specPath }, stackOutputs });
-  return { plan, providers, shared: shared.resources };
-}
 
 describe.each([
   ["the example fleet", "examples/fleet.yaml"],

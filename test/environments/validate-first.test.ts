@@ -158,10 +158,40 @@ function providerCases(): BadConfig[] {
       overrides: { "switchyard:gateway": { namespace: "gateway", podLabels: { app: "litellm gateway" } } },
       error: /gateway\.podLabels\["app"\] \("litellm gateway"\) is not a valid Kubernetes label value/,
     },
+    {
+      what: "the single wake query every tier used to share",
+      layer: "config",
+      overrides: { "switchyard:wakeQuery": "sum(rate(litellm_proxy_total_requests_metric_total[2m]))" },
+      error: /switchyard:wakeQuery is no longer a stack key: each burst tier now wakes on its own model's spill .*; fix: pulumi config rm switchyard:wakeQuery, and set switchyard:gatewayMetrics\.url/,
+    },
+    {
+      what: "a metrics scraper selecting every pod of its namespace",
+      layer: "config",
+      overrides: { "switchyard:prometheusScraper": { namespace: "monitoring", podLabels: {} } },
+      error: /switchyard:prometheusScraper\.podLabels = \{\}: must hold at least one label/,
+    },
     missingFleet,
     invalidFleet,
     branchRevision,
     unknownQuantization,
+  ];
+}
+
+/** Cases for a stack whose plan scales burst tiers to zero (every provider but lambda). */
+function wakeCases(env: string): BadConfig[] {
+  return [
+    {
+      what: "burst tiers at zero with nothing to wake them",
+      layer: "stack",
+      overrides: { "switchyard:gatewayMetrics": undefined },
+      error: new RegExp(`switchyard:gatewayMetrics is missing: the plan scales ${env}-llama-[-a-z0-9, ]+ to zero, and only the gateway's metrics can wake them; fix: pulumi config set --path switchyard:gatewayMetrics\\.url <url of the Prometheus that scrapes the gateway> -s ${env}`),
+    },
+    {
+      what: "a gateway Prometheus that is not a URL",
+      layer: "config",
+      overrides: { "switchyard:gatewayMetrics": { url: "prometheus.gateway:9090" } },
+      error: /switchyard:gatewayMetrics\.url = "prometheus\.gateway:9090": .*; fix: pulumi config set --path switchyard:gatewayMetrics\.url <value>/,
+    },
   ];
 }
 
@@ -211,6 +241,7 @@ const VARIANTS: Record<string, Variant> = {
     base: {},
     cases: [
       ...providerCases(),
+      ...wakeCases("coreweave"),
       ...ingressCases("coreweave"),
       plainKubeconfig("coreweave"),
       weightsForAbsentModel("coreweave"),
@@ -293,6 +324,7 @@ const VARIANTS: Record<string, Variant> = {
     base: {},
     cases: [
       ...providerCases(),
+      ...wakeCases("aws"),
       plainKubeconfig("aws"),
       {
         what: "a subnet id that is not one",
@@ -354,6 +386,7 @@ const VARIANTS: Record<string, Variant> = {
     base: {},
     cases: [
       ...providerCases(),
+      ...wakeCases("gcp"),
       ...ingressCases("gcp"),
       plainKubeconfig("gcp"),
       { what: "no ingress", layer: "stack", overrides: { "switchyard:ingress": undefined }, error: /switchyard:ingress is missing: the gateway runs on AWS .*; fix: pulumi config set --path switchyard:ingress\.domain/ },
@@ -424,6 +457,12 @@ const VARIANTS: Record<string, Variant> = {
         layer: "config",
         overrides: { "switchyard:hostedFallback": { model: "openai/gpt-4o-mini", inputCostPerToken: 0.00000015, outputCostPerToken: 0.0000006 } },
         error: /switchyard:hostedFallback is no longer a stack key: .*; fix: move it there and keep only switchyard:hostedFallbackApiKey here/,
+      },
+      {
+        what: "burst tiers at zero whose wake signal the gateway would not export",
+        layer: "stack",
+        overrides: patched("shared", "gateway", { metricsScrapers: undefined }),
+        error: /switchyard:gateway\.metricsScrapers is missing: the plan scales [-a-z0-9, ]+ to zero, and they wake on the gateway's metrics; fix: pulumi config set --path 'switchyard:gateway\.metricsScrapers\[0\]\.namespace'/,
       },
       {
         what: "a hosted fallback without its API key",

@@ -9,11 +9,12 @@ import type { AddressInfo, Socket } from "node:net";
 
 /**
  * What the backend does with the next request: serve it; answer 500; answer 429 with Retry-After (`ratelimit`);
- * never answer; or, for streamed requests only (plain ones and health checks are served), `cut` the connection
+ * never answer; answer every request, health checks included, with the 503 an ingress gives for a Service without
+ * endpoints (`unavailable`: a backend scaled to zero); or, for streamed requests only (plain ones and health checks are served), `cut` the connection
  * after CHUNKS_BEFORE_CUT chunks, `stall` after them (the connection stays open, nothing more comes, as from a
  * hung GPU), or `drop` it before the first one.
  */
-export type FakeBackendMode = "ok" | "error" | "ratelimit" | "hang" | "cut" | "drop" | "stall";
+export type FakeBackendMode = "ok" | "error" | "ratelimit" | "hang" | "cut" | "drop" | "stall" | "unavailable";
 
 export interface FakeBackendOptions {
   /** Shown in responses (`system_fingerprint`) and in test output. */
@@ -54,6 +55,8 @@ export interface FakeBackendCounts {
   hung: number;
   /** Health-check completions received (any mode). */
   healthChecks: number;
+  /** Requests answered 503 in `unavailable` mode (health checks included). */
+  unavailable: number;
   /** Requests rejected for a missing or wrong key. */
   unauthorized: number;
   /** Client streams answered with a 200 and headers, whatever came after. */
@@ -162,6 +165,11 @@ export class FakeBackend {
 
   private handle(req: http.IncomingMessage, res: http.ServerResponse): void {
     const url = req.url ?? "/";
+    if (this.mode === "unavailable") {
+      this.counts.unavailable++;
+      res.writeHead(503, { "content-type": "text/html" }).end("<html><head><title>503 Service Temporarily Unavailable</title></head></html>\n");
+      return;
+    }
     if (req.method === "GET" && url === "/health") {
       this.respondByMode(res, () => res.writeHead(200).end());
       return;
@@ -316,7 +324,7 @@ function answersWithFault(mode: FakeBackendMode): boolean {
 }
 
 function zeroCounts(): FakeBackendCounts {
-  return { served: 0, failed: 0, rateLimited: 0, hung: 0, healthChecks: 0, unauthorized: 0, streamStarts: 0, streamed: 0, cut: 0, dropped: 0, stalled: 0, continued: 0, badContinuations: 0 };
+  return { served: 0, failed: 0, rateLimited: 0, hung: 0, healthChecks: 0, unavailable: 0, unauthorized: 0, streamStarts: 0, streamed: 0, cut: 0, dropped: 0, stalled: 0, continued: 0, badContinuations: 0 };
 }
 
 function isHealthCheck(body: ChatRequest): boolean {

@@ -7,17 +7,14 @@
  * exact query each rendered ScaledObject carries is evaluated against it: each must see its own Deployment's queue,
  * and no other tier's or model's.
  */
-import { spawn, spawnSync } from "node:child_process";
-import type { ChildProcess } from "node:child_process";
-import { mkdtempSync, writeFileSync } from "node:fs";
 import { createServer } from "node:http";
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import type { RecordedResource } from "@switchyard/synth";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { REPO_ROOT, synthesizeEnvironment } from "../environments/fixtures";
+import { synthesizeEnvironment } from "../environments/fixtures";
+import { ensurePrometheus, instant, startPrometheus } from "./prometheus";
+import type { RunningPrometheus } from "./prometheus";
 
 interface Exporter {
   deployment: string;
@@ -47,32 +44,14 @@ async function startExporter(deployment: string, metricsName: string, waiting: n
   return exporter;
 }
 
-async function freePort(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((done) => s.listen(0, "127.0.0.1", done));
-  const port = (s.address() as AddressInfo).port;
-  await new Promise<void>((done) => s.close(() => done()));
-  return port;
-}
-
-async function instant(prometheus: string, query: string): Promise<number | undefined> {
-  const r = await fetch(`${prometheus}/api/v1/query?query=${encodeURIComponent(query)}`);
-  const body = (await r.json()) as { status: string; data: { result: { value: [number, string] }[] } };
-  if (body.status !== "success") throw new Error(`Prometheus refused ${query}: ${JSON.stringify(body)}`);
-  const sample = body.data.result[0];
-  return sample === undefined ? undefined : Number(sample.value[1]);
-}
-
 describe("per-tier scaling signals, evaluated by a real Prometheus", () => {
-  let prometheus: ChildProcess | undefined;
+  let prometheus: RunningPrometheus | undefined;
   let url = "";
   const exporters: Exporter[] = [];
   let scalers: { name: string; deployment: string; query: string }[] = [];
 
   beforeAll(async () => {
-    const installed = spawnSync("bash", [join(REPO_ROOT, "scripts/prometheus.sh")], { encoding: "utf8", timeout: 10 * 60_000 });
-    if (installed.status !== 0) throw new Error(`scripts/prometheus.sh could not provide prometheus:\n${installed.stderr}`);
-    const bin = installed.stdout.trim().split("\n").pop()!;
+    const bin = ensurePrometheus();
 
     const { resources } = await synthesizeEnvironment("coreweave");
     const deployments = resources.filter((r) => r.type === "kubernetes:apps/v1:Deployment" && r.parentType === "switchyard:index:VllmServing");
@@ -89,27 +68,12 @@ describe("per-tier scaling signals, evaluated by a real Prometheus", () => {
       for (let r = 0; r < replicas; r++) exporters.push(await startExporter(name, servedNames(d)[0]!, 10 + i));
     }
 
-    const dir = mkdtempSync(join(tmpdir(), "switchyard-prometheus-"));
-    const config = join(dir, "prometheus.yml");
-    writeFileSync(
-      config,
-      ["global:", "  scrape_interval: 1s", "scrape_configs:", "  - job_name: vllm", "    static_configs:", "      - targets:", ...exporters.map((e) => `          - 127.0.0.1:${e.port}`), ""].join("\n"),
-    );
-    const port = await freePort();
-    url = `http://127.0.0.1:${port}`;
-    prometheus = spawn(bin, [`--config.file=${config}`, `--storage.tsdb.path=${join(dir, "data")}`, `--web.listen-address=127.0.0.1:${port}`], { stdio: "ignore" });
-    // Ready, and every target scraped at least once.
-    const deadline = Date.now() + 60_000;
-    for (;;) {
-      const up = await instant(url, "count(up == 1)").catch(() => undefined);
-      if (up === exporters.length) break;
-      if (Date.now() > deadline) throw new Error(`Prometheus did not scrape the ${exporters.length} exporters within 60 s (${up ?? "not ready"})`);
-      await new Promise((r) => setTimeout(r, 250));
-    }
+    prometheus = await startPrometheus(bin, exporters.map((e) => `127.0.0.1:${e.port}`));
+    url = prometheus.url;
   }, 12 * 60_000);
 
   afterAll(async () => {
-    prometheus?.kill("SIGTERM");
+    await prometheus?.stop();
     await Promise.all(exporters.map((e) => new Promise<void>((done) => e.server.close(() => done()))));
   });
 

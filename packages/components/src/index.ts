@@ -51,10 +51,12 @@ export type {
   VllmGatewayArgs,
   VllmIngressArgs,
   VllmModelArgs,
+  VllmPeerArgs,
   VllmQuantization,
   VllmResourcesArgs,
   VllmSecretKeyRef,
   VllmServingArgs,
+  VllmWakeArgs,
 } from "./vllm-serving";
 export * from "./model-weight-cache";
 export * from "./shared-services";

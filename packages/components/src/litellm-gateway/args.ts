@@ -146,6 +146,11 @@ export interface LiteLLMRenderOptions {
   replicas?: number;
   /** Shared router state (cooldowns, failure counters, usage) in Redis. Defaults to none (per-process state). */
   redis?: RedisStateOptions;
+  /**
+   * Export LiteLLM's Prometheus metrics (its `prometheus` callback) on a separate port, `GATEWAY_METRICS_PORT`:
+   * what wakes burst tiers at zero replicas (`gatewayWakeQuery`). Defaults to false.
+   */
+  metrics?: boolean;
 }
 
 /** Redis the proxy replicas share router state through (cooldowns, failure counters, usage). */
@@ -169,6 +174,16 @@ export interface GatewayClientArgs {
   namespace: string;
   /** Labels selecting the client pods in that namespace. Defaults to every pod of the namespace. */
   podLabels?: Record<string, string>;
+}
+
+/**
+ * The gateway's Prometheus metrics, served on their own port (`GATEWAY_METRICS_PORT`, `/metrics`) so that the
+ * NetworkPolicy can admit the scraper there and only there: LiteLLM's own `/metrics` on the proxy port needs a
+ * key (the master key unless the proxy has a database), which a scraper should never hold.
+ */
+export interface GatewayMetricsArgs {
+  /** Pods of the Prometheus that scrapes the proxies (e.g. namespace `monitoring`); at least one entry. Required. */
+  scrapers: GatewayClientArgs[];
 }
 
 /** CPU and memory of each proxy container. */
@@ -216,6 +231,11 @@ export interface LiteLLMGatewayConfigArgs {
   reliability?: GatewayReliabilityArgs;
   /** Pods allowed to call the gateway; at least one entry. Required. */
   clients: GatewayClientArgs[];
+  /**
+   * Prometheus metrics for the scrapers listed: the signal burst tiers at zero replicas wake on
+   * (`gatewayWakeQuery`). Defaults to none (no metrics exported).
+   */
+  metrics?: GatewayMetricsArgs;
   /** Proxy admin key (must start with `sk-`); give clients virtual keys, never this. Defaults to a generated key. */
   masterKey?: pulumi.Input<string>;
   /**

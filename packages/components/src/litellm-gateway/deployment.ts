@@ -6,6 +6,7 @@ import {
   CONFIG_FILE,
   CONFIG_HASH_ANNOTATION,
   MASTER_KEY_SECRET_KEY,
+  METRICS_PORT_ENV,
   NON_ROOT_UID,
   REDIS_PASSWORD_SECRET_KEY,
   SALT_KEY_SECRET_KEY,
@@ -63,7 +64,10 @@ function podSpec(r: ResolvedLiteLLMGateway): k8s.types.input.core.v1.PodSpec {
         imagePullPolicy: "IfNotPresent",
         // The image's entrypoint runs `litellm "$@"`; one worker per pod, replicas scale out (LiteLLM prod.md).
         args: ["--config", `${CONFIG_DIR}/${CONFIG_FILE}`, "--port", String(r.port), "--num_workers", "1"],
-        ports: [{ name: "http", containerPort: r.port, protocol: "TCP" }],
+        ports: [
+          { name: "http", containerPort: r.port, protocol: "TCP" },
+          ...(r.metrics ? [{ name: "metrics", containerPort: r.metrics.port, protocol: "TCP" }] : []),
+        ],
         env: containerEnv(r),
         resources: {
           requests: { cpu: String(r.resources.cpuCores), memory: `${r.resources.memoryGiB}Gi`, "ephemeral-storage": EPHEMERAL_STORAGE_REQUEST },
@@ -117,6 +121,7 @@ function containerEnv(r: ResolvedLiteLLMGateway): k8s.types.input.core.v1.EnvVar
     ...(r.redis.tls ? [{ name: "REDIS_SSL", value: "true" }] : []),
     ...(r.redis.password !== undefined ? [fromSecret(REDIS_PASSWORD_ENV, r.objectNames.credentialsSecret, REDIS_PASSWORD_SECRET_KEY)] : []),
     ...r.apiKeyEnvNames.map((env) => fromSecret(env, r.objectNames.backendKeysSecret, env)),
+    ...(r.metrics ? [{ name: METRICS_PORT_ENV, value: String(r.metrics.port) }] : []),
   ];
 }
 

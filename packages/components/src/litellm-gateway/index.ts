@@ -1,6 +1,7 @@
 export { LiteLLMGatewayConfig } from "./component";
 export type {
   GatewayClientArgs,
+  GatewayMetricsArgs,
   GatewayRedisConnectionArgs,
   GatewayReliabilityArgs,
   GatewayResourcesArgs,
@@ -52,6 +53,7 @@ export {
 export type { TokenPrices } from "./pricing";
 export {
   CONFIG_HASH_ANNOTATION,
+  GATEWAY_METRICS_PORT,
   GATEWAY_PORT,
   MIN_LITELLM_VERSION,
   NON_ROOT_UID,
@@ -67,3 +69,4 @@ export { gatewayServiceSpec } from "./service";
 export { gatewayPodDisruptionBudgetSpec } from "./pod-disruption-budget";
 export { gatewayNetworkPolicySpec } from "./network-policy";
 export { gatewayBackendKeysSecretSpec, gatewayCredentialsSecretSpec, gatewayKeySpec, masterKeyFrom } from "./secret";
+export { WAKE_RATE_WINDOW, gatewayWakeQuery } from "./wake";

@@ -146,8 +146,9 @@ function assembleConfig(routes: BackendRoute[], options: LiteLLMRenderOptions): 
       // (litellm utils._select_tokenizer_helper): an outbound dependency of the gateway, and without internet
       // access every failed request stalls ~23 s in the download's retries (observed in bench/gateway-failover).
       disable_hf_tokenizer_download: true,
-      // Refuses client fields that would change where or how often the gateway calls out, and hides the fallback.
-      callbacks: [GUARD_CALLBACK],
+      // Refuses client fields that would change where or how often the gateway calls out, and hides the fallback;
+      // `prometheus` counts what wakes burst tiers (wake.ts), served on the metrics port by the guard.
+      callbacks: options.metrics === true ? [GUARD_CALLBACK, "prometheus"] : [GUARD_CALLBACK],
     },
     router_settings: {
       // The only strategy that reads `weight` (litellm/router_strategy/simple_shuffle.py).

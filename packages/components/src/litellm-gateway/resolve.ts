@@ -10,6 +10,10 @@ import type { LiteLLMConfig } from "./render";
 
 /** Port the proxy listens on and the Service exposes (LiteLLM's default). */
 export const GATEWAY_PORT = 4000;
+/** Port the guard serves LiteLLM's Prometheus metrics on (`metrics`), apart from the clients' proxy port. */
+export const GATEWAY_METRICS_PORT = 9464;
+/** Environment variable telling the guard module which port to serve the metrics on. */
+export const METRICS_PORT_ENV = "SWITCHYARD_METRICS_PORT";
 /** `nobody` in the `litellm-non_root` image (docker/Dockerfile.non_root: `USER nobody` on Wolfi). */
 export const NON_ROOT_UID = 65534;
 /** Oldest LiteLLM accepted: 1.83.14 fixes the allowed_routes → RCE chain (CVE-2026-47101/47102/40217). */
@@ -75,6 +79,8 @@ export interface ResolvedLiteLLMGateway {
   masterKey: pulumi.Input<string> | undefined;
   saltKey: pulumi.Input<string> | undefined;
   clients: GatewayClientArgs[];
+  /** Set when the proxies export Prometheus metrics: the scrapers admitted to `metricsPort`. */
+  metrics: { port: number; scrapers: GatewayClientArgs[] } | undefined;
   resources: Required<GatewayResourcesArgs>;
   probes: { startup: ResolvedProbe; readiness: ResolvedProbe; liveness: ResolvedProbe };
   terminationGracePeriodSeconds: number;
@@ -121,11 +127,15 @@ export function resolveLiteLLMGatewayArgs(name: string, args: LiteLLMGatewayConf
     replicas: Number.isInteger(replicas) && replicas >= 1 ? replicas : 2,
     // Presence only: checkRedis reports a missing or invalid block once.
     redis: hasRedis ? { withPassword: args.redis.password !== undefined } : undefined,
+    metrics: args.metrics !== undefined,
   };
   checkLiteLLMInput(checks, args.backends, renderOptions);
   const apiKeyEnvNames = requiredKeyEnvs(args);
   checkApiKeys(checks, args.apiKeys, apiKeyEnvNames);
-  checkClients(checks, args.clients);
+  checkPeers(checks, args.clients, "clients", "must list at least one client namespace: the NetworkPolicy admits only these");
+  if (args.metrics !== undefined) {
+    checkPeers(checks, args.metrics?.scrapers, "metrics.scrapers", "must list the Prometheus pods that scrape the proxies (e.g. namespace monitoring): the NetworkPolicy admits only these to the metrics port");
+  }
   checkSecretInput(checks, args.masterKey, "masterKey", (v) => v.startsWith("sk-") && v.length >= 20, "must start with sk- and be at least 20 characters without whitespace (value not shown); omit it to generate one");
   checkSecretInput(checks, args.saltKey, "saltKey", (v) => v.length >= 16, "must be at least 16 characters without whitespace (value not shown); omit it to generate one");
   const resources = resolveResources(checks, args.resources);
@@ -163,6 +173,7 @@ export function resolveLiteLLMGatewayArgs(name: string, args: LiteLLMGatewayConf
     masterKey: args.masterKey,
     saltKey: args.saltKey,
     clients: args.clients,
+    metrics: args.metrics === undefined ? undefined : { port: GATEWAY_METRICS_PORT, scrapers: args.metrics.scrapers },
     resources,
     probes: {
       // The proxy imports a large Python package and loads the config before it listens: allow 3 minutes.
@@ -258,13 +269,14 @@ function checkApiKeys(checks: ArgChecks, apiKeys: Record<string, pulumi.Input<st
   }
 }
 
-function checkClients(checks: ArgChecks, clients: GatewayClientArgs[] | undefined): void {
-  if (!checks.check(Array.isArray(clients) && clients.length > 0, "clients", clients, "must list at least one client namespace: the NetworkPolicy admits only these")) return;
-  clients!.forEach((c, i) => {
-    checks.check(isDns1123Label(c?.namespace ?? ""), `clients[${i}].namespace`, c?.namespace, DNS1123_HINT);
+/** Pods a NetworkPolicy rule admits: clients, or metrics scrapers. */
+function checkPeers(checks: ArgChecks, peers: GatewayClientArgs[] | undefined, property: string, emptyFix: string): void {
+  if (!checks.check(Array.isArray(peers) && peers.length > 0, property, peers, emptyFix)) return;
+  peers!.forEach((c, i) => {
+    checks.check(isDns1123Label(c?.namespace ?? ""), `${property}[${i}].namespace`, c?.namespace, DNS1123_HINT);
     for (const [key, value] of Object.entries(c?.podLabels ?? {})) {
-      checks.check(isLabelKey(key), `clients[${i}].podLabels["${key}"]`, key, "is not a valid Kubernetes label key");
-      checks.check(isLabelValue(value), `clients[${i}].podLabels["${key}"]`, value, "is not a valid Kubernetes label value");
+      checks.check(isLabelKey(key), `${property}[${i}].podLabels["${key}"]`, key, "is not a valid Kubernetes label key");
+      checks.check(isLabelValue(value), `${property}[${i}].podLabels["${key}"]`, value, "is not a valid Kubernetes label value");
     }
   });
 }

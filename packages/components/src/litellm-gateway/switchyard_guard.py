@@ -22,9 +22,13 @@ LiteLLM itself rejects ``api_base``, ``base_url`` and similar endpoint fields in
   far as a final assistant message with vLLM's ``continue_final_message`` (the same weights continue the same text),
   is sent to a vLLM backend of the group that has not failed this stream, lowest tier first, and counts against the
   gateway's retries. Only when no such backend is up (or the request asked for several choices, ``n`` > 1) does the
-  client get the error event.
+  client get the error event;
+- with ``SWITCHYARD_METRICS_PORT`` set, LiteLLM's Prometheus metrics (its ``prometheus`` callback) are served on that
+  port too, without a key: the proxy's own ``/metrics`` needs one (the master key when there is no database), and a
+  scraper should hold none. The NetworkPolicy admits only the scrapers to that port.
 """
 
+import os
 import time
 from collections.abc import AsyncIterator, Iterable, Mapping, Sequence
 from typing import Any
@@ -175,10 +179,27 @@ def _owned_fields(keys: Iterable[str]) -> list[str]:
     return sorted(k for k in keys if isinstance(k, str) and (k in OWNED_BY_GATEWAY or k.startswith(OWNED_PREFIXES)))
 
 
+_metrics_port_served: int | None = None
+
+
+def serve_metrics(environ: Mapping[str, str]) -> int | None:
+    """Serves the process's Prometheus registry on ``SWITCHYARD_METRICS_PORT``, once per process; returns the port."""
+    global _metrics_port_served
+    port = environ.get("SWITCHYARD_METRICS_PORT")
+    if not port or _metrics_port_served is not None:
+        return _metrics_port_served
+    from prometheus_client import start_http_server
+
+    start_http_server(int(port), addr="0.0.0.0")
+    _metrics_port_served = int(port)
+    return _metrics_port_served
+
+
 class SwitchyardGuard(CustomLogger):
     def __init__(self) -> None:
         super().__init__()
         self._connection_failures: dict[str, list[float]] = {}
+        serve_metrics(os.environ)
 
     async def async_log_failure_event(self, kwargs: dict, response_obj: Any, start_time: Any, end_time: Any) -> None:
         exception = kwargs.get("exception")

@@ -38,6 +38,31 @@ export interface VllmModelArgs {
   weightsGB?: number;
 }
 
+/** Pods in another namespace a NetworkPolicy admits. */
+export interface VllmPeerArgs {
+  /** Their namespace (DNS-1123 label). Required. */
+  namespace: string;
+  /** Labels selecting them in that namespace, at least one. Required. */
+  podLabels: Record<string, string>;
+}
+
+/**
+ * The wake trigger: a PromQL query that is above 0 when clients want the deployment, e.g. `gatewayWakeQuery` (the
+ * gateway's spill for this model), against the Prometheus that scrapes the gateway. That Prometheus may be in
+ * another cluster: give its authenticated URL and a bearer token.
+ */
+export interface VllmWakeArgs {
+  /** PromQL returning one value, above 0 when the deployment should run. Required. */
+  query: string;
+  /** Prometheus base URL to run it against. Defaults to `autoscaling.prometheusServerUrl`. */
+  prometheusServerUrl?: string;
+  /**
+   * An existing Secret in the namespace holding a bearer token for that Prometheus; rendered as a KEDA
+   * `TriggerAuthentication` (`authModes: bearer`). Defaults to none (an in-cluster Prometheus needs none).
+   */
+  bearerTokenSecret?: VllmSecretKeyRef;
+}
+
 /** Queue-depth autoscaling of the vLLM Deployment. */
 export interface VllmAutoscalingArgs {
   /**
@@ -59,11 +84,16 @@ export interface VllmAutoscalingArgs {
    */
   targetQueueDepthPerReplica?: number;
   /**
-   * PromQL on a gateway-side metric (e.g. LiteLLM's request rate for this model) that is above 0 when
-   * clients want the model. Required when `minReplicas` is 0 (vLLM exports nothing at zero replicas, so
-   * only the gateway can wake it) and accepted only then. Defaults to none.
+   * The pods of the Prometheus that scrapes vLLM's `/metrics` (in `keda` mode the one at `prometheusServerUrl`; in
+   * `hpa` mode the metrics adapter's). The NetworkPolicy admits them to the vLLM port; without them it admits only
+   * the gateway, and the queue-depth signal is empty. Required.
    */
-  wakeQuery?: string;
+  metricsScraper: VllmPeerArgs;
+  /**
+   * What wakes the deployment from zero replicas, where vLLM exports nothing: a gateway-side signal. Required when
+   * `minReplicas` is 0 (`keda` mode) and accepted only then. Defaults to none.
+   */
+  wake?: VllmWakeArgs;
   /** How often KEDA evaluates the triggers, `keda` mode only. Defaults to 15 seconds. */
   pollingIntervalSeconds?: number;
   /**
@@ -204,7 +234,7 @@ export interface VllmServingArgs {
    */
   extraArgs?: string[];
   /**
-   * Replicas kept when idle; 0 (scale to zero) needs `autoscaling.mode` `keda` with a `wakeQuery`.
+   * Replicas kept when idle; 0 (scale to zero) needs `autoscaling.mode` `keda` with a `wake` trigger.
    * Defaults to 1.
    */
   minReplicas?: number;

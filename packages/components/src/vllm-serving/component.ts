@@ -8,7 +8,7 @@ import { ingressSpec } from "./ingress";
 import { networkPolicySpec } from "./network-policy";
 import { podDisruptionBudgetSpec } from "./pod-disruption-budget";
 import { resolveVllmServingArgs } from "./resolve";
-import { horizontalPodAutoscalerSpec, scaledObjectSpec } from "./scaler";
+import { horizontalPodAutoscalerSpec, scaledObjectSpec, wakeAuthenticationSpec } from "./scaler";
 import { apiKeyPasswordSpec, apiKeySecretSpec } from "./secret";
 import { serviceSpec } from "./service";
 
@@ -46,7 +46,9 @@ export class VllmServing extends pulumi.ComponentResource {
     const service = new k8s.core.v1.Service(`${name}-svc`, serviceSpec(r), { parent: this });
     new k8s.policy.v1.PodDisruptionBudget(`${name}-pdb`, podDisruptionBudgetSpec(r), { parent: this });
     if (r.autoscaling?.mode === "keda") {
-      new k8s.apiextensions.CustomResource(`${name}-scaler`, scaledObjectSpec(r, r.autoscaling), { parent: this, dependsOn: [deployment] });
+      const token = r.autoscaling.wake?.bearerTokenSecret;
+      const auth = token ? [new k8s.apiextensions.CustomResource(`${name}-wake-auth`, wakeAuthenticationSpec(r, token), { parent: this })] : [];
+      new k8s.apiextensions.CustomResource(`${name}-scaler`, scaledObjectSpec(r, r.autoscaling), { parent: this, dependsOn: [deployment, ...auth] });
     } else if (r.autoscaling?.mode === "hpa") {
       new k8s.autoscaling.v2.HorizontalPodAutoscaler(`${name}-scaler`, horizontalPodAutoscalerSpec(r, r.autoscaling), { parent: this, dependsOn: [deployment] });
     }

@@ -7,10 +7,12 @@ export type {
   VllmGatewayArgs,
   VllmIngressArgs,
   VllmModelArgs,
+  VllmPeerArgs,
   VllmQuantization,
   VllmResourcesArgs,
   VllmSecretKeyRef,
   VllmServingArgs,
+  VllmWakeArgs,
 } from "./args";
 export {
   API_KEY_SECRET_KEY,
@@ -32,7 +34,7 @@ export { HF_CACHE_VOLUME, HF_HOME_PATH } from "./resolve";
 export { deploymentSpec } from "./deployment";
 export { serviceSpec } from "./service";
 export { podDisruptionBudgetSpec } from "./pod-disruption-budget";
-export { WAKE_TRIGGER_THRESHOLD, horizontalPodAutoscalerSpec, scaledObjectSpec } from "./scaler";
+export { WAKE_TRIGGER_THRESHOLD, horizontalPodAutoscalerSpec, scaledObjectSpec, wakeAuthenticationSpec } from "./scaler";
 export { networkPolicySpec } from "./network-policy";
 export { INGRESS_MAX_BODY_SIZE, ingressAnnotations, ingressSpec } from "./ingress";
 export { apiKeyPasswordSpec, apiKeySecretSpec } from "./secret";

@@ -7,7 +7,7 @@ const METADATA_IPV6 = "fd00:ec2::254/128";
 
 /**
  * Ingress to the vLLM port only from the gateway pods (and the ingress controller when there is an
- * Ingress); vLLM's `/metrics`, `/tokenize`, `/pause` etc. have no authentication. Egress everywhere but
+ * Ingress, and the metrics scraper when there is autoscaling); vLLM's `/metrics`, `/tokenize`, `/pause` etc. have no authentication. Egress everywhere but
  * the cloud metadata endpoint, so weights can still be fetched from any store.
  */
 export function networkPolicySpec(r: ResolvedVllmServing): k8s.networking.v1.NetworkPolicyArgs {
@@ -16,12 +16,17 @@ export function networkPolicySpec(r: ResolvedVllmServing): k8s.networking.v1.Net
     podSelector: { matchLabels: r.gateway.podLabels },
   };
   const controllerPeer = r.ingress ? [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": r.ingress.controllerNamespace } } }] : [];
+  // The Prometheus behind the queue-depth signal scrapes /metrics on the same port.
+  const scraper = r.autoscaling?.metricsScraper;
+  const scraperPeer = scraper
+    ? [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": scraper.namespace } }, podSelector: { matchLabels: scraper.podLabels } }]
+    : [];
   return {
     metadata: { name: r.objectNames.networkPolicy, namespace: r.namespace, labels: r.labels },
     spec: {
       podSelector: { matchLabels: r.selector },
       policyTypes: ["Ingress", "Egress"],
-      ingress: [{ from: [gatewayPeer, ...controllerPeer], ports: [{ protocol: "TCP", port: r.port }] }],
+      ingress: [{ from: [gatewayPeer, ...controllerPeer, ...scraperPeer], ports: [{ protocol: "TCP", port: r.port }] }],
       egress: [
         {
           to: [

@@ -32,8 +32,10 @@ import type {
   VllmAutoscalingArgs,
   VllmGatewayArgs,
   VllmIngressArgs,
+  VllmPeerArgs,
   VllmSecretKeyRef,
   VllmServingArgs,
+  VllmWakeArgs,
 } from "./args";
 
 /** Port vLLM listens on (its default) and the Service exposes. */
@@ -119,8 +121,10 @@ export interface ResolvedAutoscaling {
   /** PromQL for the waiting requests of this model, summed over its replicas. */
   queueQuery: string;
   targetQueueDepthPerReplica: number;
+  /** The Prometheus pods the NetworkPolicy admits to scrape vLLM's /metrics. */
+  metricsScraper: VllmPeerArgs;
   /** Set only when scaling to zero (KEDA). */
-  wakeQuery: string | undefined;
+  wake: { query: string; prometheusServerUrl: string; bearerTokenSecret: VllmSecretKeyRef | undefined } | undefined;
   pollingIntervalSeconds: number;
   scaleDownCooldownSeconds: number;
 }
@@ -158,6 +162,8 @@ export interface ResolvedVllmServing {
     service: string;
     podDisruptionBudget: string;
     scaler: string;
+    /** KEDA TriggerAuthentication of the wake trigger, when it has a bearer token. */
+    wakeAuthentication: string;
     networkPolicy: string;
     ingress: string;
   };
@@ -298,6 +304,7 @@ export function resolveVllmServingArgs(name: string, args: VllmServingArgs): Res
     service: name,
     podDisruptionBudget: name,
     scaler: name,
+    wakeAuthentication: `${name}-wake`,
     networkPolicy: name,
     ingress: name,
   };
@@ -632,7 +639,7 @@ interface ResolvedSource {
 }
 
 function resolveWeightSource(checks: ArgChecks, args: VllmServingArgs): ResolvedSource {
-  if (args.hfTokenSecret !== undefined) checkHfTokenSecret(checks, args.hfTokenSecret);
+  if (args.hfTokenSecret !== undefined) checkSecretRef(checks, args.hfTokenSecret, "hfTokenSecret");
   const ws = args.weightSource;
   const modelRevision = args.model?.revision;
   if (!ws) {
@@ -659,14 +666,14 @@ function resolveWeightSource(checks: ArgChecks, args: VllmServingArgs): Resolved
   };
 }
 
-function checkHfTokenSecret(checks: ArgChecks, ref: VllmSecretKeyRef): void {
+function checkSecretRef(checks: ArgChecks, ref: VllmSecretKeyRef, property: string): void {
   checks.check(
     typeof ref.name === "string" && ref.name.length <= 253 && DNS1123_SUBDOMAIN.test(ref.name),
-    "hfTokenSecret.name",
+    `${property}.name`,
     ref.name,
     "must name a Secret in the component's namespace (DNS-1123 subdomain)",
   );
-  checks.check(typeof ref.key === "string" && SECRET_KEY.test(ref.key), "hfTokenSecret.key", ref.key, "must be a Secret key: letters, digits, '-', '_' and '.'");
+  checks.check(typeof ref.key === "string" && SECRET_KEY.test(ref.key), `${property}.key`, ref.key, "must be a Secret key: letters, digits, '-', '_' and '.'");
 }
 
 function checkTensorParallelSize(checks: ArgChecks, tp: number, placement: Placement | undefined, placementOk: boolean): boolean {
@@ -734,8 +741,8 @@ function checkReplicas(checks: ArgChecks, args: VllmServingArgs, minReplicas: nu
       "minReplicas",
       0,
       mode === "hpa"
-        ? `(scale to zero) is not possible with autoscaling.mode "hpa"; use mode "keda" with a wakeQuery, or set minReplicas ≥ 1`
-        : `(scale to zero) needs autoscaling with mode "keda" and a wakeQuery: vLLM exports no metrics at zero replicas, so only a gateway-side signal can wake it; or set minReplicas ≥ 1`,
+        ? `(scale to zero) is not possible with autoscaling.mode "hpa"; use mode "keda" with a wake trigger, or set minReplicas ≥ 1`
+        : `(scale to zero) needs autoscaling with mode "keda" and a wake trigger: vLLM exports no metrics at zero replicas, so only a gateway-side signal can wake it; or set minReplicas ≥ 1`,
     );
     return;
   }
@@ -786,18 +793,17 @@ function resolveAutoscaling(checks: ArgChecks, a: VllmAutoscalingArgs, minReplic
   const cooldown = a.scaleDownCooldownSeconds ?? 600;
   checks.check(Number.isInteger(cooldown) && cooldown >= 0 && cooldown <= 3600, "autoscaling.scaleDownCooldownSeconds", cooldown, "must be a whole number of seconds between 0 and 3600");
 
+  checkPeer(checks, a.metricsScraper, "autoscaling.metricsScraper", "the namespace and pod labels of the Prometheus that scrapes vLLM's /metrics: the NetworkPolicy admits only the gateway otherwise, and the queue-depth signal stays empty");
   const scalesToZero = minReplicas === 0 && a.mode === "keda";
-  if (a.wakeQuery !== undefined) {
-    if (!scalesToZero) {
-      checks.add("autoscaling.wakeQuery", a.wakeQuery, 'only wakes a deployment from zero replicas (minReplicas 0 with mode "keda"); remove it or set minReplicas to 0');
-    } else {
-      checks.check(typeof a.wakeQuery === "string" && a.wakeQuery.trim().length > 0, "autoscaling.wakeQuery", a.wakeQuery, "must be a non-empty PromQL query");
-    }
-  } else if (scalesToZero) {
+  if ("wakeQuery" in a) {
+    checks.add("autoscaling.wakeQuery", (a as { wakeQuery?: unknown }).wakeQuery, "was replaced by autoscaling.wake: { query, prometheusServerUrl?, bearerTokenSecret? }, e.g. with query gatewayWakeQuery(model, backends)");
+  }
+  const wake = a.wake === undefined ? undefined : resolveWake(checks, a.wake, scalesToZero, a.prometheusServerUrl);
+  if (a.wake === undefined && scalesToZero) {
     checks.add(
-      "autoscaling.wakeQuery",
+      "autoscaling.wake",
       undefined,
-      "is required when minReplicas is 0: vLLM exports no metrics at zero replicas, so give a gateway-side PromQL query (e.g. LiteLLM's request rate for this model) that is above 0 when clients want it",
+      "is required when minReplicas is 0: vLLM exports no metrics at zero replicas, so give a gateway-side query that is above 0 when clients want the model (gatewayWakeQuery)",
     );
   }
   return {
@@ -805,10 +811,37 @@ function resolveAutoscaling(checks: ArgChecks, a: VllmAutoscalingArgs, minReplic
     prometheusServerUrl: a.mode === "keda" ? a.prometheusServerUrl : undefined,
     queueQuery: queueDepthQuery(metricsModelName),
     targetQueueDepthPerReplica: target,
-    wakeQuery: scalesToZero ? a.wakeQuery : undefined,
+    metricsScraper: a.metricsScraper,
+    wake,
     pollingIntervalSeconds: polling,
     scaleDownCooldownSeconds: cooldown,
   };
+}
+
+function resolveWake(checks: ArgChecks, w: VllmWakeArgs, scalesToZero: boolean, queueServerUrl: string | undefined): ResolvedAutoscaling["wake"] {
+  if (!scalesToZero) {
+    checks.add("autoscaling.wake", w, 'only wakes a deployment from zero replicas (minReplicas 0 with mode "keda"); remove it or set minReplicas to 0');
+    return undefined;
+  }
+  checks.check(typeof w.query === "string" && w.query.trim().length > 0, "autoscaling.wake.query", w.query, "must be a non-empty PromQL query, e.g. gatewayWakeQuery(model, backends)");
+  const url = w.prometheusServerUrl ?? queueServerUrl ?? "";
+  if (w.prometheusServerUrl !== undefined) {
+    checks.check(HTTP_URL.test(w.prometheusServerUrl), "autoscaling.wake.prometheusServerUrl", w.prometheusServerUrl, "must be the http(s) URL of the Prometheus that scrapes the gateway");
+  }
+  if (w.bearerTokenSecret !== undefined) checkSecretRef(checks, w.bearerTokenSecret, "autoscaling.wake.bearerTokenSecret");
+  return { query: w.query, prometheusServerUrl: url, bearerTokenSecret: w.bearerTokenSecret };
+}
+
+function checkPeer(checks: ArgChecks, peer: VllmPeerArgs | undefined, property: string, what: string): void {
+  if (!checks.check(typeof peer === "object" && peer !== null, property, peer, `is required: ${what}`)) return;
+  const p = peer as VllmPeerArgs;
+  checks.check(isDns1123Label(p.namespace ?? ""), `${property}.namespace`, p.namespace, DNS1123_HINT);
+  const entries = Object.entries(p.podLabels ?? {});
+  checks.check(entries.length > 0, `${property}.podLabels`, p.podLabels, "must select the pods with at least one label; an empty selector would admit every pod in the namespace");
+  for (const [key, value] of entries) {
+    checks.check(isLabelKey(key), `${property}.podLabels["${key}"]`, key, "is not a valid Kubernetes label key");
+    checks.check(isLabelValue(value), `${property}.podLabels["${key}"]`, value, "is not a valid Kubernetes label value");
+  }
 }
 
 function checkApiKey(checks: ArgChecks, apiKey: pulumi.Input<string> | undefined): void {

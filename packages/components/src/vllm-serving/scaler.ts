@@ -1,6 +1,7 @@
 import type * as k8s from "@pulumi/kubernetes";
 import { HPA_QUEUE_METRIC } from "./resolve";
 import type { ResolvedAutoscaling, ResolvedVllmServing } from "./resolve";
+import type { VllmSecretKeyRef } from "./args";
 
 /**
  * The wake trigger's threshold: so high that it never asks for more than one replica. It only decides
@@ -33,17 +34,37 @@ export function scaledObjectSpec(r: ResolvedVllmServing, a: ResolvedAutoscaling)
           // threshold is an AverageValue target: waiting requests per replica.
           metadata: { serverAddress, query: a.queueQuery, threshold: String(a.targetQueueDepthPerReplica) },
         },
-        ...(a.wakeQuery !== undefined
+        ...(a.wake !== undefined
           ? [
               {
                 type: "prometheus",
                 name: "wake",
-                metadata: { serverAddress, query: a.wakeQuery, threshold: WAKE_TRIGGER_THRESHOLD, activationThreshold: "0" },
+                metadata: {
+                  serverAddress: a.wake.prometheusServerUrl,
+                  query: a.wake.query,
+                  threshold: WAKE_TRIGGER_THRESHOLD,
+                  activationThreshold: "0",
+                  ...(a.wake.bearerTokenSecret ? { authModes: "bearer" } : {}),
+                },
+                ...(a.wake.bearerTokenSecret ? { authenticationRef: { name: r.objectNames.wakeAuthentication } } : {}),
               },
             ]
           : []),
       ],
     },
+  };
+}
+
+/**
+ * KEDA TriggerAuthentication handing the wake trigger its bearer token from an existing Secret, for a Prometheus
+ * outside the cluster (the gateway's, behind an authenticated endpoint).
+ */
+export function wakeAuthenticationSpec(r: ResolvedVllmServing, token: VllmSecretKeyRef): k8s.apiextensions.CustomResourceArgs {
+  return {
+    apiVersion: "keda.sh/v1alpha1",
+    kind: "TriggerAuthentication",
+    metadata: { name: r.objectNames.wakeAuthentication, namespace: r.namespace, labels: r.labels },
+    spec: { secretTargetRef: [{ parameter: "bearerToken", name: token.name, key: token.key }] },
   };
 }
 

@@ -51,6 +51,8 @@ describe("resolveLiteLLMGatewayArgs", () => {
     ["a missing backend key", { apiKeys: { ...gatewayArgs.apiKeys, OPENAI_API_KEY: undefined as never } }, ['has no key for "OPENAI_API_KEY"']],
     ["no clients", { clients: [] }, ["clients ([]) must list at least one client namespace"]],
     ["a bad client namespace", { clients: [{ namespace: "Apps" }] }, ['clients[0].namespace ("Apps") must be a DNS-1123 label']],
+    ["metrics without scrapers", { metrics: { scrapers: [] } }, ["metrics.scrapers ([]) must list the Prometheus pods that scrape the proxies", "admits only these to the metrics port"]],
+    ["a bad scraper label", { metrics: { scrapers: [{ namespace: "monitoring", podLabels: { "app/": "prometheus" } }] } }, ['metrics.scrapers[0].podLabels["app/"]', "not a valid Kubernetes label key"]],
     ["an invalid backend (validated like renderLiteLLMConfig)", { backends: [{ ...fleet[0]!, baseUrl: "http://x:8000" }, ...fleet.slice(1)] }, ['backends[0].baseUrl ("http://x:8000") must be an http(s) URL ending in /v1']],
   ])("rejects %s", (_label, overrides, fragments) => {
     const message = problems(overrides);

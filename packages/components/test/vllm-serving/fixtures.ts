@@ -63,10 +63,19 @@ export const llama70b: VllmServingArgs = {
   tensorParallelSize: 4,
 };
 
+/** kube-prometheus-stack's Prometheus pods, which the NetworkPolicy admits to scrape vLLM's /metrics. */
+export const prometheusScraper = { namespace: "monitoring", podLabels: { "app.kubernetes.io/name": "prometheus" } };
+
 export const kedaScaling: VllmAutoscalingArgs = {
   mode: "keda",
   prometheusServerUrl: "http://prometheus-operated.monitoring:9090",
+  metricsScraper: prometheusScraper,
 };
+
+export const hpaScaling: VllmAutoscalingArgs = { mode: "hpa", metricsScraper: prometheusScraper };
+
+/** The gateway-side wake signal, as the stacks derive it for a tier at zero. */
+export const wakeQuery = 'sum(rate(litellm_deployment_total_requests_total{model_group="llama-8b"}[2m]))';
 
 /** A node-local cache: weights under /models, a ready marker waited on by an init container. */
 export const nodeCache: WeightSource = {

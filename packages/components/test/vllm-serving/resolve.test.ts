@@ -8,7 +8,7 @@ import {
   resolveVllmServingArgs,
 } from "../../src/vllm-serving";
 import type { ResolvedVllmServing, VllmServingArgs } from "../../src/vllm-serving";
-import { h100Node, kedaScaling, l4Node, LLAMA_8B_REVISION, llama70b, llama8b, nodeCache, s3Stream } from "./fixtures";
+import { h100Node, hpaScaling, kedaScaling, l4Node, LLAMA_8B_REVISION, llama70b, llama8b, nodeCache, prometheusScraper, s3Stream } from "./fixtures";
 
 const resolve = (overrides: Partial<VllmServingArgs> = {}, name = "llama-8b") => resolveVllmServingArgs(name, { ...llama8b, ...overrides });
 
@@ -146,7 +146,8 @@ describe("resolveVllmServingArgs defaults", () => {
       prometheusServerUrl: "http://prometheus-operated.monitoring:9090",
       queueQuery: 'sum(vllm:num_requests_waiting{model_name="llama-8b"})',
       targetQueueDepthPerReplica: 5,
-      wakeQuery: undefined,
+      metricsScraper: { namespace: "monitoring", podLabels: { "app.kubernetes.io/name": "prometheus" } },
+      wake: undefined,
       pollingIntervalSeconds: 15,
       scaleDownCooldownSeconds: 600,
     });
@@ -253,12 +254,18 @@ describe("resolveVllmServingArgs validation", () => {
     ["a model too big for any TP on the node", { ...llama70b, placement: l4Node, tensorParallelSize: 1 }, "model.parameterCountBillions", ["use a quantized checkpoint", "GPUs with more memory"]],
     ["min > max", { ...llama8b, minReplicas: 3, maxReplicas: 2, autoscaling: kedaScaling }, "maxReplicas", ["maxReplicas (2) must be ≥ minReplicas (3)"]],
     ["min ≠ max without autoscaling", { ...llama8b, minReplicas: 1, maxReplicas: 3 }, "maxReplicas", ["must equal minReplicas (1) without autoscaling", "configure autoscaling"]],
-    ["scale to zero without autoscaling", { ...llama8b, minReplicas: 0, maxReplicas: 2 }, "minReplicas", ["minReplicas (0)", '"keda"', "wakeQuery", "no metrics at zero replicas"]],
-    ["scale to zero with an HPA", { ...llama8b, minReplicas: 0, maxReplicas: 2, autoscaling: { mode: "hpa" } }, "minReplicas", ['not possible with autoscaling.mode "hpa"']],
-    ["scale to zero without a wake query", { ...llama8b, minReplicas: 0, maxReplicas: 2, autoscaling: kedaScaling }, "autoscaling.wakeQuery", ["is required when minReplicas is 0", "gateway-side"]],
-    ["a wake query that would never be used", { ...llama8b, maxReplicas: 2, autoscaling: { ...kedaScaling, wakeQuery: "sum(x)" } }, "autoscaling.wakeQuery", ["only wakes a deployment from zero replicas"]],
-    ["KEDA without Prometheus", { ...llama8b, maxReplicas: 2, autoscaling: { mode: "keda" } }, "autoscaling.prometheusServerUrl", ['is required in "keda" mode']],
-    ["a Prometheus URL in HPA mode", { ...llama8b, maxReplicas: 2, autoscaling: { mode: "hpa", prometheusServerUrl: "http://p:9090" } }, "autoscaling.prometheusServerUrl", ['not used in "hpa" mode']],
+    ["scale to zero without autoscaling", { ...llama8b, minReplicas: 0, maxReplicas: 2 }, "minReplicas", ["minReplicas (0)", '"keda"', "wake trigger", "no metrics at zero replicas"]],
+    ["scale to zero with an HPA", { ...llama8b, minReplicas: 0, maxReplicas: 2, autoscaling: hpaScaling }, "minReplicas", ['not possible with autoscaling.mode "hpa"']],
+    ["scale to zero without a wake trigger", { ...llama8b, minReplicas: 0, maxReplicas: 2, autoscaling: kedaScaling }, "autoscaling.wake", ["is required when minReplicas is 0", "gateway-side", "gatewayWakeQuery"]],
+    ["a wake trigger that would never be used", { ...llama8b, maxReplicas: 2, autoscaling: { ...kedaScaling, wake: { query: "sum(x)" } } }, "autoscaling.wake", ["only wakes a deployment from zero replicas"]],
+    ["an empty wake query", { ...llama8b, minReplicas: 0, maxReplicas: 2, autoscaling: { ...kedaScaling, wake: { query: " " } } }, "autoscaling.wake.query", ["non-empty PromQL"]],
+    ["a wake Prometheus that is no URL", { ...llama8b, minReplicas: 0, maxReplicas: 2, autoscaling: { ...kedaScaling, wake: { query: "sum(x)", prometheusServerUrl: "prometheus:9090" } } }, "autoscaling.wake.prometheusServerUrl", ["http(s) URL of the Prometheus that scrapes the gateway"]],
+    ["a wake token without a key", { ...llama8b, minReplicas: 0, maxReplicas: 2, autoscaling: { ...kedaScaling, wake: { query: "sum(x)", bearerTokenSecret: { name: "reader", key: "" } } } }, "autoscaling.wake.bearerTokenSecret.key", ["must be a Secret key"]],
+    ["the replaced wakeQuery", { ...llama8b, minReplicas: 0, maxReplicas: 2, autoscaling: { ...kedaScaling, wake: { query: "sum(x)" }, wakeQuery: "sum(x)" } as never }, "autoscaling.wakeQuery", ["was replaced by autoscaling.wake"]],
+    ["autoscaling without a metrics scraper", { ...llama8b, maxReplicas: 2, autoscaling: { mode: "keda", prometheusServerUrl: "http://prometheus:9090" } as never }, "autoscaling.metricsScraper", ["is required", "NetworkPolicy admits only the gateway", "queue-depth signal stays empty"]],
+    ["a scraper selecting every pod", { ...llama8b, maxReplicas: 2, autoscaling: { ...kedaScaling, metricsScraper: { namespace: "monitoring", podLabels: {} } } }, "autoscaling.metricsScraper.podLabels", ["at least one label"]],
+    ["KEDA without Prometheus", { ...llama8b, maxReplicas: 2, autoscaling: { mode: "keda", metricsScraper: prometheusScraper } }, "autoscaling.prometheusServerUrl", ['is required in "keda" mode']],
+    ["a Prometheus URL in HPA mode", { ...llama8b, maxReplicas: 2, autoscaling: { ...hpaScaling, prometheusServerUrl: "http://p:9090" } }, "autoscaling.prometheusServerUrl", ['not used in "hpa" mode']],
     ["a zero queue target", { ...llama8b, maxReplicas: 2, autoscaling: { ...kedaScaling, targetQueueDepthPerReplica: 0 } }, "autoscaling.targetQueueDepthPerReplica", ["(0)", "positive number"]],
     ["an empty gateway selector", { ...llama8b, gateway: { namespace: "gateway", podLabels: {} } }, "gateway.podLabels", ["at least one label", "admit every pod"]],
     ["a bad gateway namespace", { ...llama8b, gateway: { ...llama8b.gateway, namespace: "Gateway" } }, "gateway.namespace", ['("Gateway")', "DNS-1123"]],

@@ -14,9 +14,10 @@ import {
   serviceSpec,
   shmSizeGiB,
   WAKE_TRIGGER_THRESHOLD,
+  wakeAuthenticationSpec,
 } from "../../src/vllm-serving";
 import type { ResolvedVllmServing, VllmServingArgs } from "../../src/vllm-serving";
-import { h100Node, kedaScaling, llama8b, nodeCache } from "./fixtures";
+import { h100Node, hpaScaling, kedaScaling, llama8b, nodeCache, wakeQuery } from "./fixtures";
 
 /** The parts of the specs the tests read, typed loosely: the builders return Pulumi input types. */
 type Json = Record<string, any>;
@@ -35,7 +36,7 @@ describe("deploymentSpec", () => {
   it("sets replicas = minReplicas without a scaler and leaves it out when one owns the Deployment", () => {
     expect((deploymentSpec(resolve({ minReplicas: 2, maxReplicas: 2 })) as Json).spec.replicas).toBe(2);
     expect((deploymentSpec(resolve({ maxReplicas: 3, autoscaling: kedaScaling })) as Json).spec).not.toHaveProperty("replicas");
-    expect((deploymentSpec(resolve({ maxReplicas: 3, autoscaling: { mode: "hpa" } })) as Json).spec).not.toHaveProperty("replicas");
+    expect((deploymentSpec(resolve({ maxReplicas: 3, autoscaling: hpaScaling })) as Json).spec).not.toHaveProperty("replicas");
   });
 
   it("pins pods to the Placement and spreads them across nodes", () => {
@@ -172,6 +173,12 @@ describe("networkPolicySpec", () => {
     expect(from).toHaveLength(2);
     expect(from[1]).toEqual({ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "ingress-nginx" } } });
   });
+
+  it("also admits the metrics scraper's pods when autoscaling reads vLLM's queue, and only those pods", () => {
+    const from = (networkPolicySpec(resolve({ maxReplicas: 3, autoscaling: kedaScaling })) as Json).spec.ingress[0].from;
+    expect(from).toHaveLength(2);
+    expect(from[1]).toEqual({ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "monitoring" } }, podSelector: { matchLabels: { "app.kubernetes.io/name": "prometheus" } } });
+  });
 });
 
 describe("ingressSpec", () => {
@@ -246,8 +253,7 @@ describe("scaler specs", () => {
   });
 
   it("adds a gateway-side wake trigger that only governs activation when scaling to zero", () => {
-    const wakeQuery = 'sum(rate(litellm_proxy_total_requests_metric_total{requested_model="llama-3.1-8b"}[2m]))';
-    const r = resolve({ minReplicas: 0, maxReplicas: 4, autoscaling: { ...kedaScaling, wakeQuery } });
+    const r = resolve({ minReplicas: 0, maxReplicas: 4, autoscaling: { ...kedaScaling, wake: { query: wakeQuery } } });
     const spec = (scaledObjectSpec(r, r.autoscaling!) as Json).spec;
     expect(spec.minReplicaCount).toBe(0);
     expect(spec.triggers[1]).toEqual({
@@ -257,8 +263,27 @@ describe("scaler specs", () => {
     });
   });
 
+  it("reads the wake signal from another cluster's Prometheus with a bearer token through a TriggerAuthentication", () => {
+    const wake = { query: wakeQuery, prometheusServerUrl: "https://prometheus.gateway.example.com", bearerTokenSecret: { name: "gateway-prometheus-reader", key: "token" } };
+    const r = resolve({ minReplicas: 0, maxReplicas: 4, autoscaling: { ...kedaScaling, wake } });
+    const spec = (scaledObjectSpec(r, r.autoscaling!) as Json).spec;
+    expect(spec.triggers[0].metadata.serverAddress).toBe("http://prometheus-operated.monitoring:9090");
+    expect(spec.triggers[1]).toEqual({
+      type: "prometheus",
+      name: "wake",
+      metadata: { serverAddress: "https://prometheus.gateway.example.com", query: wakeQuery, threshold: WAKE_TRIGGER_THRESHOLD, activationThreshold: "0", authModes: "bearer" },
+      authenticationRef: { name: "llama-8b-wake" },
+    });
+    expect(wakeAuthenticationSpec(r, wake.bearerTokenSecret)).toEqual({
+      apiVersion: "keda.sh/v1alpha1",
+      kind: "TriggerAuthentication",
+      metadata: { name: "llama-8b-wake", namespace: "inference", labels: r.labels },
+      spec: { secretTargetRef: [{ parameter: "bearerToken", name: "gateway-prometheus-reader", key: "token" }] },
+    });
+  });
+
   it("targets the same queue depth as an HPA Pods metric", () => {
-    const r = resolve({ minReplicas: 1, maxReplicas: 3, autoscaling: { mode: "hpa" } });
+    const r = resolve({ minReplicas: 1, maxReplicas: 3, autoscaling: hpaScaling });
     expect((horizontalPodAutoscalerSpec(r, r.autoscaling!) as Json).spec).toEqual({
       scaleTargetRef: { apiVersion: "apps/v1", kind: "Deployment", name: "llama-8b" },
       minReplicas: 1,
