@@ -68,7 +68,7 @@ const providerBase = {
   gateway: z.strictObject({ namespace: dns1123, podLabels: z.record(z.string(), z.string()).optional() }),
   /** Required where the gateway runs in another cluster (every provider but aws). */
   ingress: ingressConfig.optional(),
-  /** The cluster's Prometheus that KEDA queries for each burst tier's queue depth. */
+  /** The cluster's Prometheus that KEDA queries for each burst tier's requests in flight. */
   prometheusUrl: httpUrl,
   /** Its pods: the backends' NetworkPolicy admits them to scrape vLLM's /metrics. */
   prometheusScraper: z.strictObject({ namespace: dns1123, podLabels: z.record(z.string(), z.string()).refine((l) => Object.keys(l).length > 0, "must hold at least one label") }),

@@ -5,7 +5,8 @@
  * the deployed servers line up by name.
  */
 import type { CapacityType, Dtype, InstanceType, Provider, VllmQuantization } from "@switchyard/catalog";
-import type { FleetPlan } from "@switchyard/planner";
+import { tierScaler } from "@switchyard/planner";
+import type { FleetPlan, TierScaler } from "@switchyard/planner";
 
 export interface TierDeployment {
   /** The planner's backend name, also the VllmServing name: `<provider>-<model>-<tier>`. */
@@ -41,6 +42,8 @@ export interface TierDeployment {
    * could place nowhere) wakes this tier from zero replicas (`gatewayWakeQuery`).
    */
   wakeBackends: string[];
+  /** The scaler of an autoscaled tier, as the simulator runs it. */
+  scaler: TierScaler;
 }
 
 export class PlanMismatchError extends Error {
@@ -83,6 +86,7 @@ export function tierDeployments(plan: FleetPlan, provider: Provider): TierDeploy
         concurrentRequestsPerReplica: model.concurrentRequestsPerReplica,
         expectedLatencyMs: planned.expectedLatencyMs,
         weightsGB: model.weightsGB,
+        scaler: tierScaler(plan, model),
         wakeBackends: plan.backends.filter((b) => b.model === model.name && b.provider !== "hosted" && b.order >= planned.order).map((b) => b.name),
       });
     }

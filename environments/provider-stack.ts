@@ -279,13 +279,15 @@ function servingArgs(
   };
 }
 
-/** Queue depth from the cluster's Prometheus; from zero, the model's spill at the gateway wakes the tier. */
+/** Requests in flight from the cluster's Prometheus, as the plan sizes them; from zero, the model's spill at the gateway wakes the tier. */
 function burstAutoscaling(config: ProviderConfig, d: TierDeployment): NonNullable<VllmServingArgs["autoscaling"]> {
   const gatewayMetrics = config.gatewayMetrics;
   return {
     mode: "keda",
     prometheusServerUrl: config.prometheusUrl,
     metricsScraper: config.prometheusScraper,
+    targetInFlightPerReplica: d.scaler.targetInFlightPerReplica,
+    scaleDownCooldownSeconds: d.scaler.scaleDownCooldownSeconds,
     ...(d.minReplicas === 0 && gatewayMetrics !== undefined
       ? {
           wake: {

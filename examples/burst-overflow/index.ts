@@ -27,7 +27,9 @@ export = () => {
     tensorParallelSize: 2,
     maxModelLen: 16384,
     gateway,
-    backend: { modelName: "llama-70b", tokensPerSecond: 2400, expectedLatencyMs: 350 },
+    // 120 requests at once per replica: 2,400 decode tokens/s × a 50 ms TPOT, as the planner sizes it. The gateway caps
+    // each backend at that × maxReplicas and overflows the rest; the burst tier scales on it.
+    backend: { modelName: "llama-70b", tokensPerSecond: 2400, expectedLatencyMs: 350, concurrentRequestsPerReplica: 120 },
   });
 
   // Four TP2 replicas per 8-GPU node, each downloading the 140 GB bf16 checkpoint from the Hub to local NVMe.

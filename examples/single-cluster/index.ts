@@ -38,11 +38,12 @@ export = () => {
       autoscaling: {
         mode: "keda",
         prometheusServerUrl: config.require("prometheusUrl"),
-        // kube-prometheus-stack's Prometheus pods, admitted to scrape vLLM's queue depth.
+        // kube-prometheus-stack's Prometheus pods, admitted to scrape vLLM's requests in flight.
         metricsScraper: { namespace: "monitoring", podLabels: { "app.kubernetes.io/name": "prometheus" } },
       },
       gateway: { namespace: "gateway", podLabels: gatewayPods },
-      backend: { modelName: "llama-8b", tokensPerSecond: 1800, expectedLatencyMs: 150 },
+      // 90 requests at once per replica (1,800 decode tokens/s × a 50 ms TPOT): the autoscaler aims for that in flight.
+      backend: { modelName: "llama-8b", tokensPerSecond: 1800, expectedLatencyMs: 150, concurrentRequestsPerReplica: 90 },
     },
     { providers: [cluster], dependsOn: [pool] },
   );

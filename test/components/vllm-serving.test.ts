@@ -138,12 +138,12 @@ describe("VllmServing Deployment", () => {
     expect(at(findResource(resources, DEPLOYMENT, "llama-8b-vllm").inputs, "spec")).not.toHaveProperty("replicas");
   });
 
-  it("scales to zero with KEDA on queue depth plus the gateway wake query", async () => {
+  it("scales to zero with KEDA on requests in flight plus the gateway wake query", async () => {
     const { resources } = await serve(variants["kedaToZero"]!);
     const spec = at(findResource(resources, SCALED_OBJECT, "llama-8b-scaler").inputs, "spec");
     expect(spec.scaleTargetRef).toEqual({ apiVersion: "apps/v1", kind: "Deployment", name: "llama-8b" });
     expect(spec.minReplicaCount).toBe(0);
-    expect(spec.triggers.map((t: { metadata: { query: string } }) => t.metadata.query)).toEqual(['sum(vllm:num_requests_waiting{model_name="llama-8b"})', wakeQuery]);
+    expect(spec.triggers.map((t: { metadata: { query: string } }) => t.metadata.query)).toEqual(['sum({__name__=~"vllm:num_requests_running|vllm:num_requests_waiting",model_name="llama-8b"})', wakeQuery]);
     expect(spec.triggers[1].metadata.activationThreshold).toBe("0");
   });
 });

@@ -169,3 +169,24 @@ export function routingOrder(capacityType: CapacityType, fixed: boolean): 1 | 2 
 export function concurrentRequestsPerReplica(decodeTokensPerSecond: number, tpotMs: number): number {
   return Math.max(1, Math.floor((decodeTokensPerSecond * tpotMs) / 1000));
 }
+
+/**
+ * Replicas a tier wants for `load` replicas' worth of work in flight: the policy's headroom over it, rounded up. The
+ * planner sizes every hour and every simulated step with it, and each deployed scaler computes the same from vLLM's
+ * gauges: KEDA's HPA wants ⌈in-flight requests / target⌉ replicas, and with the target `inFlightTargetPerReplica`
+ * (concurrentRequestsPerReplica / headroom) that is ⌈headroom × in-flight / concurrentRequestsPerReplica⌉, this of the
+ * load in replicas (Little's law: a replica at its SLO holds concurrentRequestsPerReplica requests).
+ */
+export function replicasWanted(load: number, headroom: number): number {
+  return Math.max(0, Math.ceil(headroom * load - 1e-9));
+}
+
+/**
+ * The deployed scaler's target: requests in flight (running + waiting) per replica, so that the replicas it wants are
+ * `replicasWanted` of the load. Below concurrentRequestsPerReplica by the headroom, which is what keeps each replica
+ * under its SLO concurrency with the planned margin.
+ */
+export function inFlightTargetPerReplica(concurrentRequestsPerReplica: number, headroom: number): number {
+  if (!(headroom >= 1)) throw new RangeError(`inFlightTargetPerReplica: headroom must be ≥ 1, got ${headroom}`);
+  return concurrentRequestsPerReplica / headroom;
+}

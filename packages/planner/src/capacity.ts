@@ -10,6 +10,7 @@
  * result is the exact optimum of this model — never worse than the classic reserved rule, whose level
  * is also evaluated and reported.
  */
+import { replicasWanted } from "@switchyard/catalog";
 import { allocate, spotUnlockReplicas } from "./allocate";
 import type { AllocPool } from "./allocate";
 import { PlanInfeasibleError } from "./errors";
@@ -24,7 +25,7 @@ export interface Levels {
 export function levelsFor(demandReplicas: readonly number[], headroom: number, resilience: boolean, outageCover: number): Levels {
   const up = (x: number) => Math.max(0, Math.ceil(x - 1e-9));
   return {
-    required: demandReplicas.map((d) => up(headroom * d)),
+    required: demandReplicas.map((d) => replicasWanted(d, headroom)),
     survivor: demandReplicas.map((d) => (resilience ? up(outageCover * d) : 0)),
   };
 }

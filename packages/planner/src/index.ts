@@ -4,6 +4,8 @@
  */
 export { plan, singleCloudSpec } from "./plan";
 export { simulate } from "./simulate";
+export { tierScaler } from "./scaler";
+export type { TierScaler } from "./scaler";
 export type { DemandTrace, OutageReport, SimulateOptions, SimulationResult } from "./simulate";
 export { lowerBound } from "./lower-bound";
 export type { LowerBoundResult } from "./lower-bound";

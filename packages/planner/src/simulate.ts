@@ -5,24 +5,27 @@
  * Each step, per model:
  *  1. Outages take providers away (their nodes are lost and billing stops; reserved nodes stay paid),
  *     and spot falling below what is held reclaims the newest spot nodes.
- *  2. The controller sizes for the larger of the load it sees now and the plan's profile over the next
- *     scale-up window (scheduled pre-scaling), and asks the allocator for the cheapest mix that meets the
+ *  2. The controller sizes `replicasWanted` (the rule each deployed scaler's in-flight target computes; see
+ *     `tierScaler`) of the larger of the load it sees now and the plan's profile over the next scale-up window
+ *     (scheduled pre-scaling, which the deployed scalers do not do yet), and asks the allocator for the cheapest mix that meets the
  *     policy on what is reachable now: reserved first (sunk), then spot up to the cap, then on-demand,
  *     keeping any one provider's loss survivable while no outage is under way (and, during one, any
  *     remaining provider's spot reclaim), within the plan's autoscaler bounds.
  *  3. Nodes it adds are billed at once and serve after the pool's scale-up time (provisioning + weights +
- *     engine start). Surplus nodes are kept for the scale-down delay and released only when what is
- *     ready still meets the requirement.
+ *     engine start). Surplus nodes are kept for the deployed scalers' scale-down window (`tierScaler`) and
+ *     released only when what is ready still meets the requirement.
  *  4. Ready replicas serve; demand beyond them is unmet (dropped requests in proportion), or goes to the
  *     hosted fallback when the model has one.
  *
  * Paid capacity meets the policy at every step whenever the bounds allow it (counted otherwise in
  * `policyViolationSteps`), which is what makes `lowerBound` a true lower bound on the simulated cost.
  */
+import { replicasWanted } from "@switchyard/catalog";
 import type { Provider } from "@switchyard/catalog";
 import { allocate } from "./allocate";
 import type { AllocPool } from "./allocate";
 import { replicasFor } from "./demand";
+import { tierScaler } from "./scaler";
 import { isDown, spotFractionAt } from "./events";
 import type { Outage, SimulationEvents } from "./events";
 import type { FleetPlan, ModelPlan, PoolPlan } from "./types";
@@ -38,8 +41,6 @@ export interface SimulateOptions {
   onProgress?: (doneSteps: number, totalSteps: number) => void;
   /** Send unmet demand to the model's hosted fallback, where it has one. Defaults to true. */
   useHostedFallback?: boolean;
-  /** Minutes a surplus node is kept before release (hysteresis); defaults to the plan's simulation setting. */
-  scaleDownDelayMinutes?: number;
 }
 
 export interface OutageReport extends Outage {
@@ -121,7 +122,8 @@ export function simulate(plan: FleetPlan, trace: DemandTrace, events: Simulation
     const demand = trace.models[model.name]!;
     const pools: PoolState[] = model.pools.map((p) => ({ plan: p, nodes: [], reservedReadyAt: 0, wasDown: false, history: [] }));
     const maxScaleUp = Math.max(0, ...model.pools.map((p) => p.scaleUpMinutes));
-    const cooldown = options.scaleDownDelayMinutes ?? plan.policy.simulation.scaleDownDelayMinutes;
+    // The deployed scalers' scale-down window (tierScaler), so what is simulated keeps what is deployed keeps.
+    const cooldown = tierScaler(plan, model).scaleDownCooldownSeconds / 60;
     const useFallback = (options.useHostedFallback ?? true) && model.hostedFallback !== null;
     const H = model.profile.hours;
     const cache = new Map<string, ReturnType<typeof allocate>>();
@@ -164,7 +166,7 @@ export function simulate(plan: FleetPlan, trace: DemandTrace, events: Simulation
       // A node ordered now serves from the first step after it is ready: look that far ahead.
       const ahead = profileAhead(model, minute, maxScaleUp + step, H);
       const dStar = Math.max(d.replicas, ahead);
-      const required = Math.ceil(plan.policy.headroom * dStar - EPS);
+      const required = replicasWanted(dStar, plan.policy.headroom);
       const resilient = plan.policy.resilience === "provider";
       const survivor = resilient && !outageActive ? Math.ceil(plan.policy.outageCover * dStar - EPS) : 0;
       // While a provider is down, a spot reclaim elsewhere must not become a second failure.
@@ -275,7 +277,7 @@ export function simulate(plan: FleetPlan, trace: DemandTrace, events: Simulation
       const paid = pools.map((s, i) => (up[i] ? s.plan.replicasPerNode * (s.plan.reservedNodes + s.nodes.length) : 0));
       const paidTotal = paid.reduce((a, b) => a + b, 0);
       const paidSpot = pools.reduce((a, s, i) => a + (up[i] ? s.plan.replicasPerNode * s.nodes.filter((n) => n.spot).length : 0), 0);
-      const needed = Math.ceil(plan.policy.headroom * d.replicas - EPS);
+      const needed = replicasWanted(d.replicas, plan.policy.headroom);
       const neededSurvivor = resilient && !outageActive ? Math.ceil(plan.policy.outageCover * d.replicas - EPS) : 0;
       const spotByPool = pools.map((s, i) => (up[i] ? s.plan.replicasPerNode * s.nodes.filter((n) => n.spot).length : 0));
       if (

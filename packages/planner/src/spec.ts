@@ -36,6 +36,8 @@ const fix = (text: string) => ({ error: text });
 const num = (hint: string) => z.number(fix(hint));
 const positive = (hint: string) => num(hint).positive(fix(hint));
 const nonNegative = (hint: string) => num(hint).nonnegative(fix(hint));
+/** Deployed as each scaler's HPA scale-down window, which Kubernetes caps at 3600 s. */
+const SCALE_DOWN_HINT = "minutes an autoscaled tier keeps replicas after its load falls, 0–60 (each deployed scaler's scale-down window; Kubernetes allows at most 1 hour), e.g. 10";
 const fraction = (hint: string) => num(hint).min(0, fix(hint)).max(1, fix(hint));
 const positiveInt = (hint: string) => num(hint).int(fix(hint)).positive(fix(hint));
 const rateArray = (hint: string) => z.array(nonNegative(hint), fix(hint)).min(1, fix(hint)).max(8784, fix(hint));
@@ -210,7 +212,7 @@ export const FleetSpecSchema = z
       stepMinutes: positiveInt("minutes per simulation step, e.g. 5").default(SIMULATION.stepMinutes),
       days: positive("days to simulate, e.g. 7").default(SIMULATION.days),
       seed: num("an integer seed").int(fix("an integer seed")).default(SIMULATION.seed),
-      scaleDownDelayMinutes: nonNegative("minutes a surplus node is kept before release, e.g. 30").default(SIMULATION.scaleDownDelayMinutes),
+      scaleDownDelayMinutes: nonNegative(SCALE_DOWN_HINT).max(60, fix(SCALE_DOWN_HINT)).default(SIMULATION.scaleDownDelayMinutes),
       outageHours: positive("hours each provider-outage drill lasts, e.g. 6").default(SIMULATION.outageHours),
     }, fix("an object with stepMinutes, days, seed, scaleDownDelayMinutes, outageHours")).prefault({}),
   }, fix("a fleet spec object: name, gateway, weightOrigin, providers, models, ..."));

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { costDiff, costDiffMarkdown, lowerBound, plan, seededSpotAvailability, simulate, spotAvailabilityFromTrace, traceFromSpec } from "../src";
+import { costDiff, costDiffMarkdown, lowerBound, plan, seededSpotAvailability, simulate, spotAvailabilityFromTrace, tierScaler, traceFromSpec } from "../src";
 import type { FleetSpecInput } from "../src";
 import { DECODE, specWith } from "./helpers";
 
@@ -89,6 +89,28 @@ describe("lowerBound pays for boot time", () => {
     const lb = await lowerBound(twoProviders, traceOf(replicas), { outages: [{ provider: "gcp", startMinute: 50, durationMinutes: 5 }] });
     // AWS ($55.04) is the cheaper pool: the spike at minute 60 falls in GCP's outage recovery, so 24 node-steps plus the spike step itself.
     expect(lb.cost).toBeCloseTo(25 * nodeStep, 6);
+  });
+});
+
+describe("the deployed scalers' scale-down window", () => {
+  it("keeps surplus nodes exactly tierScaler's window: 12 → 4 replicas leaves 2 p5 nodes billed 10 or 30 more minutes", () => {
+    const dropAtNoon = (delay: number): FleetSpecInput => ({
+      ...specWith({ providers: [], replicas: [...new Array<number>(12).fill(12), ...new Array<number>(12).fill(4)] }),
+      providers: [{ provider: "aws", region: "us-east-1", capacityTypes: ["on-demand"] }],
+      policy: { resilience: "none", headroom: 1 },
+      simulation: { stepMinutes: 5, days: 1, scaleDownDelayMinutes: delay },
+    });
+    const [p10, p30] = [plan(dropAtNoon(10)), plan(dropAtNoon(30))];
+    expect(tierScaler(p30, p30.models[0]!).scaleDownCooldownSeconds).toBe(1800);
+    const [s10, s30] = [simulate(p10, traceFromSpec(dropAtNoon(10))), simulate(p30, traceFromSpec(dropAtNoon(30)))];
+    expect(s30.cost.onDemand - s10.cost.onDemand).toBeCloseTo((2 * 55.04 * 20) / 60, 6);
+    expect(s10.unmet.requests).toBe(0);
+  });
+
+  it("refuses a window Kubernetes cannot deploy (an HPA scale-down window is at most an hour)", () => {
+    expect(() => plan({ ...hourly(4), providers: [{ provider: "aws", region: "us-east-1", capacityTypes: ["on-demand"] }], simulation: { scaleDownDelayMinutes: 90 } })).toThrow(
+      /simulation\.scaleDownDelayMinutes.*0–60 \(each deployed scaler's scale-down window; Kubernetes allows at most 1 hour\)/,
+    );
   });
 });
 

@@ -11,8 +11,7 @@
  *   `model_info.id`, which the gateway sets to the backend's name. Health checks carry an empty `model_group`.
  *
  * A tier wakes on either: the group's unplaceable requests, or traffic on its own or any higher tier (a cheaper
- * tier at zero while a dearer one serves). Counting its own traffic also keeps a serving tier awake: vLLM's
- * waiting queue is 0 whenever the batch has room, and KEDA scales to zero when every trigger is at 0.
+ * tier at zero while a dearer one serves). Once up, its in-flight trigger (VllmServing) sizes it.
  */
 
 /**

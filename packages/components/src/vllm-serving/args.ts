@@ -63,14 +63,14 @@ export interface VllmWakeArgs {
   bearerTokenSecret?: VllmSecretKeyRef;
 }
 
-/** Queue-depth autoscaling of the vLLM Deployment. */
+/** Autoscaling of the vLLM Deployment on its requests in flight (running + waiting per replica). */
 export interface VllmAutoscalingArgs {
   /**
    * `keda`: a KEDA `ScaledObject` (keda.sh/v1alpha1) with a Prometheus trigger; the only mode that can
    * scale to zero. `hpa`: an `autoscaling/v2` HorizontalPodAutoscaler on the Pods metric
-   * `vllm_num_requests_waiting`, which needs a custom-metrics adapter (e.g. prometheus-adapter with a
-   * rule renaming `vllm:num_requests_waiting` to `vllm_num_requests_waiting`, keeping the `namespace`,
-   * `pod` and `model_name` labels). Required.
+   * `vllm_num_requests_in_flight`, which needs a custom-metrics adapter (e.g. prometheus-adapter with a
+   * rule exposing `vllm:num_requests_running` + `vllm:num_requests_waiting` per pod under that name, keeping the
+   * `namespace` and `pod` labels). Required.
    */
   mode: AutoscalingMode;
   /**
@@ -79,14 +79,17 @@ export interface VllmAutoscalingArgs {
    */
   prometheusServerUrl?: string;
   /**
-   * Waiting requests (`vllm:num_requests_waiting`) one replica may have before another is added.
-   * Defaults to 5.
+   * Requests in flight per replica — running plus waiting (`vllm:num_requests_running` + `vllm:num_requests_waiting`)
+   * — the scaler aims for: it wants ⌈in flight / target⌉ replicas. Scaling on the waiting queue alone oscillates: it is
+   * 0 whenever the batch has room, so a tier serving at full tilt would be scaled in until requests queue again. The
+   * stacks set the model's `concurrentRequestsPerReplica` over the policy's headroom (`inFlightTargetPerReplica` in
+   * @switchyard/catalog). Defaults to `backend.concurrentRequestsPerReplica`; required without it.
    */
-  targetQueueDepthPerReplica?: number;
+  targetInFlightPerReplica?: number;
   /**
    * The pods of the Prometheus that scrapes vLLM's `/metrics` (in `keda` mode the one at `prometheusServerUrl`; in
    * `hpa` mode the metrics adapter's). The NetworkPolicy admits them to the vLLM port; without them it admits only
-   * the gateway, and the queue-depth signal is empty. Required.
+   * the gateway, and the in-flight signal is empty. Required.
    */
   metricsScraper: VllmPeerArgs;
   /**
@@ -245,7 +248,7 @@ export interface VllmServingArgs {
    * `rolloutStrategy`). Required.
    */
   maxReplicas: number;
-  /** Queue-depth autoscaling. Defaults to none: a fixed `minReplicas` replicas. */
+  /** Autoscaling on requests in flight. Defaults to none: a fixed `minReplicas` replicas. */
   autoscaling?: VllmAutoscalingArgs;
   /**
    * Bearer key vLLM requires on `/v1/*`, stored in a Kubernetes Secret. Defaults to a generated

@@ -14,7 +14,7 @@ import { serviceSpec } from "./service";
 
 /**
  * Serves one model with vLLM on the GPU nodes of one `Placement`: API-key Secret, Deployment, ClusterIP
- * Service, PodDisruptionBudget, queue-depth autoscaler (KEDA or HPA), NetworkPolicy and an optional
+ * Service, PodDisruptionBudget, in-flight autoscaler (KEDA or HPA), NetworkPolicy and an optional
  * `/v1`-only Ingress. Outputs the `Backend` the gateway routes to.
  */
 export class VllmServing extends pulumi.ComponentResource {

@@ -16,7 +16,7 @@ export type {
 } from "./args";
 export {
   API_KEY_SECRET_KEY,
-  HPA_QUEUE_METRIC,
+  HPA_IN_FLIGHT_METRIC,
   VLLM_PORT,
   WEIGHT_SHARE_OF_GPU_BUDGET,
   defaultApiKeySecretEnv,

@@ -16,7 +16,7 @@ export function networkPolicySpec(r: ResolvedVllmServing): k8s.networking.v1.Net
     podSelector: { matchLabels: r.gateway.podLabels },
   };
   const controllerPeer = r.ingress ? [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": r.ingress.controllerNamespace } } }] : [];
-  // The Prometheus behind the queue-depth signal scrapes /metrics on the same port.
+  // The Prometheus behind the in-flight signal scrapes /metrics on the same port.
   const scraper = r.autoscaling?.metricsScraper;
   const scraperPeer = scraper
     ? [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": scraper.namespace } }, podSelector: { matchLabels: scraper.podLabels } }]

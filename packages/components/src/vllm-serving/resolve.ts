@@ -42,8 +42,8 @@ import type {
 export const VLLM_PORT = 8000;
 /** Key of the API key inside the `${name}-api-key` Secret. */
 export const API_KEY_SECRET_KEY = "api-key";
-/** Name of the pod-level custom metric the HPA mode reads, as a metrics adapter renames `vllm:num_requests_waiting`. */
-export const HPA_QUEUE_METRIC = "vllm_num_requests_waiting";
+/** Name of the pod-level custom metric the HPA mode reads: a metrics adapter's sum of vLLM's running and waiting gauges. */
+export const HPA_IN_FLIGHT_METRIC = "vllm_num_requests_in_flight";
 export { WEIGHT_SHARE_OF_GPU_BUDGET };
 /** Startup probe period; its failureThreshold is the cold-start budget divided by this. */
 export const STARTUP_PROBE_PERIOD_SECONDS = 10;
@@ -118,9 +118,9 @@ export interface ResolvedAutoscaling {
   mode: AutoscalingMode;
   /** Set in `keda` mode only. */
   prometheusServerUrl: string | undefined;
-  /** PromQL for the waiting requests of this model, summed over its replicas. */
-  queueQuery: string;
-  targetQueueDepthPerReplica: number;
+  /** PromQL for this deployment's requests in flight (running + waiting), summed over its replicas. */
+  inFlightQuery: string;
+  targetInFlightPerReplica: number;
   /** The Prometheus pods the NetworkPolicy admits to scrape vLLM's /metrics. */
   metricsScraper: VllmPeerArgs;
   /** Set only when scaling to zero (KEDA). */
@@ -272,7 +272,7 @@ export function resolveVllmServingArgs(name: string, args: VllmServingArgs): Res
   checkReplicas(checks, args, minReplicas);
   if (placementOk && tpOk) checkPoolHoldsReplicas(checks, args, tensorParallelSize);
   // Scaled on this deployment's own queue: vLLM labels its metrics with the first served name, this deployment's.
-  const autoscaling = args.autoscaling ? resolveAutoscaling(checks, args.autoscaling, minReplicas, name) : undefined;
+  const autoscaling = args.autoscaling ? resolveAutoscaling(checks, args.autoscaling, minReplicas, name, args.backend?.concurrentRequestsPerReplica) : undefined;
   checkApiKey(checks, args.apiKey);
   checkGateway(checks, args.gateway);
   if (args.ingress) checkIngress(checks, args.ingress);
@@ -493,9 +493,9 @@ interface VllmArgsInput {
  * (`model_name`, vllm/config `get_served_model_name`), so each deployment — each purchase tier of a model — has a
  * queue signal of its own to scale on, while clients and the gateway still ask for the model's name.
  */
-/** PromQL for the requests waiting in one deployment's vLLM servers: what its autoscaler scales on. */
-export function queueDepthQuery(deploymentName: string): string {
-  return `sum(vllm:num_requests_waiting{model_name="${deploymentName}"})`;
+/** PromQL for the requests in flight (running + waiting) in one deployment's vLLM servers: what its autoscaler scales on. */
+export function inFlightQuery(deploymentName: string): string {
+  return `sum({__name__=~"vllm:num_requests_running|vllm:num_requests_waiting",model_name="${deploymentName}"})`;
 }
 
 export function servedModelNames(deploymentName: string, servedModelName: string): string[] {
@@ -768,7 +768,13 @@ function checkPoolHoldsReplicas(checks: ArgChecks, args: VllmServingArgs, tensor
   );
 }
 
-function resolveAutoscaling(checks: ArgChecks, a: VllmAutoscalingArgs, minReplicas: number, metricsModelName: string): ResolvedAutoscaling {
+function resolveAutoscaling(
+  checks: ArgChecks,
+  a: VllmAutoscalingArgs,
+  minReplicas: number,
+  metricsModelName: string,
+  concurrentRequestsPerReplica: number | undefined,
+): ResolvedAutoscaling {
   const modeOk = checks.check((AUTOSCALING_MODES as readonly string[]).includes(a.mode), "autoscaling.mode", a.mode, `must be ${oneOf(AUTOSCALING_MODES)}`);
   if (modeOk && a.mode === "keda") {
     checks.check(
@@ -786,14 +792,25 @@ function resolveAutoscaling(checks: ArgChecks, a: VllmAutoscalingArgs, minReplic
       checks.add("autoscaling.pollingIntervalSeconds", a.pollingIntervalSeconds, 'is a KEDA setting; in "hpa" mode the controller-wide sync period applies; remove it');
     }
   }
-  const target = a.targetQueueDepthPerReplica ?? 5;
-  checks.check(typeof target === "number" && Number.isFinite(target) && target > 0, "autoscaling.targetQueueDepthPerReplica", target, "must be a positive number of waiting requests per replica, e.g. 5");
+  if ("targetQueueDepthPerReplica" in a) {
+    checks.add(
+      "autoscaling.targetQueueDepthPerReplica",
+      (a as { targetQueueDepthPerReplica?: unknown }).targetQueueDepthPerReplica,
+      "was replaced by autoscaling.targetInFlightPerReplica (running + waiting requests per replica; the waiting queue alone is 0 while the batch has room, and a busy tier would be scaled in); e.g. backend.concurrentRequestsPerReplica / headroom",
+    );
+  }
+  const target = a.targetInFlightPerReplica ?? concurrentRequestsPerReplica;
+  if (target === undefined) {
+    checks.add("autoscaling.targetInFlightPerReplica", undefined, "is required without backend.concurrentRequestsPerReplica: the requests in flight (running + waiting) one replica should carry, e.g. 48");
+  } else {
+    checks.check(Number.isFinite(target) && target > 0, "autoscaling.targetInFlightPerReplica", target, "must be a positive number of requests in flight per replica, e.g. 48");
+  }
   const polling = a.pollingIntervalSeconds ?? 15;
   checks.check(Number.isInteger(polling) && polling >= 1, "autoscaling.pollingIntervalSeconds", polling, "must be a whole number of seconds ≥ 1");
   const cooldown = a.scaleDownCooldownSeconds ?? 600;
   checks.check(Number.isInteger(cooldown) && cooldown >= 0 && cooldown <= 3600, "autoscaling.scaleDownCooldownSeconds", cooldown, "must be a whole number of seconds between 0 and 3600");
 
-  checkPeer(checks, a.metricsScraper, "autoscaling.metricsScraper", "the namespace and pod labels of the Prometheus that scrapes vLLM's /metrics: the NetworkPolicy admits only the gateway otherwise, and the queue-depth signal stays empty");
+  checkPeer(checks, a.metricsScraper, "autoscaling.metricsScraper", "the namespace and pod labels of the Prometheus that scrapes vLLM's /metrics: the NetworkPolicy admits only the gateway otherwise, and the in-flight signal stays empty");
   const scalesToZero = minReplicas === 0 && a.mode === "keda";
   if ("wakeQuery" in a) {
     checks.add("autoscaling.wakeQuery", (a as { wakeQuery?: unknown }).wakeQuery, "was replaced by autoscaling.wake: { query, prometheusServerUrl?, bearerTokenSecret? }, e.g. with query gatewayWakeQuery(model, backends)");
@@ -809,8 +826,8 @@ function resolveAutoscaling(checks: ArgChecks, a: VllmAutoscalingArgs, minReplic
   return {
     mode: a.mode,
     prometheusServerUrl: a.mode === "keda" ? a.prometheusServerUrl : undefined,
-    queueQuery: queueDepthQuery(metricsModelName),
-    targetQueueDepthPerReplica: target,
+    inFlightQuery: inFlightQuery(metricsModelName),
+    targetInFlightPerReplica: target ?? 1,
     metricsScraper: a.metricsScraper,
     wake,
     pollingIntervalSeconds: polling,

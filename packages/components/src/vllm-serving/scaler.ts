@@ -1,16 +1,16 @@
 import type * as k8s from "@pulumi/kubernetes";
-import { HPA_QUEUE_METRIC } from "./resolve";
+import { HPA_IN_FLIGHT_METRIC } from "./resolve";
 import type { ResolvedAutoscaling, ResolvedVllmServing } from "./resolve";
 import type { VllmSecretKeyRef } from "./args";
 
 /**
  * The wake trigger's threshold: so high that it never asks for more than one replica. It only decides
- * activation (0 ↔ 1) through `activationThreshold`; the queue-depth trigger does the scaling beyond one.
+ * activation (0 ↔ 1) through `activationThreshold`; the in-flight trigger does the scaling beyond one.
  */
 export const WAKE_TRIGGER_THRESHOLD = "1000000";
 
 /**
- * KEDA ScaledObject (keda.sh/v1alpha1) scaling on queue depth per replica; with `minReplicas: 0` a
+ * KEDA ScaledObject (keda.sh/v1alpha1) scaling on requests in flight per replica; with `minReplicas: 0` a
  * second, gateway-side trigger wakes the deployment, because vLLM exports nothing at zero replicas.
  */
 export function scaledObjectSpec(r: ResolvedVllmServing, a: ResolvedAutoscaling): k8s.apiextensions.CustomResourceArgs {
@@ -30,9 +30,9 @@ export function scaledObjectSpec(r: ResolvedVllmServing, a: ResolvedAutoscaling)
       triggers: [
         {
           type: "prometheus",
-          name: "queue-depth",
-          // threshold is an AverageValue target: waiting requests per replica.
-          metadata: { serverAddress, query: a.queueQuery, threshold: String(a.targetQueueDepthPerReplica) },
+          name: "in-flight",
+          // threshold is an AverageValue target: requests in flight per replica.
+          metadata: { serverAddress, query: a.inFlightQuery, threshold: String(a.targetInFlightPerReplica) },
         },
         ...(a.wake !== undefined
           ? [
@@ -69,9 +69,10 @@ export function wakeAuthenticationSpec(r: ResolvedVllmServing, token: VllmSecret
 }
 
 /**
- * autoscaling/v2 HPA on the per-pod metric `vllm_num_requests_waiting`, averaged over the replicas. It
- * needs a custom-metrics adapter (e.g. prometheus-adapter) that exposes vLLM's `vllm:num_requests_waiting`
- * under that name for each pod; without one the HPA reports `FailedGetPodsMetric` and never scales.
+ * autoscaling/v2 HPA on the per-pod metric `vllm_num_requests_in_flight`, averaged over the replicas. It
+ * needs a custom-metrics adapter (e.g. prometheus-adapter) that exposes vLLM's `vllm:num_requests_running` +
+ * `vllm:num_requests_waiting` under that name for each pod; without one the HPA reports `FailedGetPodsMetric` and
+ * never scales.
  */
 export function horizontalPodAutoscalerSpec(r: ResolvedVllmServing, a: ResolvedAutoscaling): k8s.autoscaling.v2.HorizontalPodAutoscalerArgs {
   return {
@@ -83,7 +84,7 @@ export function horizontalPodAutoscalerSpec(r: ResolvedVllmServing, a: ResolvedA
       metrics: [
         {
           type: "Pods",
-          pods: { metric: { name: HPA_QUEUE_METRIC }, target: { type: "AverageValue", averageValue: String(a.targetQueueDepthPerReplica) } },
+          pods: { metric: { name: HPA_IN_FLIGHT_METRIC }, target: { type: "AverageValue", averageValue: String(a.targetInFlightPerReplica) } },
         },
       ],
       behavior: { scaleDown: { stabilizationWindowSeconds: a.scaleDownCooldownSeconds } },

@@ -70,9 +70,10 @@ export const kedaScaling: VllmAutoscalingArgs = {
   mode: "keda",
   prometheusServerUrl: "http://prometheus-operated.monitoring:9090",
   metricsScraper: prometheusScraper,
+  targetInFlightPerReplica: 48,
 };
 
-export const hpaScaling: VllmAutoscalingArgs = { mode: "hpa", metricsScraper: prometheusScraper };
+export const hpaScaling: VllmAutoscalingArgs = { mode: "hpa", metricsScraper: prometheusScraper, targetInFlightPerReplica: 48 };
 
 /** The gateway-side wake signal, as the stacks derive it for a tier at zero. */
 export const wakeQuery = 'sum(rate(litellm_deployment_total_requests_total{model_group="llama-8b"}[2m]))';

@@ -144,13 +144,20 @@ describe("resolveVllmServingArgs defaults", () => {
     expect(r.autoscaling).toEqual({
       mode: "keda",
       prometheusServerUrl: "http://prometheus-operated.monitoring:9090",
-      queueQuery: 'sum(vllm:num_requests_waiting{model_name="llama-8b"})',
-      targetQueueDepthPerReplica: 5,
+      inFlightQuery: 'sum({__name__=~"vllm:num_requests_running|vllm:num_requests_waiting",model_name="llama-8b"})',
+      targetInFlightPerReplica: 48,
       metricsScraper: { namespace: "monitoring", podLabels: { "app.kubernetes.io/name": "prometheus" } },
       wake: undefined,
       pollingIntervalSeconds: 15,
       scaleDownCooldownSeconds: 600,
     });
+  });
+
+  it("aims the in-flight target at the backend's per-replica concurrency unless given", () => {
+    const backend = { ...llama8b.backend, concurrentRequestsPerReplica: 96 };
+    const { targetInFlightPerReplica: _given, ...noTarget } = kedaScaling;
+    expect(resolve({ maxReplicas: 4, backend, autoscaling: noTarget }).autoscaling!.targetInFlightPerReplica).toBe(96);
+    expect(resolve({ maxReplicas: 4, backend, autoscaling: { ...noTarget, targetInFlightPerReplica: 80 } }).autoscaling!.targetInFlightPerReplica).toBe(80);
   });
 
   it("uses the external endpoint as the backend URL when there is an Ingress", () => {
@@ -262,11 +269,13 @@ describe("resolveVllmServingArgs validation", () => {
     ["a wake Prometheus that is no URL", { ...llama8b, minReplicas: 0, maxReplicas: 2, autoscaling: { ...kedaScaling, wake: { query: "sum(x)", prometheusServerUrl: "prometheus:9090" } } }, "autoscaling.wake.prometheusServerUrl", ["http(s) URL of the Prometheus that scrapes the gateway"]],
     ["a wake token without a key", { ...llama8b, minReplicas: 0, maxReplicas: 2, autoscaling: { ...kedaScaling, wake: { query: "sum(x)", bearerTokenSecret: { name: "reader", key: "" } } } }, "autoscaling.wake.bearerTokenSecret.key", ["must be a Secret key"]],
     ["the replaced wakeQuery", { ...llama8b, minReplicas: 0, maxReplicas: 2, autoscaling: { ...kedaScaling, wake: { query: "sum(x)" }, wakeQuery: "sum(x)" } as never }, "autoscaling.wakeQuery", ["was replaced by autoscaling.wake"]],
-    ["autoscaling without a metrics scraper", { ...llama8b, maxReplicas: 2, autoscaling: { mode: "keda", prometheusServerUrl: "http://prometheus:9090" } as never }, "autoscaling.metricsScraper", ["is required", "NetworkPolicy admits only the gateway", "queue-depth signal stays empty"]],
+    ["autoscaling without a metrics scraper", { ...llama8b, maxReplicas: 2, autoscaling: { mode: "keda", prometheusServerUrl: "http://prometheus:9090", targetInFlightPerReplica: 48 } as never }, "autoscaling.metricsScraper", ["is required", "NetworkPolicy admits only the gateway", "in-flight signal stays empty"]],
     ["a scraper selecting every pod", { ...llama8b, maxReplicas: 2, autoscaling: { ...kedaScaling, metricsScraper: { namespace: "monitoring", podLabels: {} } } }, "autoscaling.metricsScraper.podLabels", ["at least one label"]],
     ["KEDA without Prometheus", { ...llama8b, maxReplicas: 2, autoscaling: { mode: "keda", metricsScraper: prometheusScraper } }, "autoscaling.prometheusServerUrl", ['is required in "keda" mode']],
     ["a Prometheus URL in HPA mode", { ...llama8b, maxReplicas: 2, autoscaling: { ...hpaScaling, prometheusServerUrl: "http://p:9090" } }, "autoscaling.prometheusServerUrl", ['not used in "hpa" mode']],
-    ["a zero queue target", { ...llama8b, maxReplicas: 2, autoscaling: { ...kedaScaling, targetQueueDepthPerReplica: 0 } }, "autoscaling.targetQueueDepthPerReplica", ["(0)", "positive number"]],
+    ["a zero in-flight target", { ...llama8b, maxReplicas: 2, autoscaling: { ...kedaScaling, targetInFlightPerReplica: 0 } }, "autoscaling.targetInFlightPerReplica", ["(0)", "positive number"]],
+    ["no in-flight target and no backend concurrency", { ...llama8b, maxReplicas: 2, autoscaling: { ...kedaScaling, targetInFlightPerReplica: undefined } }, "autoscaling.targetInFlightPerReplica", ["is required without backend.concurrentRequestsPerReplica"]],
+    ["the replaced queue-depth target", { ...llama8b, maxReplicas: 2, autoscaling: { ...kedaScaling, targetQueueDepthPerReplica: 5 } as never }, "autoscaling.targetQueueDepthPerReplica", ["was replaced by autoscaling.targetInFlightPerReplica", "would be scaled in"]],
     ["an empty gateway selector", { ...llama8b, gateway: { namespace: "gateway", podLabels: {} } }, "gateway.podLabels", ["at least one label", "admit every pod"]],
     ["a bad gateway namespace", { ...llama8b, gateway: { ...llama8b.gateway, namespace: "Gateway" } }, "gateway.namespace", ['("Gateway")', "DNS-1123"]],
     ["a wildcard ingress host", { ...llama8b, ingress: { host: "*.example.com", className: "nginx", tlsSecretName: "tls", controllerNamespace: "ingress-nginx" } }, "ingress.host", ['("*.example.com")', "without wildcards"]],

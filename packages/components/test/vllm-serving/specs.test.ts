@@ -232,8 +232,8 @@ describe("ingressSpec", () => {
 });
 
 describe("scaler specs", () => {
-  it("scales on waiting requests per replica with KEDA", () => {
-    const r = resolve({ minReplicas: 1, maxReplicas: 6, autoscaling: { ...kedaScaling, targetQueueDepthPerReplica: 8, pollingIntervalSeconds: 30, scaleDownCooldownSeconds: 900 } });
+  it("scales on requests in flight (running + waiting) per replica with KEDA", () => {
+    const r = resolve({ minReplicas: 1, maxReplicas: 6, autoscaling: { ...kedaScaling, targetInFlightPerReplica: 40, pollingIntervalSeconds: 30, scaleDownCooldownSeconds: 900 } });
     const spec = (scaledObjectSpec(r, r.autoscaling!) as Json).spec;
     expect(spec).toMatchObject({
       scaleTargetRef: { apiVersion: "apps/v1", kind: "Deployment", name: "llama-8b" },
@@ -246,8 +246,12 @@ describe("scaler specs", () => {
     expect(spec.triggers).toEqual([
       {
         type: "prometheus",
-        name: "queue-depth",
-        metadata: { serverAddress: "http://prometheus-operated.monitoring:9090", query: 'sum(vllm:num_requests_waiting{model_name="llama-8b"})', threshold: "8" },
+        name: "in-flight",
+        metadata: {
+          serverAddress: "http://prometheus-operated.monitoring:9090",
+          query: 'sum({__name__=~"vllm:num_requests_running|vllm:num_requests_waiting",model_name="llama-8b"})',
+          threshold: "40",
+        },
       },
     ]);
   });
@@ -282,13 +286,13 @@ describe("scaler specs", () => {
     });
   });
 
-  it("targets the same queue depth as an HPA Pods metric", () => {
+  it("targets the same requests in flight as an HPA Pods metric", () => {
     const r = resolve({ minReplicas: 1, maxReplicas: 3, autoscaling: hpaScaling });
     expect((horizontalPodAutoscalerSpec(r, r.autoscaling!) as Json).spec).toEqual({
       scaleTargetRef: { apiVersion: "apps/v1", kind: "Deployment", name: "llama-8b" },
       minReplicas: 1,
       maxReplicas: 3,
-      metrics: [{ type: "Pods", pods: { metric: { name: "vllm_num_requests_waiting" }, target: { type: "AverageValue", averageValue: "5" } } }],
+      metrics: [{ type: "Pods", pods: { metric: { name: "vllm_num_requests_in_flight" }, target: { type: "AverageValue", averageValue: "48" } } }],
       behavior: { scaleDown: { stabilizationWindowSeconds: 600 } },
     });
   });

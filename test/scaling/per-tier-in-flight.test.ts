@@ -1,10 +1,10 @@
 /**
- * Each tier of a model scales on its own queue (issue 12, "tiers of one model scale in lockstep"). The CoreWeave
- * stack is synthesized from its committed config; for every vLLM Deployment it renders, a stand-in exports
- * `vllm:num_requests_waiting` labelled as vLLM labels it — `model_name` is the first `--served-model-name`
+ * Each tier of a model scales on its own requests in flight (issue 12, "tiers of one model scale in lockstep"). The
+ * CoreWeave stack is synthesized from its committed config; for every vLLM Deployment it renders, a stand-in exports
+ * `vllm:num_requests_running` and `vllm:num_requests_waiting` labelled as vLLM labels them — `model_name` is the first `--served-model-name`
  * (vllm/config/model.py `get_served_model_name`: "the first model_name in served_model_name is taken"), read here
  * from the Deployment's own args. A real Prometheus (Debian's, via scripts/prometheus.sh) scrapes them, and the
- * exact query each rendered ScaledObject carries is evaluated against it: each must see its own Deployment's queue,
+ * exact query each rendered ScaledObject carries is evaluated against it: each must see its own Deployment's requests,
  * and no other tier's or model's.
  */
 import { createServer } from "node:http";
@@ -19,6 +19,7 @@ import type { RunningPrometheus } from "./prometheus";
 interface Exporter {
   deployment: string;
   metricsName: string;
+  running: number;
   waiting: number;
   server: Server;
   port: number;
@@ -32,12 +33,23 @@ function servedNames(deployment: RecordedResource): string[] {
   return args.slice(start, end);
 }
 
-/** One vLLM replica's /metrics as vLLM's Prometheus logger writes the queue gauge. */
-async function startExporter(deployment: string, metricsName: string, waiting: number): Promise<Exporter> {
-  const exporter = { deployment, metricsName, waiting } as Exporter;
+/** One vLLM replica's /metrics as vLLM's Prometheus logger writes the scheduler gauges. */
+async function startExporter(deployment: string, metricsName: string, running: number, waiting: number): Promise<Exporter> {
+  const exporter = { deployment, metricsName, running, waiting } as Exporter;
   exporter.server = createServer((_req, res) => {
     res.writeHead(200, { "content-type": "text/plain; version=0.0.4" });
-    res.end(`# HELP vllm:num_requests_waiting Number of requests waiting to be processed.\n# TYPE vllm:num_requests_waiting gauge\nvllm:num_requests_waiting{engine="0",model_name="${exporter.metricsName}"} ${exporter.waiting}\n`);
+    const labels = `{engine="0",model_name="${exporter.metricsName}"}`;
+    res.end(
+      [
+        "# HELP vllm:num_requests_running Number of requests in model execution batches.",
+        "# TYPE vllm:num_requests_running gauge",
+        `vllm:num_requests_running${labels} ${exporter.running}`,
+        "# HELP vllm:num_requests_waiting Number of requests waiting to be processed.",
+        "# TYPE vllm:num_requests_waiting gauge",
+        `vllm:num_requests_waiting${labels} ${exporter.waiting}`,
+        "",
+      ].join("\n"),
+    );
   });
   await new Promise<void>((done) => exporter.server.listen(0, "127.0.0.1", done));
   exporter.port = (exporter.server.address() as AddressInfo).port;
@@ -59,13 +71,13 @@ describe("per-tier scaling signals, evaluated by a real Prometheus", () => {
       .filter((r) => r.type === "kubernetes:keda.sh/v1alpha1:ScaledObject")
       .map((r) => {
         const spec = r.inputs["spec"] as { scaleTargetRef: { name: string }; triggers: { name: string; metadata: { query: string } }[] };
-        return { name: r.name, deployment: spec.scaleTargetRef.name, query: spec.triggers.find((t) => t.name === "queue-depth")!.metadata.query };
+        return { name: r.name, deployment: spec.scaleTargetRef.name, query: spec.triggers.find((t) => t.name === "in-flight")!.metadata.query };
       });
-    // A distinct queue per Deployment (and two replicas for the first), so a query that reads another's shows up.
+    // Distinct figures per Deployment (and two replicas for the first), so a query that reads another's shows up.
     for (const [i, d] of deployments.entries()) {
       const name = String((d.inputs["metadata"] as { name: string }).name);
       const replicas = i === 0 ? 2 : 1;
-      for (let r = 0; r < replicas; r++) exporters.push(await startExporter(name, servedNames(d)[0]!, 10 + i));
+      for (let r = 0; r < replicas; r++) exporters.push(await startExporter(name, servedNames(d)[0]!, 100 * (i + 1), 10 + i));
     }
 
     prometheus = await startPrometheus(bin, exporters.map((e) => `127.0.0.1:${e.port}`));
@@ -82,9 +94,9 @@ describe("per-tier scaling signals, evaluated by a real Prometheus", () => {
     expect(new Set(scalers.map((s) => s.deployment)).size).toBe(scalers.length);
   });
 
-  it("gives each ScaledObject exactly its own Deployment's waiting requests, summed over its replicas", async () => {
+  it("gives each ScaledObject exactly its own Deployment's requests in flight, running and waiting, summed over its replicas", async () => {
     for (const s of scalers) {
-      const own = exporters.filter((e) => e.deployment === s.deployment).reduce((a, e) => a + e.waiting, 0);
+      const own = exporters.filter((e) => e.deployment === s.deployment).reduce((a, e) => a + e.running + e.waiting, 0);
       expect(own, `${s.deployment} has no exporter`).toBeGreaterThan(0);
       expect(`${s.name}: ${await instant(url, s.query)}`).toBe(`${s.name}: ${own}`);
     }
@@ -94,7 +106,10 @@ describe("per-tier scaling signals, evaluated by a real Prometheus", () => {
     const busy = exporters.find((e) => e.deployment.includes("-reserved"))!;
     const sameModel = scalers.filter((s) => s.deployment !== busy.deployment && s.deployment.startsWith(busy.deployment.replace(/-reserved$/, "")));
     expect(sameModel.length).toBeGreaterThan(0);
-    for (const e of exporters) e.waiting = e === busy ? 40 : 0;
+    for (const e of exporters) {
+      e.running = e === busy ? 96 : 0;
+      e.waiting = e === busy ? 40 : 0;
+    }
     await new Promise((r) => setTimeout(r, 3000)); // three scrapes
     for (const s of sameModel) expect(`${s.name}: ${await instant(url, s.query)}`).toBe(`${s.name}: 0`);
   });

@@ -1,0 +1,69 @@
+/**
+ * What the simulator runs is what the stacks deploy (issue 12, point 4): every autoscaled tier's rendered ScaledObject
+ * carries the plan's `tierScaler` — its in-flight target and scale-down window — and the replicas that target makes
+ * KEDA's HPA want for a load are the planner's `replicasWanted` of it. The fleets are synthesized end to end from their
+ * specs; one variant changes the headroom and the scale-down window, so a deployment that ignored either would fail.
+ */
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, relative } from "node:path";
+import { replicasWanted } from "@switchyard/catalog";
+import { tierScaler } from "@switchyard/planner";
+import { parse, stringify } from "yaml";
+import { afterAll, describe, expect, it } from "vitest";
+import { GCP_FLEET_SPEC, PROVIDER_ENVS, REPO_ROOT, deployFleet } from "./fixtures";
+
+interface ScaledObjectSpec {
+  scaleTargetRef: { name: string };
+  cooldownPeriod: number;
+  advanced: { horizontalPodAutoscalerConfig: { behavior: { scaleDown: { stabilizationWindowSeconds: number } } } };
+  triggers: { name: string; metadata: { threshold: string } }[];
+}
+
+const scratch = mkdtempSync(join(tmpdir(), "switchyard-scaler-drift-"));
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+
+/** The example fleet with another headroom and scale-down window, as a spec file the stacks can read. */
+function exampleVariant(): string {
+  const spec = parse(readFileSync(join(REPO_ROOT, "examples/fleet.yaml"), "utf8")) as { policy: Record<string, unknown>; simulation: Record<string, unknown>; models: { demand: { hourly?: { file: string } } }[] };
+  spec.policy["headroom"] = 1.5;
+  spec.simulation["scaleDownDelayMinutes"] = 30;
+  // Demand files are relative to the spec's own directory.
+  for (const m of spec.models) if (m.demand.hourly) m.demand.hourly.file = join(REPO_ROOT, "examples", m.demand.hourly.file);
+  const file = join(scratch, "fleet-slow-scale-down.yaml");
+  writeFileSync(file, stringify(spec));
+  return relative(REPO_ROOT, file);
+}
+
+describe.each([
+  ["the example fleet", () => "examples/fleet.yaml", { headroom: 1.2, seconds: 600 }],
+  ["a CoreWeave + GCP fleet", () => GCP_FLEET_SPEC, undefined],
+  ["the example with headroom 1.5 and a 30-minute scale-down window", exampleVariant, { headroom: 1.5, seconds: 1800 }],
+])("%s: each deployed scaler is the plan's", (_name, specPath, expected) => {
+  it("carries tierScaler's target and window, and wants replicasWanted of every load", async () => {
+    const fleet = await deployFleet(specPath());
+    if (expected !== undefined) expect({ headroom: fleet.plan.policy.headroom, seconds: fleet.plan.policy.simulation.scaleDownDelayMinutes * 60 }).toEqual(expected);
+    const planned = new Map(fleet.plan.backends.map((b) => [b.name, b.model]));
+    const scalers = PROVIDER_ENVS.flatMap((env) => (fleet.providers[env] ?? []).filter((r) => r.type === "kubernetes:keda.sh/v1alpha1:ScaledObject"));
+    expect(scalers.length).toBeGreaterThanOrEqual(4);
+    for (const r of scalers) {
+      const spec = r.inputs["spec"] as ScaledObjectSpec;
+      const model = fleet.plan.models.find((m) => m.name === planned.get(spec.scaleTargetRef.name))!;
+      const scaler = tierScaler(fleet.plan, model);
+      const threshold = Number(spec.triggers.find((t) => t.name === "in-flight")!.metadata.threshold);
+      expect({ scaler: r.name, threshold, cooldown: spec.cooldownPeriod, window: spec.advanced.horizontalPodAutoscalerConfig.behavior.scaleDown.stabilizationWindowSeconds }).toEqual({
+        scaler: r.name,
+        threshold: scaler.targetInFlightPerReplica,
+        cooldown: scaler.scaleDownCooldownSeconds,
+        window: scaler.scaleDownCooldownSeconds,
+      });
+      // KEDA's HPA wants ⌈in flight / threshold⌉; a load of L replicas is L × concurrentRequestsPerReplica in flight.
+      // Loads stay off whole multiples of 1/headroom, where float rounding could tip a ceiling either way.
+      for (let i = 1; i <= 200; i++) {
+        const load = i * 0.173 + 0.0007;
+        const hpaWants = Math.ceil((load * model.concurrentRequestsPerReplica) / threshold);
+        expect(`${r.name} at ${load}: ${hpaWants}`).toBe(`${r.name} at ${load}: ${replicasWanted(load, fleet.plan.policy.headroom)}`);
+      }
+    }
+  }, 180_000);
+});
