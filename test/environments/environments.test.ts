@@ -82,12 +82,15 @@ describe.each(PROVIDER_ENVS)("the %s stack", (env) => {
     expect(await pulumi.isSecret((result as { backendApiKeys: pulumi.Output<unknown> }).backendApiKeys)).toBe(true);
   });
 
-  it("applies the plan's bounds: reserved fixed, burst tiers from zero to the plan's maximum", () => {
+  it("applies the plan's bounds: reserved fixed, burst tiers from the nodes the plan runs every hour to its maximum", () => {
     const { resources } = provider[env]!;
     for (const d of expected) {
       expect(nodeBounds(resources, env, d.poolName)).toEqual({ min: d.minNodes, max: d.maxNodes });
       if (d.capacityType === "reserved" || env === "lambda") expect(d.minNodes).toBe(d.maxNodes);
-      else expect(d.minNodes).toBe(0);
+      else {
+        const pool = own.plan.models.find((m) => m.name === d.model)!.pools.find((p) => p.provider === env)!;
+        expect(d.minNodes).toBe(Math.min(...(d.capacityType === "spot" ? pool.schedule.spotNodes : pool.schedule.onDemandNodes)));
+      }
     }
   });
 

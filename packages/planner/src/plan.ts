@@ -349,6 +349,9 @@ function poolPlan(w: ModelWork, p: ResolvedPool, i: number, perCycle: number, H:
   const load = weightLoadMinutes(strategy, sameCloud, w.model.weightsGB, spec.weightLoading);
   const spotMax = p.spotPrice === undefined ? 0 : w.maxSpot[i]!;
   const onDemandMax = p.onDemandPrice === undefined ? 0 : maxNodes - R;
+  // Burst nodes the plan runs every hour: the tiers keep them (see deployedTiers).
+  const spotMin = Math.min(spotMax, ...spotNodes);
+  const onDemandMin = Math.min(onDemandMax, ...odNodes);
   return {
     provider: p.provider.provider,
     region: p.provider.region,
@@ -363,11 +366,11 @@ function poolPlan(w: ModelWork, p: ResolvedPool, i: number, perCycle: number, H:
       onDemand: p.onDemandPrice ?? null,
     },
     reservedNodes: R,
-    spotNodes: { min: 0, max: spotMax },
-    onDemandNodes: { min: 0, max: onDemandMax },
+    spotNodes: { min: spotMin, max: spotMax },
+    onDemandNodes: { min: onDemandMin, max: onDemandMax },
     fixedTier: p.fixedTier,
-    tiers: deployedTiers(w.model.name, p, R, spotMax, onDemandMax),
-    autoscaler: { minNodes: R, maxNodes, minReplicas: R * k, maxReplicas: maxNodes * k },
+    tiers: deployedTiers(w.model.name, p, R, { min: spotMin, max: spotMax }, { min: onDemandMin, max: onDemandMax }),
+    autoscaler: { minNodes: R + spotMin + onDemandMin, maxNodes, minReplicas: (R + spotMin + onDemandMin) * k, maxReplicas: maxNodes * k },
     schedule: { spotNodes, onDemandNodes: odNodes },
     scaleUpMinutes: Math.round((p.provider.nodeProvisionMinutes + load + w.model.engineStartMinutes) * 10) / 10,
     quotaNodes: Number.isFinite(p.maxNodes) ? p.maxNodes : null,
@@ -379,10 +382,11 @@ function poolPlan(w: ModelWork, p: ResolvedPool, i: number, perCycle: number, H:
 
 /**
  * What the stacks deploy for one pool, one GpuNodePool + VllmServing pair per tier: the fixed nodes (reserved, or
- * Lambda's on-demand ones) at their count, and spot and on-demand burst from zero to the plan's maxima. Decided
- * here once: the provider stacks map these one to one, and the gateway routes them in this order.
+ * Lambda's on-demand ones) at their count, and spot and on-demand burst from what the plan runs every hour (a hot
+ * spare the resilience policy prices: the deployed scalers would otherwise let it go while it carries no load) to the
+ * plan's maxima. Decided here once: the provider stacks map these one to one, and the gateway routes them in this order.
  */
-function deployedTiers(model: string, p: ResolvedPool, fixedNodes: number, spotMax: number, onDemandMax: number): PoolTierPlan[] {
+function deployedTiers(model: string, p: ResolvedPool, fixedNodes: number, spot: { min: number; max: number }, onDemand: { min: number; max: number }): PoolTierPlan[] {
   const k = p.k;
   const tier = (capacityType: CapacityType, fixed: boolean, minNodes: number, maxNodes: number, price: number): PoolTierPlan => ({
     capacityType,
@@ -397,8 +401,8 @@ function deployedTiers(model: string, p: ResolvedPool, fixedNodes: number, spotM
   });
   const tiers: PoolTierPlan[] = [];
   if (fixedNodes > 0) tiers.push(tier(p.fixedTier, true, fixedNodes, fixedNodes, p.reservedPrice!));
-  if (spotMax > 0) tiers.push(tier("spot", false, 0, spotMax, p.spotPrice!));
-  if (onDemandMax > 0) tiers.push(tier("on-demand", false, 0, onDemandMax, p.onDemandPrice!));
+  if (spot.max > 0) tiers.push(tier("spot", false, spot.min, spot.max, p.spotPrice!));
+  if (onDemand.max > 0) tiers.push(tier("on-demand", false, onDemand.min, onDemand.max, p.onDemandPrice!));
   return tiers;
 }
 

@@ -1,34 +1,36 @@
 /**
- * `simulate(plan, trace, events)`: replays demand step by step against a plan, with the runtime policy
- * the gateway and autoscalers implement, and reports cost, unmet demand and service during outages.
+ * `simulate(plan, trace, events)`: replays demand step by step against what the stacks deploy from a plan — each
+ * pool's tiers with their bounds, the gateway's routing, and each autoscaled tier's scaler with the settings its
+ * ScaledObject carries (`tierScaler`) — and reports cost, unmet demand and service during outages.
  *
  * Each step, per model:
- *  1. Outages take providers away (their nodes are lost and billing stops; reserved nodes stay paid),
- *     and spot falling below what is held reclaims the newest spot nodes.
- *  2. The controller sizes `replicasWanted` (the rule each deployed scaler's in-flight target computes; see
- *     `tierScaler`) of the larger of the load it sees now and the plan's profile over the next scale-up window
- *     (scheduled pre-scaling, which the deployed scalers do not do yet), and asks the allocator for the cheapest mix that meets the
- *     policy on what is reachable now: reserved first (sunk), then spot up to the cap, then on-demand,
- *     keeping any one provider's loss survivable while no outage is under way (and, during one, any
- *     remaining provider's spot reclaim), within the plan's autoscaler bounds.
- *  3. Nodes it adds are billed at once and serve after the pool's scale-up time (provisioning + weights +
- *     engine start). Surplus nodes are kept for the deployed scalers' scale-down window (`tierScaler`) and
- *     released only when what is ready still meets the requirement.
- *  4. Ready replicas serve; demand beyond them is unmet (dropped requests in proportion), or goes to the
- *     hosted fallback when the model has one.
+ *  1. Outages take providers away (their nodes are lost and billing stops; fixed nodes stay paid and boot again
+ *     after), and spot falling below what is held reclaims the newest spot nodes.
+ *  2. The gateway routes the load in LiteLLM's order: fixed capacity, then spot, then on-demand burst; within an
+ *     order by the plan's weights, among the backends that pass health checks (one ready replica), each up to its
+ *     cap (maxReplicas × per-replica concurrency). What no order takes is unplaceable; what a backend takes beyond
+ *     its ready replicas waits, and past the gateway's timeout is not served either.
+ *  3. Each autoscaled tier's scaler: KEDA activates it when the model's spill reaches its order or beyond (the wake
+ *     trigger) or when it has load; the HPA wants `replicasWanted` of its load in flight (the in-flight trigger),
+ *     keeps the highest want over the scale-down window, and KEDA scales it to zero that long after its last
+ *     activity. Nodes follow its pods, within the tier's node bounds and the spot obtainable; new ones are billed at
+ *     once and serve after the pool's scale-up time (provisioning + weights + engine start); a node its pods left
+ *     goes after the node autoscaler's own delay.
+ *  4. Ready replicas serve; demand beyond them is unmet (dropped requests in proportion), or goes to the hosted
+ *     fallback when the model has one.
  *
- * Paid capacity meets the policy at every step whenever the bounds allow it (counted otherwise in
- * `policyViolationSteps`), which is what makes `lowerBound` a true lower bound on the simulated cost.
+ * Nothing here forecasts (the deployed scalers react to load; a predictive schedule is issue 15's), holds a
+ * provider's worth of hot spare or balances spot against its cap: the steps where paid capacity falls short of the
+ * policy the plan prices are counted in `policyViolationSteps`, and `lowerBound`, which holds that policy, is then
+ * no bound on this cost.
  */
 import { replicasWanted } from "@switchyard/catalog";
 import type { Provider } from "@switchyard/catalog";
-import { allocate } from "./allocate";
-import type { AllocPool } from "./allocate";
 import { replicasFor } from "./demand";
 import { tierScaler } from "./scaler";
 import { isDown, spotFractionAt } from "./events";
 import type { Outage, SimulationEvents } from "./events";
-import type { FleetPlan, ModelPlan, PoolPlan } from "./types";
+import type { FleetPlan, ModelPlan, PoolPlan, PoolTierPlan } from "./types";
 
 /** Counts per step for each model of the plan (all models share the step and the length). */
 export interface DemandTrace {
@@ -76,10 +78,26 @@ interface Node {
 
 interface PoolState {
   plan: PoolPlan;
-  nodes: Node[];
   reservedReadyAt: number;
   wasDown: boolean;
-  history: { minute: number; spot: number; od: number }[];
+}
+
+/** One deployed tier: a fixed one (its nodes run around the clock), or an autoscaled one with its scaler's state. */
+interface TierState {
+  pool: number;
+  tier: PoolTierPlan;
+  /** The gateway's weight for it within its model and order. */
+  weight: number;
+  spot: boolean;
+  nodes: Node[];
+  /** Replicas its Deployment asks for (KEDA and the HPA's decision). */
+  pods: number;
+  /** The HPA's recommendations over its scale-down window. */
+  wants: { minute: number; replicas: number }[];
+  /** Nodes wanted over the node autoscaler's scale-down delay. */
+  nodeNeeds: { minute: number; nodes: number }[];
+  /** When a trigger was last above 0; KEDA scales to zero a cooldown after it. */
+  lastActive: number;
 }
 
 const EPS = 1e-9;
@@ -120,168 +138,90 @@ export function simulate(plan: FleetPlan, trace: DemandTrace, events: Simulation
 
   for (const model of plan.models) {
     const demand = trace.models[model.name]!;
-    const pools: PoolState[] = model.pools.map((p) => ({ plan: p, nodes: [], reservedReadyAt: 0, wasDown: false, history: [] }));
-    const maxScaleUp = Math.max(0, ...model.pools.map((p) => p.scaleUpMinutes));
-    // The deployed scalers' scale-down window (tierScaler), so what is simulated keeps what is deployed keeps.
-    const cooldown = tierScaler(plan, model).scaleDownCooldownSeconds / 60;
+    const pools: PoolState[] = model.pools.map((p) => ({ plan: p, reservedReadyAt: 0, wasDown: false }));
+    const scaler = tierScaler(plan, model);
+    const windowMinutes = scaler.scaleDownCooldownSeconds / 60;
     const useFallback = (options.useHostedFallback ?? true) && model.hostedFallback !== null;
-    const H = model.profile.hours;
-    const cache = new Map<string, ReturnType<typeof allocate>>();
-
-    // Start warm: the plan's allocation for hour 0 is running and ready.
-    pools.forEach((s, i) => {
-      const p = model.pools[i]!;
-      for (let n = 0; n < (p.schedule.spotNodes[0] ?? 0); n++) s.nodes.push({ spot: true, readyAt: 0 });
-      for (let n = 0; n < (p.schedule.onDemandNodes[0] ?? 0); n++) s.nodes.push({ spot: false, readyAt: 0 });
-    });
+    const headroom = plan.policy.headroom;
+    const tiers = tierStates(plan, model);
 
     for (let t = 0; t < steps; t++) {
       const minute = t * step;
       const up = pools.map((s) => !isDown(events, s.plan.provider, minute));
       const outageActive = up.some((u) => !u);
+      const obtainable = pools.map((s, i) => (up[i] ? spotObtainable(s.plan, spotFractionAt(events, s.plan.provider, minute)) : 0));
 
-      // 1. Outages and spot reclaims.
+      // 1. Outages take a provider's nodes; spot below what is held reclaims the newest.
       pools.forEach((s, i) => {
-        if (!up[i]) {
-          s.nodes = [];
-          s.wasDown = true;
-          return;
-        }
-        if (s.wasDown) {
+        if (!up[i]) s.wasDown = true;
+        else if (s.wasDown) {
           s.wasDown = false;
           s.reservedReadyAt = minute + s.plan.scaleUpMinutes;
         }
-        const obtainable = spotObtainable(s.plan, spotFractionAt(events, s.plan.provider, minute));
-        let held = s.nodes.filter((n) => n.spot).length;
-        while (held > obtainable) {
-          const idx = newest(s.nodes, true);
-          s.nodes.splice(idx, 1);
-          held--;
+      });
+      for (const ts of tiers) {
+        if (!up[ts.pool]) ts.nodes = [];
+        while (ts.spot && ts.nodes.length > obtainable[ts.pool]!) {
+          ts.nodes.splice(newest(ts.nodes), 1);
           result.spotReclaims++;
         }
-      });
-
-      // 2. Target.
-      const d = demandAt(demand, t, step, model);
-      // A node ordered now serves from the first step after it is ready: look that far ahead.
-      const ahead = profileAhead(model, minute, maxScaleUp + step, H);
-      const dStar = Math.max(d.replicas, ahead);
-      const required = replicasWanted(dStar, plan.policy.headroom);
-      const resilient = plan.policy.resilience === "provider";
-      const survivor = resilient && !outageActive ? Math.ceil(plan.policy.outageCover * dStar - EPS) : 0;
-      // While a provider is down, a spot reclaim elsewhere must not become a second failure.
-      const spotSurvivor = resilient && outageActive ? Math.ceil(plan.policy.outageCover * dStar - EPS) : 0;
-      const fractions = pools.map((s, i) => (up[i] ? spotObtainable(s.plan, spotFractionAt(events, s.plan.provider, minute)) : 0));
-      const allocPools: AllocPool[] = pools.map((s, i) => ({
-        k: s.plan.replicasPerNode,
-        reserved: s.plan.reservedNodes,
-        up: up[i]!,
-        maxNodes: s.plan.autoscaler.maxNodes,
-        spotPrice: s.plan.pricePerNodeHour.spot ?? undefined,
-        spotMax: fractions[i]!,
-        onDemandPrice: s.plan.pricePerNodeHour.onDemand ?? undefined,
-      }));
-      const key = `${required},${survivor},${spotSurvivor},${up.map((u) => (u ? 1 : 0)).join("")},${fractions.join(",")}`;
-      if (!cache.has(key)) cache.set(key, allocate({ pools: allocPools, required, survivor, spotSurvivor, maxSpotShare: plan.policy.maxSpotShare }));
-      const found = cache.get(key);
-      const violated = found === undefined;
-      const target = found ?? allocate({ pools: allocPools, required, survivor: 0, maxSpotShare: plan.policy.maxSpotShare }) ?? everything(allocPools, plan.policy.maxSpotShare);
-
-      // 3. Desired = target plus surplus kept for the scale-down delay, within the cap and the bounds.
-      const desired = pools.map((s, i) => {
-        s.history.push({ minute, spot: target.spot[i]!, od: target.onDemand[i]! });
-        while (s.history.length > 0 && s.history[0]!.minute <= minute - cooldown) s.history.shift();
-        const heldSpot = s.nodes.filter((n) => n.spot).length;
-        const heldOd = s.nodes.length - heldSpot;
-        const windowSpot = Math.max(...s.history.map((h) => h.spot));
-        const windowOd = Math.max(...s.history.map((h) => h.od));
-        let spot = Math.max(target.spot[i]!, Math.min(heldSpot, windowSpot, fractions[i]!));
-        let od = Math.max(target.onDemand[i]!, Math.min(heldOd, windowOd));
-        const room = s.plan.autoscaler.maxNodes - s.plan.reservedNodes;
-        while (spot + od > room && od > target.onDemand[i]!) od--;
-        while (spot + od > room && spot > target.spot[i]!) spot--;
-        return { spot: up[i] ? spot : 0, od: up[i] ? od : 0 };
-      });
-      const capOf = (sel: (i: number) => number) => pools.reduce((a, s, i) => a + (up[i] ? s.plan.replicasPerNode * sel(i) : 0), 0);
-      for (;;) {
-        const spotCap = capOf((i) => desired[i]!.spot);
-        const total = capOf((i) => s0(pools, i) + desired[i]!.spot + desired[i]!.od);
-        if (spotCap <= plan.policy.maxSpotShare * total + EPS) break;
-        const i = desired.findIndex((x, j) => x.spot > target.spot[j]!);
-        if (i < 0) break;
-        desired[i]!.spot--;
       }
 
-      // Never release a ready node while what is ready falls short of the requirement.
-      const readyCap = (extra: (i: number) => number) =>
-        pools.map((s, i) => (up[i] ? s.plan.replicasPerNode * ((minute >= s.reservedReadyAt ? s.plan.reservedNodes : 0) + s.nodes.filter((n) => n.readyAt <= minute).length + extra(i)) : 0));
-      const readyNow = readyCap(() => 0);
-      const readyOk = (caps: number[]) => {
-        const total = caps.reduce((a, b) => a + b, 0);
-        if (total < required) return false;
-        return survivor === 0 || caps.every((c) => total - c >= survivor);
-      };
-      const neededSpotSurvivor = resilient && outageActive ? Math.ceil(plan.policy.outageCover * d.replicas - EPS) : 0;
+      // 2. What serves now, and 3. the gateway's routing: each order in turn, up to each backend's cap (its
+      // maxReplicas × per-replica concurrency), by weight among the backends of the order that pass health checks
+      // (one ready replica); what no order takes is unplaceable. A backend's load beyond its ready replicas waits.
+      const ready = tiers.map((ts) => readyReplicas(ts, pools[ts.pool]!, up[ts.pool]!, minute));
+      const d = demandAt(demand, t, step, model);
+      const routed = tiers.map(() => 0);
+      let unplaceable = d.replicas;
+      for (const order of [1, 2, 3]) {
+        const open = tiers.map((_, j) => j).filter((j) => tiers[j]!.tier.order === order && ready[j]! > 0);
+        unplaceable = fill(unplaceable, open, tiers, routed);
+      }
+      const served = tiers.reduce((a, _, j) => a + Math.min(routed[j]!, ready[j]!), 0);
 
-      // 4. Apply: order what is missing; then release surplus, spot before on-demand, pending before
-      // ready, never a ready node the requirement still needs, never so much on-demand that spot
-      // would exceed its cap.
-      const sigma = plan.policy.maxSpotShare;
-      const paidSpotNow = () => pools.reduce((a, s, i) => a + (up[i] ? s.plan.replicasPerNode * s.nodes.filter((n) => n.spot).length : 0), 0);
-      const paidAllNow = () => pools.reduce((a, s, i) => a + (up[i] ? s.plan.replicasPerNode * (s.plan.reservedNodes + s.nodes.length) : 0), 0);
-      pools.forEach((s, i) => {
-        if (!up[i]) return;
-        for (const spot of [true, false]) {
-          const want = spot ? desired[i]!.spot : desired[i]!.od;
-          for (let have = s.nodes.filter((n) => n.spot === spot).length; have < want; have++) {
-            s.nodes.push({ spot, readyAt: minute + s.plan.scaleUpMinutes });
-            result.nodeStarts++;
-          }
+      // 4. Each autoscaled tier's scaler, as deployed: KEDA wakes it on the model's spill reaching its order (or
+      // on nothing placeable), the HPA wants replicasWanted of its load in flight, holds the highest want over the
+      // scale-down window, and KEDA scales to zero a cooldown after its last activity. Then the node autoscaler.
+      const reachedFrom = (order: number) => tiers.reduce((a, ts, j) => a + (ts.tier.order >= order ? routed[j]! : 0), 0);
+      tiers.forEach((ts, j) => {
+        if (ts.tier.fixed) return;
+        const active = routed[j]! > EPS || unplaceable > EPS || reachedFrom(ts.tier.order) > EPS;
+        if (active) ts.lastActive = minute;
+        const want = Math.max(active ? 1 : 0, replicasWanted(routed[j]!, headroom));
+        ts.wants.push({ minute, replicas: want });
+        while (ts.wants[0]!.minute <= minute - windowMinutes) ts.wants.shift();
+        const held = Math.max(...ts.wants.map((w) => w.replicas));
+        const idle = minute - ts.lastActive >= windowMinutes;
+        const pods = ts.tier.minReplicas === 0 && (idle || ts.pods === 0) && !active ? 0 : Math.max(ts.tier.minReplicas, 1, held);
+        ts.pods = Math.min(pods, ts.tier.maxReplicas);
+        const pool = pools[ts.pool]!.plan;
+        const need = Math.min(Math.ceil(ts.pods / pool.replicasPerNode), ts.tier.maxNodes, ts.spot ? obtainable[ts.pool]! : Infinity);
+        ts.nodeNeeds.push({ minute, nodes: need });
+        while (ts.nodeNeeds[0]!.minute <= minute - scaler.nodeScaleDownDelayMinutes) ts.nodeNeeds.shift();
+        if (!up[ts.pool]) return;
+        while (ts.nodes.length < need) {
+          ts.nodes.push({ spot: ts.spot, readyAt: minute + pool.scaleUpMinutes });
+          result.nodeStarts++;
+        }
+        const keep = Math.max(...ts.nodeNeeds.map((n) => n.nodes));
+        while (ts.nodes.length > keep) {
+          const pending = ts.nodes.findIndex((n) => n.readyAt > minute);
+          ts.nodes.splice(pending >= 0 ? pending : newest(ts.nodes), 1);
         }
       });
-      for (const spot of [true, false]) {
-        pools.forEach((s, i) => {
-          if (!up[i]) return;
-          const want = spot ? desired[i]!.spot : desired[i]!.od;
-          let have = s.nodes.filter((n) => n.spot === spot).length;
-          while (have > want) {
-            if (!spot && paidSpotNow() > sigma * (paidAllNow() - s.plan.replicasPerNode) + EPS) break;
-            const pending = s.nodes.findIndex((n) => n.spot === spot && n.readyAt > minute);
-            if (pending >= 0) {
-              s.nodes.splice(pending, 1);
-              have--;
-              continue;
-            }
-            const after = [...readyNow];
-            after[i] = after[i]! - s.plan.replicasPerNode;
-            if (!readyOk(after)) break;
-            s.nodes.splice(newest(s.nodes, spot), 1);
-            readyNow[i] = after[i]!;
-            have--;
-          }
-        });
-      }
-      // Spot kept for safety can still leave spot over the cap: add on-demand where it is cheapest.
-      while (paidSpotNow() > sigma * paidAllNow() + EPS) {
-        const options = pools
-          .map((s, i) => ({ s, i, price: s.plan.pricePerNodeHour.onDemand }))
-          .filter(({ s, i, price }) => up[i] && price !== null && s.plan.reservedNodes + s.nodes.length < s.plan.autoscaler.maxNodes)
-          .sort((a, b) => a.price! / a.s.plan.replicasPerNode - b.price! / b.s.plan.replicasPerNode);
-        const pick = options[0];
-        if (pick === undefined) break;
-        pick.s.nodes.push({ spot: false, readyAt: minute + pick.s.plan.scaleUpMinutes });
-        result.nodeStarts++;
-      }
 
-      // Paid capacity against the policy (what the lower bound assumes).
-      const paid = pools.map((s, i) => (up[i] ? s.plan.replicasPerNode * (s.plan.reservedNodes + s.nodes.length) : 0));
+      // Paid capacity against the policy (what the plan prices and lowerBound assumes; the deployed scalers do not
+      // hold it, so the steps where it falls short are counted).
+      const paid = pools.map((s, i) => (up[i] ? s.plan.replicasPerNode * (s.plan.reservedNodes + tiers.reduce((a, ts) => a + (ts.pool === i ? ts.nodes.length : 0), 0)) : 0));
       const paidTotal = paid.reduce((a, b) => a + b, 0);
-      const paidSpot = pools.reduce((a, s, i) => a + (up[i] ? s.plan.replicasPerNode * s.nodes.filter((n) => n.spot).length : 0), 0);
-      const needed = replicasWanted(d.replicas, plan.policy.headroom);
+      const spotByPool = pools.map((s, i) => (up[i] ? s.plan.replicasPerNode * tiers.reduce((a, ts) => a + (ts.pool === i && ts.spot ? ts.nodes.length : 0), 0) : 0));
+      const paidSpot = spotByPool.reduce((a, b) => a + b, 0);
+      const resilient = plan.policy.resilience === "provider";
+      const needed = replicasWanted(d.replicas, headroom);
       const neededSurvivor = resilient && !outageActive ? Math.ceil(plan.policy.outageCover * d.replicas - EPS) : 0;
-      const spotByPool = pools.map((s, i) => (up[i] ? s.plan.replicasPerNode * s.nodes.filter((n) => n.spot).length : 0));
+      const neededSpotSurvivor = resilient && outageActive ? Math.ceil(plan.policy.outageCover * d.replicas - EPS) : 0;
       if (
-        violated ||
         paidTotal < needed ||
         paid.some((c) => paidTotal - c < neededSurvivor) ||
         spotByPool.some((c) => paidTotal - c < neededSpotSurvivor) ||
@@ -290,9 +230,9 @@ export function simulate(plan: FleetPlan, trace: DemandTrace, events: Simulation
         result.policyViolationSteps++;
       }
 
-      // 5. Serve.
-      const ready = readyCap(() => 0).reduce((a, b) => a + b, 0);
-      const unmetReplicas = Math.max(0, d.replicas - ready);
+      // 5. Serve: what ready replicas did not, unplaceable or waiting past its timeout, goes to the hosted fallback
+      // where the model has one, or is unmet.
+      const unmetReplicas = Math.max(0, d.replicas - served);
       const unmetFraction = d.replicas > 0 ? unmetReplicas / d.replicas : 0;
       const unmetGpuHours = (unmetReplicas * model.gpusPerReplica * step) / 60;
       const dropped = d.requests * unmetFraction;
@@ -319,16 +259,17 @@ export function simulate(plan: FleetPlan, trace: DemandTrace, events: Simulation
         }
       }
 
-      // 6. Bill burst nodes for the step (pending ones too: they are running while they boot).
+      // 6. Bill autoscaled nodes for the step (pending ones too: they are running while they boot).
       const hours = step / 60;
-      pools.forEach((s) => {
-        for (const n of s.nodes) {
-          const price = n.spot ? s.plan.pricePerNodeHour.spot! : s.plan.pricePerNodeHour.onDemand!;
+      for (const ts of tiers) {
+        const pool = pools[ts.pool]!.plan;
+        for (const n of ts.nodes) {
+          const price = n.spot ? pool.pricePerNodeHour.spot! : pool.pricePerNodeHour.onDemand!;
           if (n.spot) result.cost.spot += price * hours;
           else result.cost.onDemand += price * hours;
-          charge(s.plan.provider, price * hours);
+          charge(pool.provider, price * hours);
         }
-      });
+      }
       done++;
       if (options.onProgress !== undefined && done % progressEvery === 0) options.onProgress(done, steps * plan.models.length);
     }
@@ -347,14 +288,61 @@ export function simulate(plan: FleetPlan, trace: DemandTrace, events: Simulation
   return result;
 }
 
+/** The model's deployed tiers, started warm: the plan's burst nodes for hour 0 running and ready. */
+function tierStates(plan: FleetPlan, model: ModelPlan): TierState[] {
+  return model.pools.flatMap((p, pool) =>
+    p.tiers.map((tier) => {
+      const spot = tier.capacityType === "spot";
+      const warm = tier.fixed ? 0 : Math.min(tier.maxNodes, (spot ? p.schedule.spotNodes[0] : p.schedule.onDemandNodes[0]) ?? 0);
+      const pods = Math.min(tier.maxReplicas, warm * p.replicasPerNode);
+      return {
+        pool,
+        tier,
+        weight: plan.backends.find((b) => b.name === tier.backend)?.weight ?? 1,
+        spot,
+        nodes: Array.from({ length: warm }, () => ({ spot, readyAt: 0 })),
+        pods,
+        wants: [],
+        nodeNeeds: [],
+        lastActive: pods > 0 ? 0 : -Infinity,
+      };
+    }),
+  );
+}
+
+/** Replicas of a tier that can serve now: a fixed tier's all, once its pool is up and booted; else its pods on ready nodes. */
+function readyReplicas(ts: TierState, pool: PoolState, up: boolean, minute: number): number {
+  if (!up) return 0;
+  if (ts.tier.fixed) return minute >= pool.reservedReadyAt ? ts.tier.maxReplicas : 0;
+  return Math.min(ts.pods, pool.plan.replicasPerNode * ts.nodes.filter((n) => n.readyAt <= minute).length);
+}
+
+/** Spreads `load` over the `open` tiers by weight, each up to its maxReplicas; returns what none could take. */
+function fill(load: number, open: number[], tiers: readonly TierState[], routed: number[]): number {
+  let remaining = load;
+  let room = open.filter((j) => tiers[j]!.tier.maxReplicas - routed[j]! > EPS);
+  while (remaining > EPS && room.length > 0) {
+    const weights = room.map((j) => Math.max(tiers[j]!.weight, EPS));
+    const total = weights.reduce((a, b) => a + b, 0);
+    let used = 0;
+    room.forEach((j, n) => {
+      const take = Math.min((remaining * weights[n]!) / total, tiers[j]!.tier.maxReplicas - routed[j]!);
+      routed[j] = routed[j]! + take;
+      used += take;
+    });
+    remaining -= used;
+    const left = room.filter((j) => tiers[j]!.tier.maxReplicas - routed[j]! > EPS);
+    if (left.length === room.length) break;
+    room = left;
+  }
+  return Math.max(0, remaining);
+}
+
 /** Whether `minute` falls in the outage or its recovery (the provider's nodes booting again). */
 function within(o: OutageReport, minute: number): boolean {
   return minute >= o.startMinute && minute < o.startMinute + o.durationMinutes + o.recoveryMinutes;
 }
 
-function s0(pools: readonly PoolState[], i: number): number {
-  return pools[i]!.plan.reservedNodes;
-}
 
 /** Spot nodes obtainable at this fraction: all the plan may use at 1, none at 0, pro rata between. */
 function spotObtainable(p: PoolPlan, fraction: number): number {
@@ -362,10 +350,11 @@ function spotObtainable(p: PoolPlan, fraction: number): number {
   return fraction >= 1 ? p.spotNodes.max : Math.floor(fraction * p.spotNodes.max + EPS);
 }
 
-function newest(nodes: readonly Node[], spot: boolean): number {
-  let best = -1;
+/** The node that became (or becomes) ready last. */
+function newest(nodes: readonly Node[]): number {
+  let best = 0;
   nodes.forEach((n, i) => {
-    if (n.spot === spot && (best < 0 || n.readyAt >= nodes[best]!.readyAt)) best = i;
+    if (n.readyAt >= nodes[best]!.readyAt) best = i;
   });
   return best;
 }
@@ -381,27 +370,4 @@ function demandAt(series: { requests: number[]; inputTokens: number[]; outputTok
   };
 }
 
-/** Highest profile demand over [minute, minute + window]. */
-function profileAhead(model: ModelPlan, minute: number, window: number, H: number): number {
-  let best = 0;
-  const first = Math.floor(minute / 60);
-  const last = Math.floor((minute + window) / 60);
-  for (let h = first; h <= last; h++) best = Math.max(best, model.profile.demandReplicas[h % H] ?? 0);
-  return best;
-}
 
-/** Last resort when nothing meets the policy: every reachable node the bounds allow, spot within the cap. */
-function everything(pools: readonly AllocPool[], sigma: number): { cost: number; spot: number[]; onDemand: number[] } {
-  const total = pools.reduce((a, p) => a + (p.up ? p.k * p.maxNodes : 0), 0);
-  let spotRoom = Number.isFinite(total) ? sigma * total : 0;
-  const spot: number[] = [];
-  const onDemand: number[] = [];
-  for (const p of pools) {
-    const room = p.up && Number.isFinite(p.maxNodes) ? p.maxNodes - p.reserved : 0;
-    const s = p.spotPrice === undefined ? 0 : Math.max(0, Math.min(room, p.spotMax, Math.floor(spotRoom / p.k)));
-    spotRoom -= s * p.k;
-    spot.push(s);
-    onDemand.push(p.onDemandPrice === undefined ? 0 : Math.max(0, room - s));
-  }
-  return { cost: 0, spot, onDemand };
-}
