@@ -86,7 +86,7 @@ export function tierDeployments(plan: FleetPlan, provider: Provider): TierDeploy
         concurrentRequestsPerReplica: model.concurrentRequestsPerReplica,
         expectedLatencyMs: planned.expectedLatencyMs,
         weightsGB: model.weightsGB,
-        scaler: tierScaler(plan, model),
+        scaler: tierScaler(plan, model, tier.backend),
         wakeBackends: plan.backends.filter((b) => b.model === model.name && b.provider !== "hosted" && b.order >= planned.order).map((b) => b.name),
       });
     }

@@ -292,6 +292,7 @@ function burstAutoscaling(config: ProviderConfig, d: TierDeployment): NonNullabl
       ? {
           wake: {
             query: gatewayWakeQuery(d.model, d.wakeBackends),
+            threshold: d.scaler.wakeRequestsPerSecondPerReplica,
             prometheusServerUrl: gatewayMetrics.url,
             ...(gatewayMetrics.bearerTokenSecret === undefined ? {} : { bearerTokenSecret: gatewayMetrics.bearerTokenSecret }),
           },

@@ -1,14 +1,15 @@
 /**
  * What the simulator runs is what the stacks deploy (issue 12, point 4): every autoscaled tier's rendered ScaledObject
- * carries the plan's `tierScaler` — its in-flight target and scale-down window — and the replicas that target makes
- * KEDA's HPA want for a load are the planner's `replicasWanted` of it. The fleets are synthesized end to end from their
+ * carries the plan's `tierScaler` — its in-flight target, wake threshold and scale-down window — and the replicas
+ * those make KEDA's HPA want for a load (or, from zero, for a spill) are the planner's `replicasWanted` of it, as
+ * `simulate` computes them. The fleets are synthesized end to end from their
  * specs; one variant changes the headroom and the scale-down window, so a deployment that ignored either would fail.
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { replicasWanted } from "@switchyard/catalog";
-import { tierScaler } from "@switchyard/planner";
+import { replicaSecondsPerRequest, tierScaler } from "@switchyard/planner";
 import { parse, stringify } from "yaml";
 import { afterAll, describe, expect, it } from "vitest";
 import { GCP_FLEET_SPEC, PROVIDER_ENVS, REPO_ROOT, deployFleet } from "./fixtures";
@@ -17,6 +18,7 @@ interface ScaledObjectSpec {
   scaleTargetRef: { name: string };
   cooldownPeriod: number;
   advanced: { horizontalPodAutoscalerConfig: { behavior: { scaleDown: { stabilizationWindowSeconds: number } } } };
+  minReplicaCount: number;
   triggers: { name: string; metadata: { threshold: string } }[];
 }
 
@@ -49,7 +51,7 @@ describe.each([
     for (const r of scalers) {
       const spec = r.inputs["spec"] as ScaledObjectSpec;
       const model = fleet.plan.models.find((m) => m.name === planned.get(spec.scaleTargetRef.name))!;
-      const scaler = tierScaler(fleet.plan, model);
+      const scaler = tierScaler(fleet.plan, model, spec.scaleTargetRef.name);
       const threshold = Number(spec.triggers.find((t) => t.name === "in-flight")!.metadata.threshold);
       expect({ scaler: r.name, threshold, cooldown: spec.cooldownPeriod, window: spec.advanced.horizontalPodAutoscalerConfig.behavior.scaleDown.stabilizationWindowSeconds }).toEqual({
         scaler: r.name,
@@ -63,6 +65,19 @@ describe.each([
         const load = i * 0.173 + 0.0007;
         const hpaWants = Math.ceil((load * model.concurrentRequestsPerReplica) / threshold);
         expect(`${r.name} at ${load}: ${hpaWants}`).toBe(`${r.name} at ${load}: ${replicasWanted(load, fleet.plan.policy.headroom)}`);
+      }
+      // A tier at zero also has the wake trigger: ⌈spill requests/s / threshold⌉ replicas, its gateway weight's share of
+      // the spill's replicas (at the plan's tokens per request) with the headroom.
+      const wake = spec.triggers.find((t) => t.name === "wake");
+      expect(wake !== undefined, r.name).toBe(spec.minReplicaCount === 0);
+      if (wake === undefined) continue;
+      const wakeThreshold = Number(wake.metadata.threshold);
+      expect(wakeThreshold, r.name).toBe(scaler.wakeRequestsPerSecondPerReplica);
+      const weight = fleet.plan.backends.find((b) => b.name === spec.scaleTargetRef.name)!.weight;
+      for (let i = 1; i <= 200; i++) {
+        const spill = i * 0.271 + 0.0013;
+        const hpaWants = Math.ceil(spill / replicaSecondsPerRequest(model) / wakeThreshold);
+        expect(`${r.name} woken by ${spill}: ${hpaWants}`).toBe(`${r.name} woken by ${spill}: ${replicasWanted(weight * spill, fleet.plan.policy.headroom)}`);
       }
     }
   }, 180_000);

@@ -34,6 +34,7 @@ interface WakeTrigger {
   order: number;
   serverAddress: string;
   query: string;
+  threshold: string;
 }
 
 function report(label: string, figures: unknown): void {
@@ -61,7 +62,7 @@ describe("burst tiers wake on their own model's spill at the real gateway, read 
       (fleet.providers[env] ?? [])
         .filter((r) => r.type === "kubernetes:keda.sh/v1alpha1:ScaledObject")
         .flatMap((r) => {
-          const spec = r.inputs["spec"] as { scaleTargetRef: { name: string }; triggers: { name: string; metadata: { serverAddress: string; query: string } }[] };
+          const spec = r.inputs["spec"] as { scaleTargetRef: { name: string }; triggers: { name: string; metadata: { serverAddress: string; query: string; threshold: string } }[] };
           const wake = spec.triggers.find((t) => t.name === "wake");
           const backend = planned.get(spec.scaleTargetRef.name)!;
           return wake === undefined ? [] : [{ scaler: r.name, backend: backend.name, model: backend.model, order: backend.order, ...wake.metadata }];
@@ -138,7 +139,9 @@ describe("burst tiers wake on their own model's spill at the real gateway, read 
     const results = await runBatch(offered * 8, offered, send("llama-70b"));
     await sleep(3000);
     const saturated = await values();
-    report("llama-70b at 1.5× order-1 capacity", { capacity, offered, served: servedBy(results), wake: saturated });
+    // What KEDA would ask each tier for: ⌈value / threshold⌉ (the tier's share of the spill, from the plan's mix).
+    const replicasAsked = Object.fromEntries(wakes.map((w) => [w.scaler, Math.ceil(saturated[w.scaler]! / Number(w.threshold))]));
+    report("llama-70b at 1.5× order-1 capacity", { capacity, offered, served: servedBy(results), wake: saturated, replicasAsked });
     // The hosted fallback takes what order 1 cannot while the burst tiers boot: no client errors.
     expect(results.filter((r) => r.status !== 200)).toEqual([]);
     for (const w of wakes) {

@@ -1,6 +1,6 @@
 /**
  * What each autoscaled tier's scaler is deployed with, decided once from the plan: the stacks hand it to
- * VllmServing's KEDA scaler, and `simulate` runs the same rule and window (test/environments/scaler-drift.test.ts
+ * VllmServing's KEDA scaler, and `simulate` runs the same rules and windows (test/environments/scaler-drift.test.ts
  * fails if the rendered ScaledObjects and this disagree).
  */
 import { inFlightTargetPerReplica } from "@switchyard/catalog";
@@ -12,6 +12,13 @@ export interface TierScaler {
    * its SLO over the policy's headroom, so the replicas it wants are the planner's `replicasWanted` of the load.
    */
   targetInFlightPerReplica: number;
+  /**
+   * The wake trigger's threshold, in requests per second of the model's spill at the gateway (`gatewayWakeQuery`)
+   * per replica: a replica's requests per second over the headroom and the tier's share of its order (its gateway
+   * weight), so a tier woken from zero asks at once for `replicasWanted` of its share of the spill instead of one
+   * replica and a second boot.
+   */
+  wakeRequestsPerSecondPerReplica: number;
   /** How long a tier keeps replicas after its load falls (HPA scale-down window, KEDA cooldown before zero). */
   scaleDownCooldownSeconds: number;
   /**
@@ -25,10 +32,25 @@ export interface TierScaler {
 /** The Cluster Autoscaler's default `--scale-down-unneeded-time`, in minutes. */
 export const NODE_SCALE_DOWN_DELAY_MINUTES = 10;
 
-export function tierScaler(plan: Pick<FleetPlan, "policy">, model: Pick<ModelPlan, "concurrentRequestsPerReplica">): TierScaler {
+/** The scaler of the tier deployed as `backend` (a GPU backend of `model` in `plan`). */
+export function tierScaler(plan: Pick<FleetPlan, "policy" | "backends">, model: ModelPlan, backend: string): TierScaler {
+  const planned = plan.backends.find((b) => b.name === backend && b.model === model.name);
+  if (planned === undefined) throw new Error(`tierScaler: the plan has no backend ${backend} for ${model.name}`);
   return {
     targetInFlightPerReplica: inFlightTargetPerReplica(model.concurrentRequestsPerReplica, plan.policy.headroom),
+    wakeRequestsPerSecondPerReplica: 1 / (replicaSecondsPerRequest(model) * plan.policy.headroom * planned.weight),
     scaleDownCooldownSeconds: Math.round(plan.policy.simulation.scaleDownDelayMinutes * 60),
     nodeScaleDownDelayMinutes: NODE_SCALE_DOWN_DELAY_MINUTES,
   };
+}
+
+/**
+ * Replica-seconds one request of the model takes on average over its planned demand: its prompt at the prefill rate
+ * plus its completion at the decode rate, as the planner counts replicas (`replicasFor`).
+ */
+export function replicaSecondsPerRequest(model: Pick<ModelPlan, "profile" | "throughput">): number {
+  const sum = (xs: readonly number[]) => xs.reduce((a, b) => a + b, 0);
+  const requests = sum(model.profile.requestsPerSecond);
+  if (!(requests > 0)) throw new Error("replicaSecondsPerRequest: the model's profile has no requests");
+  return sum(model.profile.inputTokensPerSecond) / requests / model.throughput.prefillTokensPerSecond + sum(model.profile.outputTokensPerSecond) / requests / model.throughput.decodeTokensPerSecond;
 }

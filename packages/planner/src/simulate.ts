@@ -11,7 +11,8 @@
  *     cap (maxReplicas × per-replica concurrency). What no order takes is unplaceable; what a backend takes beyond
  *     its ready replicas waits, and past the gateway's timeout is not served either.
  *  3. Each autoscaled tier's scaler: KEDA activates it when the model's spill reaches its order or beyond (the wake
- *     trigger) or when it has load; the HPA wants `replicasWanted` of its load in flight (the in-flight trigger),
+ *     trigger, which also asks for its share of that spill) or when it has load; the HPA wants the larger of that and
+ *     `replicasWanted` of its load in flight (the in-flight trigger),
  *     keeps the highest want over the scale-down window, and KEDA scales it to zero that long after its last
  *     activity. Nodes follow its pods, within the tier's node bounds and the spot obtainable; new ones are billed at
  *     once and serve after the pool's scale-up time (provisioning + weights + engine start); a node its pods left
@@ -28,6 +29,7 @@ import { replicasWanted } from "@switchyard/catalog";
 import type { Provider } from "@switchyard/catalog";
 import { replicasFor } from "./demand";
 import { tierScaler } from "./scaler";
+import type { TierScaler } from "./scaler";
 import { isDown, spotFractionAt } from "./events";
 import type { Outage, SimulationEvents } from "./events";
 import type { FleetPlan, ModelPlan, PoolPlan, PoolTierPlan } from "./types";
@@ -88,6 +90,7 @@ interface TierState {
   tier: PoolTierPlan;
   /** The gateway's weight for it within its model and order. */
   weight: number;
+  scaler: TierScaler;
   spot: boolean;
   nodes: Node[];
   /** Replicas its Deployment asks for (KEDA and the HPA's decision). */
@@ -139,8 +142,6 @@ export function simulate(plan: FleetPlan, trace: DemandTrace, events: Simulation
   for (const model of plan.models) {
     const demand = trace.models[model.name]!;
     const pools: PoolState[] = model.pools.map((p) => ({ plan: p, reservedReadyAt: 0, wasDown: false }));
-    const scaler = tierScaler(plan, model);
-    const windowMinutes = scaler.scaleDownCooldownSeconds / 60;
     const useFallback = (options.useHostedFallback ?? true) && model.hostedFallback !== null;
     const headroom = plan.policy.headroom;
     const tiers = tierStates(plan, model);
@@ -184,11 +185,16 @@ export function simulate(plan: FleetPlan, trace: DemandTrace, events: Simulation
       // on nothing placeable), the HPA wants replicasWanted of its load in flight, holds the highest want over the
       // scale-down window, and KEDA scales to zero a cooldown after its last activity. Then the node autoscaler.
       const reachedFrom = (order: number) => tiers.reduce((a, ts, j) => a + (ts.tier.order >= order ? routed[j]! : 0), 0);
+      // The wake query counts requests per second: the spill's replicas at this step's mix of tokens per request.
+      const requestsPerReplicaSecond = d.replicas > 0 ? d.requests / (d.replicas * step * 60) : 0;
       tiers.forEach((ts, j) => {
         if (ts.tier.fixed) return;
-        const active = routed[j]! > EPS || unplaceable > EPS || reachedFrom(ts.tier.order) > EPS;
+        const spill = unplaceable + reachedFrom(ts.tier.order);
+        const active = routed[j]! > EPS || spill > EPS;
         if (active) ts.lastActive = minute;
-        const want = Math.max(active ? 1 : 0, replicasWanted(routed[j]!, headroom));
+        const woken = Math.ceil((spill * requestsPerReplicaSecond) / ts.scaler.wakeRequestsPerSecondPerReplica - EPS);
+        const want = Math.max(active ? 1 : 0, replicasWanted(routed[j]!, headroom), woken);
+        const windowMinutes = ts.scaler.scaleDownCooldownSeconds / 60;
         ts.wants.push({ minute, replicas: want });
         while (ts.wants[0]!.minute <= minute - windowMinutes) ts.wants.shift();
         const held = Math.max(...ts.wants.map((w) => w.replicas));
@@ -198,7 +204,7 @@ export function simulate(plan: FleetPlan, trace: DemandTrace, events: Simulation
         const pool = pools[ts.pool]!.plan;
         const need = Math.min(Math.ceil(ts.pods / pool.replicasPerNode), ts.tier.maxNodes, ts.spot ? obtainable[ts.pool]! : Infinity);
         ts.nodeNeeds.push({ minute, nodes: need });
-        while (ts.nodeNeeds[0]!.minute <= minute - scaler.nodeScaleDownDelayMinutes) ts.nodeNeeds.shift();
+        while (ts.nodeNeeds[0]!.minute <= minute - ts.scaler.nodeScaleDownDelayMinutes) ts.nodeNeeds.shift();
         if (!up[ts.pool]) return;
         while (ts.nodes.length < need) {
           ts.nodes.push({ spot: ts.spot, readyAt: minute + pool.scaleUpMinutes });
@@ -299,6 +305,7 @@ function tierStates(plan: FleetPlan, model: ModelPlan): TierState[] {
         pool,
         tier,
         weight: plan.backends.find((b) => b.name === tier.backend)?.weight ?? 1,
+        scaler: tierScaler(plan, model, tier.backend),
         spot,
         nodes: Array.from({ length: warm }, () => ({ spot, readyAt: 0 })),
         pods,

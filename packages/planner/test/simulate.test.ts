@@ -101,7 +101,7 @@ describe("the deployed scalers' scale-down window", () => {
       simulation: { stepMinutes: 5, days: 1, scaleDownDelayMinutes: delay },
     });
     const [p10, p30] = [plan(dropAtNoon(10)), plan(dropAtNoon(30))];
-    expect(tierScaler(p30, p30.models[0]!).scaleDownCooldownSeconds).toBe(1800);
+    expect(tierScaler(p30, p30.models[0]!, p30.models[0]!.pools[0]!.tiers[0]!.backend).scaleDownCooldownSeconds).toBe(1800);
     const [s10, s30] = [simulate(p10, traceFromSpec(dropAtNoon(10))), simulate(p30, traceFromSpec(dropAtNoon(30)))];
     expect(s30.cost.onDemand - s10.cost.onDemand).toBeCloseTo((2 * 55.04 * 20) / 60, 6);
     expect(s10.unmet.requests).toBe(0);
@@ -161,7 +161,7 @@ describe("outages", () => {
 });
 
 describe("spot", () => {
-  it("replays an availability trace: reclaims, a gap while on-demand wakes and boots twice, then recovery", () => {
+  it("replays an availability trace: reclaims, a gap while on-demand wakes and boots, then recovery", () => {
     const spec = constant(8, [{ provider: "aws", region: "us-east-1", capacityTypes: ["spot", "on-demand"] }], { resilience: "none", headroom: 1, maxSpotShare: 1 });
     const p = plan(spec);
     expect(p.models[0]!.pools[0]!.schedule.spotNodes[0]).toBe(2);
@@ -169,16 +169,15 @@ describe("spot", () => {
     expect(spot.fraction.slice(45, 50)).toEqual([1, 1, 1, 0, 0]);
     const sim = simulate(p, traceFromSpec(spec), { spotAvailability: { aws: spot } });
     // Spot leaves at hours 4, 12 and 20 (the 8-hour trace wraps), 2 nodes each time. The on-demand tier is at zero
-    // (it carried nothing), so its scaler wakes it on the spill to one replica, as KEDA does, and scales it to the
-    // load once that replica serves. A node takes 12.2 minutes (8 provisioning + 70 GB from the same-cloud origin at
-    // 1 GB/s + 3 engine start): 3 steps with nothing serving (8 replicas short), 1 step with one replica (7 short),
-    // 2 steps with the first node's 4 while the second boots (4 short) — 39 replica-steps × 2 GPUs × 5 minutes, three
-    // times; each time 2 on-demand nodes and then 2 spot nodes start.
+    // (it carried nothing); the spill wakes it, and its wake trigger asks at once for the 8 replicas the spill needs
+    // (2 nodes). A node takes 12.2 minutes (8 provisioning + 70 GB from the same-cloud origin at 1 GB/s + 3 engine
+    // start): 3 five-minute steps with nothing serving, 8 replicas × 2 GPUs × 15 minutes, three times; each time 2
+    // on-demand nodes and then 2 spot nodes start.
     expect(p.models[0]!.pools[0]!.scaleUpMinutes).toBe(12.2);
     expect(p.models[0]!.pools[0]!.tiers.map((t) => [t.capacityType, t.minNodes, t.maxNodes])).toEqual([["spot", 2, 2], ["on-demand", 0, 2]]);
     expect(sim.spotReclaims).toBe(6);
     expect(sim.nodeStarts).toBe(12);
-    expect(sim.unmet.gpuHours).toBeCloseTo(3 * 39 * 2 * (5 / 60), 9);
+    expect(sim.unmet.gpuHours).toBeCloseTo(3 * 16 * (15 / 60), 9);
     expect(simulate(p, traceFromSpec(spec), { spotAvailability: { aws: spot } })).toEqual(sim);
   });
 

@@ -54,6 +54,12 @@ export interface VllmPeerArgs {
 export interface VllmWakeArgs {
   /** PromQL returning one value, above 0 when the deployment should run. Required. */
   query: string;
+  /**
+   * The query's value per replica wanted: KEDA asks for ⌈value / threshold⌉ replicas while the query is above 0, so a
+   * tier woken from zero starts as many as the spill needs at once. Defaults to `WAKE_TRIGGER_THRESHOLD` (1,000,000):
+   * one replica, and the in-flight trigger sizes it once that one serves (a second boot).
+   */
+  threshold?: number;
   /** Prometheus base URL to run it against. Defaults to `autoscaling.prometheusServerUrl`. */
   prometheusServerUrl?: string;
   /**

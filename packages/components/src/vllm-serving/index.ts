@@ -18,6 +18,7 @@ export {
   API_KEY_SECRET_KEY,
   HPA_IN_FLIGHT_METRIC,
   VLLM_PORT,
+  WAKE_TRIGGER_THRESHOLD,
   WEIGHT_SHARE_OF_GPU_BUDGET,
   defaultApiKeySecretEnv,
   defaultColdStartBudgetSeconds,
@@ -34,7 +35,7 @@ export { HF_CACHE_VOLUME, HF_HOME_PATH } from "./resolve";
 export { deploymentSpec } from "./deployment";
 export { serviceSpec } from "./service";
 export { podDisruptionBudgetSpec } from "./pod-disruption-budget";
-export { WAKE_TRIGGER_THRESHOLD, horizontalPodAutoscalerSpec, scaledObjectSpec, wakeAuthenticationSpec } from "./scaler";
+export { horizontalPodAutoscalerSpec, scaledObjectSpec, wakeAuthenticationSpec } from "./scaler";
 export { networkPolicySpec } from "./network-policy";
 export { INGRESS_MAX_BODY_SIZE, ingressAnnotations, ingressSpec } from "./ingress";
 export { apiKeyPasswordSpec, apiKeySecretSpec } from "./secret";

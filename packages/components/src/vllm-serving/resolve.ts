@@ -38,6 +38,11 @@ import type {
   VllmWakeArgs,
 } from "./args";
 
+/**
+ * The wake trigger's default threshold: so high that it never asks for more than one replica. It then only decides
+ * activation (0 ↔ 1) through `activationThreshold`, and the in-flight trigger does the scaling beyond one.
+ */
+export const WAKE_TRIGGER_THRESHOLD = 1_000_000;
 /** Port vLLM listens on (its default) and the Service exposes. */
 export const VLLM_PORT = 8000;
 /** Key of the API key inside the `${name}-api-key` Secret. */
@@ -124,7 +129,7 @@ export interface ResolvedAutoscaling {
   /** The Prometheus pods the NetworkPolicy admits to scrape vLLM's /metrics. */
   metricsScraper: VllmPeerArgs;
   /** Set only when scaling to zero (KEDA). */
-  wake: { query: string; prometheusServerUrl: string; bearerTokenSecret: VllmSecretKeyRef | undefined } | undefined;
+  wake: { query: string; threshold: number; prometheusServerUrl: string; bearerTokenSecret: VllmSecretKeyRef | undefined } | undefined;
   pollingIntervalSeconds: number;
   scaleDownCooldownSeconds: number;
 }
@@ -846,7 +851,9 @@ function resolveWake(checks: ArgChecks, w: VllmWakeArgs, scalesToZero: boolean, 
     checks.check(HTTP_URL.test(w.prometheusServerUrl), "autoscaling.wake.prometheusServerUrl", w.prometheusServerUrl, "must be the http(s) URL of the Prometheus that scrapes the gateway");
   }
   if (w.bearerTokenSecret !== undefined) checkSecretRef(checks, w.bearerTokenSecret, "autoscaling.wake.bearerTokenSecret");
-  return { query: w.query, prometheusServerUrl: url, bearerTokenSecret: w.bearerTokenSecret };
+  const threshold = w.threshold ?? WAKE_TRIGGER_THRESHOLD;
+  checks.check(typeof threshold === "number" && Number.isFinite(threshold) && threshold > 0, "autoscaling.wake.threshold", threshold, "must be a positive number: the query's value per replica wanted");
+  return { query: w.query, threshold, prometheusServerUrl: url, bearerTokenSecret: w.bearerTokenSecret };
 }
 
 function checkPeer(checks: ArgChecks, peer: VllmPeerArgs | undefined, property: string, what: string): void {

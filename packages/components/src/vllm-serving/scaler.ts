@@ -4,12 +4,6 @@ import type { ResolvedAutoscaling, ResolvedVllmServing } from "./resolve";
 import type { VllmSecretKeyRef } from "./args";
 
 /**
- * The wake trigger's threshold: so high that it never asks for more than one replica. It only decides
- * activation (0 ↔ 1) through `activationThreshold`; the in-flight trigger does the scaling beyond one.
- */
-export const WAKE_TRIGGER_THRESHOLD = "1000000";
-
-/**
  * KEDA ScaledObject (keda.sh/v1alpha1) scaling on requests in flight per replica; with `minReplicas: 0` a
  * second, gateway-side trigger wakes the deployment, because vLLM exports nothing at zero replicas.
  */
@@ -42,7 +36,7 @@ export function scaledObjectSpec(r: ResolvedVllmServing, a: ResolvedAutoscaling)
                 metadata: {
                   serverAddress: a.wake.prometheusServerUrl,
                   query: a.wake.query,
-                  threshold: WAKE_TRIGGER_THRESHOLD,
+                  threshold: String(a.wake.threshold),
                   activationThreshold: "0",
                   ...(a.wake.bearerTokenSecret ? { authModes: "bearer" } : {}),
                 },

@@ -263,8 +263,13 @@ describe("scaler specs", () => {
     expect(spec.triggers[1]).toEqual({
       type: "prometheus",
       name: "wake",
-      metadata: { serverAddress: "http://prometheus-operated.monitoring:9090", query: wakeQuery, threshold: WAKE_TRIGGER_THRESHOLD, activationThreshold: "0" },
+      metadata: { serverAddress: "http://prometheus-operated.monitoring:9090", query: wakeQuery, threshold: String(WAKE_TRIGGER_THRESHOLD), activationThreshold: "0" },
     });
+  });
+
+  it("sizes the wake from the spill when given a threshold: KEDA asks for ⌈value / threshold⌉ replicas", () => {
+    const r = resolve({ minReplicas: 0, maxReplicas: 4, autoscaling: { ...kedaScaling, wake: { query: wakeQuery, threshold: 0.8 } } });
+    expect((scaledObjectSpec(r, r.autoscaling!) as Json).spec.triggers[1].metadata).toMatchObject({ threshold: "0.8", activationThreshold: "0" });
   });
 
   it("reads the wake signal from another cluster's Prometheus with a bearer token through a TriggerAuthentication", () => {
@@ -275,7 +280,7 @@ describe("scaler specs", () => {
     expect(spec.triggers[1]).toEqual({
       type: "prometheus",
       name: "wake",
-      metadata: { serverAddress: "https://prometheus.gateway.example.com", query: wakeQuery, threshold: WAKE_TRIGGER_THRESHOLD, activationThreshold: "0", authModes: "bearer" },
+      metadata: { serverAddress: "https://prometheus.gateway.example.com", query: wakeQuery, threshold: String(WAKE_TRIGGER_THRESHOLD), activationThreshold: "0", authModes: "bearer" },
       authenticationRef: { name: "llama-8b-wake" },
     });
     expect(wakeAuthenticationSpec(r, wake.bearerTokenSecret)).toEqual({
