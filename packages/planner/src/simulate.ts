@@ -192,7 +192,8 @@ export function simulate(plan: FleetPlan, trace: DemandTrace, events: Simulation
         const spill = unplaceable + reachedFrom(ts.tier.order);
         const active = routed[j]! > EPS || spill > EPS;
         if (active) ts.lastActive = minute;
-        const woken = Math.ceil((spill * requestsPerReplicaSecond) / ts.scaler.wakeRequestsPerSecondPerReplica - EPS);
+        // Only a tier that scales to zero has the wake trigger (VllmServing renders it for minReplicas 0 alone).
+        const woken = ts.tier.minReplicas === 0 ? Math.ceil((spill * requestsPerReplicaSecond) / ts.scaler.wakeRequestsPerSecondPerReplica - EPS) : 0;
         const want = Math.max(active ? 1 : 0, replicasWanted(routed[j]!, headroom), woken);
         const windowMinutes = ts.scaler.scaleDownCooldownSeconds / 60;
         ts.wants.push({ minute, replicas: want });

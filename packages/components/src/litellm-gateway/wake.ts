@@ -11,7 +11,8 @@
  *   `model_info.id`, which the gateway sets to the backend's name. Health checks carry an empty `model_group`.
  *
  * A tier wakes on either: the group's unplaceable requests, or traffic on its own or any higher tier (a cheaper
- * tier at zero while a dearer one serves). Once up, its in-flight trigger (VllmServing) sizes it.
+ * tier at zero while a dearer one serves). With a threshold per replica (the stacks use the planner's `tierScaler`)
+ * the wake trigger also asks for the tier's share of that spill at once; its in-flight trigger sizes it once it serves.
  */
 
 /**
