@@ -279,7 +279,7 @@ export function resolveVllmServingArgs(name: string, args: VllmServingArgs): Res
   // Scaled on this deployment's own queue: vLLM labels its metrics with the first served name, this deployment's.
   const autoscaling = args.autoscaling ? resolveAutoscaling(checks, args.autoscaling, minReplicas, name, args.backend?.concurrentRequestsPerReplica) : undefined;
   checkApiKey(checks, args.apiKey);
-  checkGateway(checks, args.gateway);
+  checkPeer(checks, args.gateway, "gateway", "the namespace and pod labels of the gateway that calls vLLM");
   if (args.ingress) checkIngress(checks, args.ingress);
   if (args.coldStartBudgetSeconds !== undefined) {
     checks.check(
@@ -877,18 +877,6 @@ function checkApiKey(checks: ArgChecks, apiKey: pulumi.Input<string> | undefined
     undefined,
     "must be at least 16 characters without whitespace (value not shown); omit it to generate one",
   );
-}
-
-function checkGateway(checks: ArgChecks, gateway: VllmGatewayArgs | undefined): void {
-  if (!checks.check(gateway !== undefined && gateway !== null, "gateway", gateway, "is required: the namespace and pod labels of the gateway that calls vLLM")) return;
-  const g = gateway as VllmGatewayArgs;
-  checks.check(isDns1123Label(g.namespace ?? ""), "gateway.namespace", g.namespace, DNS1123_HINT);
-  const entries = Object.entries(g.podLabels ?? {});
-  checks.check(entries.length > 0, "gateway.podLabels", g.podLabels, "must select the gateway pods with at least one label; an empty selector would admit every pod in the namespace");
-  for (const [key, value] of entries) {
-    checks.check(isLabelKey(key), `gateway.podLabels["${key}"]`, key, "is not a valid Kubernetes label key");
-    checks.check(isLabelValue(value), `gateway.podLabels["${key}"]`, value, "is not a valid Kubernetes label value");
-  }
 }
 
 function checkIngress(checks: ArgChecks, ingress: VllmIngressArgs): void {
