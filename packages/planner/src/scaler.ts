@@ -19,7 +19,11 @@ export interface TierScaler {
    * replica and a second boot.
    */
   wakeRequestsPerSecondPerReplica: number;
-  /** How long a tier keeps replicas after its load falls (HPA scale-down window, KEDA cooldown before zero). */
+  /**
+   * How long a tier keeps replicas after its load falls (HPA scale-down window, KEDA cooldown before zero): the
+   * spec's `simulation.scaleDownDelayMinutes`, but never less than the pool's scale-up time, because a replica let go
+   * during a dip shorter than that costs a whole boot (12–29 minutes here) to get back; at most an hour (Kubernetes).
+   */
   scaleDownCooldownSeconds: number;
   /**
    * How long the node autoscaler keeps a node its pods left before removing it: the Cluster Autoscaler's default
@@ -29,17 +33,22 @@ export interface TierScaler {
   nodeScaleDownDelayMinutes: number;
 }
 
+/** Kubernetes caps an HPA's scale-down stabilization window at 3600 s. */
+const MAX_SCALE_DOWN_WINDOW_MINUTES = 60;
+
 /** The Cluster Autoscaler's default `--scale-down-unneeded-time`, in minutes. */
 export const NODE_SCALE_DOWN_DELAY_MINUTES = 10;
 
 /** The scaler of the tier deployed as `backend` (a GPU backend of `model` in `plan`). */
 export function tierScaler(plan: Pick<FleetPlan, "policy" | "backends">, model: ModelPlan, backend: string): TierScaler {
   const planned = plan.backends.find((b) => b.name === backend && b.model === model.name);
-  if (planned === undefined) throw new Error(`tierScaler: the plan has no backend ${backend} for ${model.name}`);
+  const pool = model.pools.find((p) => p.tiers.some((t) => t.backend === backend));
+  if (planned === undefined || pool === undefined) throw new Error(`tierScaler: the plan has no backend ${backend} for ${model.name}`);
+  const windowMinutes = Math.min(MAX_SCALE_DOWN_WINDOW_MINUTES, Math.max(plan.policy.simulation.scaleDownDelayMinutes, Math.ceil(pool.scaleUpMinutes)));
   return {
     targetInFlightPerReplica: inFlightTargetPerReplica(model.concurrentRequestsPerReplica, plan.policy.headroom),
     wakeRequestsPerSecondPerReplica: 1 / (replicaSecondsPerRequest(model) * plan.policy.headroom * planned.weight),
-    scaleDownCooldownSeconds: Math.round(plan.policy.simulation.scaleDownDelayMinutes * 60),
+    scaleDownCooldownSeconds: Math.round(windowMinutes * 60),
     nodeScaleDownDelayMinutes: NODE_SCALE_DOWN_DELAY_MINUTES,
   };
 }

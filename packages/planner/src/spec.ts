@@ -37,7 +37,7 @@ const num = (hint: string) => z.number(fix(hint));
 const positive = (hint: string) => num(hint).positive(fix(hint));
 const nonNegative = (hint: string) => num(hint).nonnegative(fix(hint));
 /** Deployed as each scaler's HPA scale-down window, which Kubernetes caps at 3600 s. */
-const SCALE_DOWN_HINT = "minutes an autoscaled tier keeps replicas after its load falls, 0–60 (each deployed scaler's scale-down window; Kubernetes allows at most 1 hour), e.g. 10";
+const SCALE_DOWN_HINT = "minutes an autoscaled tier keeps replicas after its load falls, at least (each deployed scaler's scale-down window, never shorter than its pool's scale-up time), 0–60: Kubernetes allows at most 1 hour; e.g. 10";
 const fraction = (hint: string) => num(hint).min(0, fix(hint)).max(1, fix(hint));
 const positiveInt = (hint: string) => num(hint).int(fix(hint)).positive(fix(hint));
 const rateArray = (hint: string) => z.array(nonNegative(hint), fix(hint)).min(1, fix(hint)).max(8784, fix(hint));

@@ -93,23 +93,31 @@ describe("lowerBound pays for boot time", () => {
 });
 
 describe("the deployed scalers' scale-down window", () => {
-  it("keeps surplus nodes exactly tierScaler's window: 12 → 4 replicas leaves 2 p5 nodes billed 10 or 30 more minutes", () => {
+  it("keeps surplus nodes exactly tierScaler's window: 12 → 4 replicas leaves 2 p5 nodes billed 20 or 40 more minutes", () => {
     const dropAtNoon = (delay: number): FleetSpecInput => ({
       ...specWith({ providers: [], replicas: [...new Array<number>(12).fill(12), ...new Array<number>(12).fill(4)] }),
       providers: [{ provider: "aws", region: "us-east-1", capacityTypes: ["on-demand"] }],
       policy: { resilience: "none", headroom: 1 },
       simulation: { stepMinutes: 5, days: 1, scaleDownDelayMinutes: delay },
     });
-    const [p10, p30] = [plan(dropAtNoon(10)), plan(dropAtNoon(30))];
-    expect(tierScaler(p30, p30.models[0]!, p30.models[0]!.pools[0]!.tiers[0]!.backend).scaleDownCooldownSeconds).toBe(1800);
-    const [s10, s30] = [simulate(p10, traceFromSpec(dropAtNoon(10))), simulate(p30, traceFromSpec(dropAtNoon(30)))];
-    expect(s30.cost.onDemand - s10.cost.onDemand).toBeCloseTo((2 * 55.04 * 20) / 60, 6);
-    expect(s10.unmet.requests).toBe(0);
+    const [p20, p40] = [plan(dropAtNoon(20)), plan(dropAtNoon(40))];
+    const backend = p20.models[0]!.pools[0]!.tiers[0]!.backend;
+    expect([tierScaler(p20, p20.models[0]!, backend).scaleDownCooldownSeconds, tierScaler(p40, p40.models[0]!, backend).scaleDownCooldownSeconds]).toEqual([1200, 2400]);
+    const [s20, s40] = [simulate(p20, traceFromSpec(dropAtNoon(20))), simulate(p40, traceFromSpec(dropAtNoon(40)))];
+    expect(s40.cost.onDemand - s20.cost.onDemand).toBeCloseTo((2 * 55.04 * 20) / 60, 6);
+    expect(s20.unmet.requests).toBe(0);
+  });
+
+  it("never lets a tier go sooner than its pool boots: a 10-minute spec window becomes the 12.2-minute scale-up, rounded up", () => {
+    const spec: FleetSpecInput = { ...hourly(8), providers: [{ provider: "aws", region: "us-east-1", capacityTypes: ["on-demand"] }], policy: { resilience: "none" }, simulation: { scaleDownDelayMinutes: 10 } };
+    const p = plan(spec);
+    expect(p.models[0]!.pools[0]!.scaleUpMinutes).toBe(12.2);
+    expect(tierScaler(p, p.models[0]!, p.models[0]!.pools[0]!.tiers[0]!.backend).scaleDownCooldownSeconds).toBe(13 * 60);
   });
 
   it("refuses a window Kubernetes cannot deploy (an HPA scale-down window is at most an hour)", () => {
     expect(() => plan({ ...hourly(4), providers: [{ provider: "aws", region: "us-east-1", capacityTypes: ["on-demand"] }], simulation: { scaleDownDelayMinutes: 90 } })).toThrow(
-      /simulation\.scaleDownDelayMinutes.*0–60 \(each deployed scaler's scale-down window; Kubernetes allows at most 1 hour\)/,
+      /simulation\.scaleDownDelayMinutes.*0–60: Kubernetes allows at most 1 hour/,
     );
   });
 });
