@@ -5,7 +5,7 @@
  * the deployed servers line up by name.
  */
 import type { CapacityType, Dtype, InstanceType, Provider, VllmQuantization } from "@switchyard/catalog";
-import { tierScaler } from "@switchyard/planner";
+import { scalesToZero, tierScaler } from "@switchyard/planner";
 import type { FleetPlan, TierScaler } from "@switchyard/planner";
 
 export interface TierDeployment {
@@ -44,6 +44,8 @@ export interface TierDeployment {
   wakeBackends: string[];
   /** The scaler of an autoscaled tier, as the simulator runs it. */
   scaler: TierScaler;
+  /** Runs from zero replicas: woken by the gateway's spill (`scalesToZero`). */
+  scalesToZero: boolean;
 }
 
 export class PlanMismatchError extends Error {
@@ -87,6 +89,7 @@ export function tierDeployments(plan: FleetPlan, provider: Provider): TierDeploy
         expectedLatencyMs: planned.expectedLatencyMs,
         weightsGB: model.weightsGB,
         scaler: tierScaler(plan, model, tier.backend),
+        scalesToZero: scalesToZero(tier),
         wakeBackends: plan.backends.filter((b) => b.model === model.name && b.provider !== "hosted" && b.order >= planned.order).map((b) => b.name),
       });
     }

@@ -155,10 +155,10 @@ function compose(
     problems.push(`switchyard:ingress is missing: the gateway runs on AWS and reaches ${provider} backends through an ingress; fix: pulumi config set --path switchyard:ingress.domain <domain> -s ${environment} (and className, tlsSecretName, controllerNamespace)`);
   }
   const deployments = tierDeployments(fleet.plan, provider);
-  const scalesToZero = deployments.filter((d) => d.minReplicas === 0 && d.minReplicas !== d.maxReplicas);
-  if (scalesToZero.length > 0 && config.gatewayMetrics === undefined) {
+  const fromZero = deployments.filter((d) => d.scalesToZero);
+  if (fromZero.length > 0 && config.gatewayMetrics === undefined) {
     problems.push(
-      `switchyard:gatewayMetrics is missing: the plan scales ${scalesToZero.map((d) => d.backendName).join(", ")} to zero, and only the gateway's metrics can wake them; fix: pulumi config set --path switchyard:gatewayMetrics.url <url of the Prometheus that scrapes the gateway> -s ${environment} (and gatewayMetrics.bearerTokenSecret when it is outside this cluster)`,
+      `switchyard:gatewayMetrics is missing: the plan scales ${fromZero.map((d) => d.backendName).join(", ")} to zero, and only the gateway's metrics can wake them; fix: pulumi config set --path switchyard:gatewayMetrics.url <url of the Prometheus that scrapes the gateway> -s ${environment} (and gatewayMetrics.bearerTokenSecret when it is outside this cluster)`,
     );
   }
   const served = new Set(fleet.plan.models.map((m) => m.name));
@@ -288,7 +288,7 @@ function burstAutoscaling(config: ProviderConfig, d: TierDeployment): NonNullabl
     metricsScraper: config.prometheusScraper,
     targetInFlightPerReplica: d.scaler.targetInFlightPerReplica,
     scaleDownCooldownSeconds: d.scaler.scaleDownCooldownSeconds,
-    ...(d.minReplicas === 0 && gatewayMetrics !== undefined
+    ...(d.scalesToZero && gatewayMetrics !== undefined
       ? {
           wake: {
             query: gatewayWakeQuery(d.model, d.wakeBackends),

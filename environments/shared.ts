@@ -9,6 +9,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import { LiteLLMGatewayConfig, SharedServices, resolveLiteLLMGatewayArgs, resolveSharedServicesArgs } from "@switchyard/components";
 import type { Backend, GatewayRoutingArgs, HostedFallbackArgs, LiteLLMGatewayConfigArgs, SharedServicesArgs } from "@switchyard/components";
+import { scalesToZero } from "@switchyard/planner";
 import type { FleetPlan } from "@switchyard/planner";
 import type { SharedConfig } from "./config";
 import { SHARED_GATEWAY_NAME, StackConfigError } from "./config";
@@ -121,7 +122,7 @@ export async function shared(config: SharedConfig, fleet: Fleet): Promise<Shared
       `switchyard:hostedFallbackApiKey is missing: the fleet spec gives ${fallbacks.flatMap((f) => f.modelGroups ?? []).join(", ")} a hosted fallback (${fallbacks.map((f) => f.model).join(", ")}); fix: pulumi config set --secret switchyard:hostedFallbackApiKey <key> -s shared`,
     ]);
   }
-  const wakeOnGateway = fleet.plan.models.flatMap((m) => m.pools.flatMap((p) => p.tiers)).filter((t) => t.minReplicas === 0 && t.maxReplicas > 0);
+  const wakeOnGateway = fleet.plan.models.flatMap((m) => m.pools.flatMap((p) => p.tiers)).filter(scalesToZero);
   if (wakeOnGateway.length > 0 && config.gateway.metricsScrapers === undefined) {
     throw new StackConfigError("shared", [
       `switchyard:gateway.metricsScrapers is missing: the plan scales ${wakeOnGateway.map((t) => t.backend).join(", ")} to zero, and they wake on the gateway's metrics; fix: pulumi config set --path 'switchyard:gateway.metricsScrapers[0].namespace' <namespace of the Prometheus that scrapes the gateway> -s shared (and its podLabels)`,

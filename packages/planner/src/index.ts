@@ -4,7 +4,7 @@
  */
 export { plan, singleCloudSpec } from "./plan";
 export { simulate } from "./simulate";
-export { NODE_SCALE_DOWN_DELAY_MINUTES, replicaSecondsPerRequest, tierScaler } from "./scaler";
+export { NODE_SCALE_DOWN_DELAY_MINUTES, replicaSecondsPerRequest, scalesToZero, tierScaler } from "./scaler";
 export type { TierScaler } from "./scaler";
 export type { DemandTrace, OutageReport, SimulateOptions, SimulationResult } from "./simulate";
 export { lowerBound } from "./lower-bound";

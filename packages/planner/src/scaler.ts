@@ -4,7 +4,7 @@
  * fails if the rendered ScaledObjects and this disagree).
  */
 import { inFlightTargetPerReplica } from "@switchyard/catalog";
-import type { FleetPlan, ModelPlan } from "./types";
+import type { FleetPlan, ModelPlan, PoolTierPlan } from "./types";
 
 export interface TierScaler {
   /**
@@ -31,6 +31,14 @@ export interface TierScaler {
    * `consolidateAfter` as GpuNodePool sets it is 5 minutes, and CoreWeave does not publish its autoscaler's.
    */
   nodeScaleDownDelayMinutes: number;
+}
+
+/**
+ * Whether a tier runs from zero replicas: then only the gateway's spill can wake it, so its scaler has the wake
+ * trigger, its stack needs the gateway's metrics, and the gateway must export them.
+ */
+export function scalesToZero(tier: Pick<PoolTierPlan, "fixed" | "minReplicas" | "maxReplicas">): boolean {
+  return !tier.fixed && tier.minReplicas === 0 && tier.maxReplicas > 0;
 }
 
 /** Kubernetes caps an HPA's scale-down stabilization window at 3600 s. */

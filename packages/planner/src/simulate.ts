@@ -28,7 +28,7 @@
 import { replicasWanted } from "@switchyard/catalog";
 import type { Provider } from "@switchyard/catalog";
 import { replicasFor } from "./demand";
-import { tierScaler } from "./scaler";
+import { scalesToZero, tierScaler } from "./scaler";
 import type { TierScaler } from "./scaler";
 import { isDown, spotFractionAt } from "./events";
 import type { Outage, SimulationEvents } from "./events";
@@ -193,14 +193,14 @@ export function simulate(plan: FleetPlan, trace: DemandTrace, events: Simulation
         const active = routed[j]! > EPS || spill > EPS;
         if (active) ts.lastActive = minute;
         // Only a tier that scales to zero has the wake trigger (VllmServing renders it for minReplicas 0 alone).
-        const woken = ts.tier.minReplicas === 0 ? Math.ceil((spill * requestsPerReplicaSecond) / ts.scaler.wakeRequestsPerSecondPerReplica - EPS) : 0;
+        const woken = scalesToZero(ts.tier) ? Math.ceil((spill * requestsPerReplicaSecond) / ts.scaler.wakeRequestsPerSecondPerReplica - EPS) : 0;
         const want = Math.max(active ? 1 : 0, replicasWanted(routed[j]!, headroom), woken);
         const windowMinutes = ts.scaler.scaleDownCooldownSeconds / 60;
         ts.wants.push({ minute, replicas: want });
         while (ts.wants[0]!.minute <= minute - windowMinutes) ts.wants.shift();
         const held = Math.max(...ts.wants.map((w) => w.replicas));
         const idle = minute - ts.lastActive >= windowMinutes;
-        const pods = ts.tier.minReplicas === 0 && (idle || ts.pods === 0) && !active ? 0 : Math.max(ts.tier.minReplicas, 1, held);
+        const pods = scalesToZero(ts.tier) && (idle || ts.pods === 0) && !active ? 0 : Math.max(ts.tier.minReplicas, 1, held);
         ts.pods = Math.min(pods, ts.tier.maxReplicas);
         const pool = pools[ts.pool]!.plan;
         const need = Math.min(Math.ceil(ts.pods / pool.replicasPerNode), ts.tier.maxNodes, ts.spot ? obtainable[ts.pool]! : Infinity);
