@@ -385,7 +385,7 @@ async function main(): Promise<void> {
           `the same bound with each hour's peak known but not its 5-minute steps ${usd(hourly.cost)} (plan ${pct(gap(cost, hourly.cost))} above it)`,
         `  baselines: AWS autoscaled ${usd(r.autoscaled)} (${pct(gap(r.autoscaled, r.autoscaledLb))} above its own lower bound ${usd(r.autoscaledLb)}), AWS peak-sized ${usd(r.peakSized)} (${r.peakNodes} nodes)`,
         `  plan: ${r.p.models[0]!.pools.filter((x) => x.autoscaler.maxNodes > 0).map(pool).join(", ")}; spot reclaims ${sim.spotReclaims}, node starts ${sim.nodeStarts}, ` +
-          `policy-violation steps ${sim.policyViolationSteps}, unmet in all ${sim.unmet.gpuHours.toFixed(2)} GPU-h (${Math.round(sim.unmet.requests).toLocaleString("en-US")} requests)`,
+          `policy-violation steps ${sim.policyViolationSteps} (spot over its cap with every provider up ${sim.spotOverCapSteps}), unmet in all ${sim.unmet.gpuHours.toFixed(2)} GPU-h (${Math.round(sim.unmet.requests).toLocaleString("en-US")} requests)`,
         ...[
           ["replayed availability traces", replayA],
           ["replayed preemption traces", replayP],

@@ -116,6 +116,22 @@ describe.each([
     }
   });
 
+  it("holds policy.maxSpotShare at any load the deployed tiers can reach: every spot tier at its maximum beside only the fixed ones", () => {
+    for (const m of d.plan.models) {
+      const servers = m.pools.flatMap((p) =>
+        p.tiers.map((t) => {
+          const rs = d.providers[p.provider]!;
+          const server = deployedServer(rs, t.backend);
+          return { ...server, capacityType: deployedPool(rs, p.provider, server.pool).capacityType, scaled: child(rs, t.backend, (x) => x === "kubernetes:keda.sh/v1alpha1:ScaledObject") !== undefined };
+        }),
+      );
+      // The gateway sends spill to spot before on-demand, and each tier scales on its own load.
+      const spot = servers.filter((s) => s.capacityType === "spot").reduce((a, s) => a + s.maxReplicas, 0);
+      const fixed = servers.filter((s) => !s.scaled).reduce((a, s) => a + s.maxReplicas, 0);
+      expect(spot, `${m.name}: ${spot} spot replicas beside ${fixed} fixed`).toBeLessThanOrEqual(d.plan.policy.maxSpotShare * (fixed + spot) + 1e-9);
+    }
+  });
+
   it("routes each backend in the plan's order and bills it at the plan's per-token prices", () => {
     const entries = gatewayConfig(d.shared).model_list;
     const gpu = d.plan.backends.filter((b) => b.provider !== "hosted");

@@ -5,7 +5,7 @@
  *
  *   - capacity covers the requirement:        Σ_p C_p ≥ A                   (headroom × demand)
  *   - losing any one pool leaves enough:      Σ_p C_p − C_q ≥ B  for all q  (resilience; B = 0 turns it off)
- *   - spot stays under the cap:               Σ_p k_p·s_p ≤ σ·Σ_p C_p
+ *   - spot stays under the cap:               Σ_p k_p·s_p ≤ σ/(1−σ)·Σ_p k_p·R_p   (see spotBudgetReplicas)
  *   - losing any one pool's spot leaves enough: Σ_p C_p − k_q·s_q ≥ B_s  for all q  (used while an outage
  *     is under way, when the full rule is off: a spot reclaim must not become a second failure)
  *   - quotas and spot obtainability hold:     R_p + s_p + o_p ≤ M_p,  s_p ≤ S_p
@@ -13,9 +13,9 @@
  * where C_p = k_p·(R_p + s_p + o_p) replicas (k_p replicas per node) on pools that are up.
  *
  * Why this is exact without a MIP solver: for a fixed total T the resilience rows become per-pool caps
- * C_q ≤ T − B and the spot cap becomes a constant budget ⌊σT⌋. When the pools share one node size k
+ * C_q ≤ T − B, and the spot cap is a constant budget. When the pools share one node size k
  * (the common case: 8-GPU nodes everywhere), what is left is a min-cost flow — units = nodes, a spot
- * hub with capacity ⌊σT/k⌋ feeding each pool's spot arc, an on-demand arc per pool, a capacity per
+ * hub with capacity ⌊budget/k⌋ feeding each pool's spot arc, an on-demand arc per pool, a capacity per
  * pool — and min-cost flow has integral optimal solutions (total unimodularity). We scan T upward and
  * stop once even the cheapest node price cannot beat the incumbent. Pools with a different node size
  * are enumerated exhaustively (node count × spot split) around that flow. HiGHS solved the same model
@@ -47,7 +47,7 @@ export interface AllocRequest {
   required: number;
   /** B: replicas the up pools must still provide after losing any one of them (0 = no resilience row). */
   survivor: number;
-  /** σ: the largest fraction of capacity that may be spot. */
+  /** σ: the largest fraction of running capacity that may be spot (budgeted by {@link spotBudgetReplicas}). */
   maxSpotShare: number;
   /** B_s: replicas left after losing any one pool's spot nodes (0 = no such row). */
   spotSurvivor?: number;
@@ -69,9 +69,9 @@ export function allocate(req: AllocRequest): Allocation | undefined {
   const A = Math.max(0, Math.ceil(req.required - EPS));
   const B = Math.max(0, Math.ceil(req.survivor - EPS));
   const Bs = Math.max(0, Math.ceil((req.spotSurvivor ?? 0) - EPS));
-  const sigma = Math.min(1, Math.max(0, req.maxSpotShare));
+  const spotBudget = spotBudgetReplicas(pools, req.maxSpotShare);
   const up = pools.map((p) => p.up);
-  const canSpot = pools.map((p) => p.up && p.spotPrice !== undefined && p.spotMax >= 1 && sigma > 0);
+  const canSpot = pools.map((p) => p.up && p.spotPrice !== undefined && p.spotMax >= 1 && spotBudget >= p.k);
   const canOd = pools.map((p) => p.up && p.onDemandPrice !== undefined);
 
   // Group: the most common node size among up pools goes through the flow; the rest are enumerated.
@@ -85,11 +85,10 @@ export function allocate(req: AllocRequest): Allocation | undefined {
   const others = pools.map((_, i) => i).filter((i) => up[i] && pools[i]!.k !== kG);
 
   const kMax = Math.max(...pools.filter((_, i) => up[i]).map((p) => p.k));
-  // Beyond this total nothing can help: the requirement, the resilience requirement, and the extra
-  // capacity that could at most unlock spot elsewhere (B·(1−σ)/σ), plus one node per pool of slack.
-  const spotUnlock = spotUnlockReplicas(pools.filter((_, i) => up[i]), B, sigma);
+  // Beyond this total nothing can help: the requirement and the resilience requirement, plus one node per pool
+  // of slack (extra capacity never unlocks spot: the budget is set by the reserved nodes alone).
   const upCount = group.length + others.length;
-  const tCap = Math.max(A, upCount > 1 ? (B * upCount) / (upCount - 1) : 2 * B) + spotUnlock + (n + 2) * kMax;
+  const tCap = Math.max(A, upCount > 1 ? (B * upCount) / (upCount - 1) : 2 * B) + (n + 2) * kMax;
 
   let best: Allocation | undefined;
   const spot = zeros(n);
@@ -114,6 +113,7 @@ export function allocate(req: AllocRequest): Allocation | undefined {
 
   const recurse = (depth: number, fixedCap: number, fixedSpot: number, fixedCost: number, maxOddCap: number, maxOddSpot = 0): void => {
     if (best !== undefined && fixedCost >= best.cost - EPS) return;
+    if (fixedSpot > spotBudget + EPS) return; // spot placed on odd pools already exceeds the budget
     if (depth < others.length) {
       const i = others[depth]!;
       const p = pools[i]!;
@@ -127,7 +127,7 @@ export function allocate(req: AllocRequest): Allocation | undefined {
       od[i] = 0;
       return;
     }
-    const flow = bestGroupFill(pools, group, kG, A, B, Bs, sigma, canSpot, canOd, fixedCap, fixedSpot, fixedCost, maxOddCap, maxOddSpot, tCap, best?.cost);
+    const flow = bestGroupFill(pools, group, kG, A, B, Bs, spotBudget, canSpot, canOd, fixedCap, fixedSpot, fixedCost, maxOddCap, maxOddSpot, tCap, best?.cost);
     if (flow !== undefined && (best === undefined || flow.cost < best.cost - EPS)) {
       const s = [...spot];
       const o = [...od];
@@ -143,17 +143,18 @@ export function allocate(req: AllocRequest): Allocation | undefined {
 }
 
 /**
- * Extra capacity beyond the requirement that could pay for itself by raising the spot budget (σ of
- * every replica added): at most B·(1−σ)/σ replicas (enough for everything but one pool to be spot),
- * and none at all unless σ × the largest spot saving per replica-hour beats the cheapest price per
- * replica-hour — otherwise each added replica costs more than the spot it unlocks saves.
+ * The spot cap in replicas: at most σ/(1−σ) × the reserved (fixed) replicas on the pools that are up.
+ *
+ * Why against the fixed floor and not σ × the hour's capacity: the gateway sends spill to spot before
+ * on-demand and each tier scales on its own load, so at some load the fleet runs its spot with no on-demand
+ * beside it. spot / (fixed + spot) ≤ σ then holds for every load only under this budget, and the deployed
+ * spot maxima sum to at most it, so the cap the plan prices is the one that runs. It implies spot ≤ σ × capacity.
  */
-export function spotUnlockReplicas(pools: readonly { k: number; spotPrice: number | undefined; onDemandPrice: number | undefined; reservedPrice?: number | undefined }[], B: number, sigma: number): number {
-  if (sigma <= 0 || B <= 0) return 0;
-  const saving = Math.max(0, ...pools.map((p) => (p.spotPrice !== undefined && p.onDemandPrice !== undefined ? (p.onDemandPrice - p.spotPrice) / p.k : 0)));
-  const cheapest = Math.min(...pools.flatMap((p) => [p.spotPrice, p.onDemandPrice, p.reservedPrice].filter((x): x is number => x !== undefined).map((x) => x / p.k)));
-  if (!(sigma * saving > cheapest)) return 0;
-  return (B * (1 - sigma)) / sigma;
+export function spotBudgetReplicas(pools: readonly Pick<AllocPool, "k" | "reserved" | "up">[], maxSpotShare: number): number {
+  const sigma = Math.min(1, Math.max(0, maxSpotShare));
+  if (sigma >= 1) return Infinity;
+  const fixed = pools.reduce((a, p) => a + (p.up ? p.k * p.reserved : 0), 0);
+  return Math.floor((sigma / (1 - sigma)) * fixed + EPS);
 }
 
 function zeros(n: number): number[] {
@@ -172,7 +173,7 @@ function bestGroupFill(
   A: number,
   B: number,
   Bs: number,
-  sigma: number,
+  spotBudget: number,
   canSpot: readonly boolean[],
   canOd: readonly boolean[],
   fixedCap: number,
@@ -201,13 +202,12 @@ function bestGroupFill(
     if (T - maxOddSpot < Bs) continue; // losing the largest odd pool's spot would leave too little
     const spotPerPool = Math.floor((T - Bs) / k + EPS);
     const perPoolCap = Math.floor((T - B) / k + EPS); // N+1 as a per-pool node cap
-    if (sigma * T - fixedSpot < -EPS) continue; // spot already placed on odd pools exceeds the cap
-    const spotBudget = Math.floor((sigma * T - fixedSpot) / k + EPS);
+    const spotNodes = Math.floor((spotBudget - fixedSpot) / k + EPS);
     const caps = group.map((i) => Math.min(pools[i]!.maxNodes, perPoolCap) - pools[i]!.reserved);
     if (caps.some((c) => c < 0)) continue; // reserved alone breaks the per-pool cap at this total
     const flow = minCostFill(
       units,
-      spotBudget,
+      spotNodes,
       group.map((i, j) => ({
         cap: caps[j]!,
         spotCap: canSpot[i] ? Math.max(0, Math.min(caps[j]!, pools[i]!.spotMax, spotPerPool)) : 0,

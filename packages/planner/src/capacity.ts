@@ -8,10 +8,12 @@
  * the constraints of `allocate` at every hour. Hours with the same requirement share one allocation;
  * reserved levels are searched exhaustively (every combination up to the useful maximum), so the
  * result is the exact optimum of this model — never worse than the classic reserved rule, whose level
- * is also evaluated and reported.
+ * is also evaluated and reported. One step follows the search: `fitSpotToBudget` fits the deployed spot
+ * maxima to the spot budget together, and when it trims the hours' spot they are allocated again (the
+ * reserved level is not searched again for that rare case).
  */
 import { replicasWanted } from "@switchyard/catalog";
-import { allocate, spotUnlockReplicas } from "./allocate";
+import { allocate, spotBudgetReplicas } from "./allocate";
 import type { AllocPool } from "./allocate";
 import { PlanInfeasibleError } from "./errors";
 import type { ResolvedModel, ResolvedPool } from "./resolve";
@@ -73,11 +75,9 @@ export function cycleCostFor(pools: readonly ResolvedPool[], levels: Levels, res
 }
 
 /** The largest reserved level worth trying on each pool (more only adds idle capacity). */
-function reservedRange(pools: readonly ResolvedPool[], levels: Levels, sigma: number): number[] {
+function reservedRange(pools: readonly ResolvedPool[], levels: Levels): number[] {
   const aMax = Math.max(0, ...levels.required);
-  const bMax = Math.max(0, ...levels.survivor);
-  const unlock = spotUnlockReplicas(pools.map((p) => ({ k: p.k, spotPrice: p.spotExpected, onDemandPrice: p.onDemandPrice, reservedPrice: p.reservedPrice })), bMax, sigma);
-  return pools.map((p) => (p.reservedPrice === undefined ? 0 : Math.min(p.maxNodes, Math.ceil(Math.max(aMax, unlock) / p.k) + 1)));
+  return pools.map((p) => (p.reservedPrice === undefined ? 0 : Math.min(p.maxNodes, Math.ceil(aMax / p.k) + 1)));
 }
 
 const EXHAUSTIVE_LIMIT = 20_000;
@@ -102,7 +102,7 @@ export function planCapacity(model: ResolvedModel, levels: Levels, sigma: number
 function searchCapacity(model: ResolvedModel, levels: Levels, sigma: number, survivesOutages: (reserved: readonly number[]) => boolean): CapacityResult {
   const pools = model.pools;
   const n = pools.length;
-  const ranges = reservedRange(pools, levels, sigma);
+  const ranges = reservedRange(pools, levels);
   const combos = ranges.reduce((a, r) => a * (r + 1), 1);
   let bestR: number[] | undefined;
   let bestCost = Infinity;
@@ -153,17 +153,73 @@ function searchCapacity(model: ResolvedModel, levels: Levels, sigma: number, sur
     );
   }
   const reserved = bestR;
-  const allocPools = planningPools(pools, reserved);
-  const spot: number[][] = [];
-  const onDemand: number[][] = [];
-  for (let h = 0; h < levels.required.length; h++) {
-    const a = allocate({ pools: allocPools, required: levels.required[h]!, survivor: levels.survivor[h]!, maxSpotShare: sigma })!;
-    spot.push(a.spot);
-    onDemand.push(a.onDemand);
+  const hours = allocateHours(planningPools(pools, reserved), levels, sigma)!;
+  return { reserved, ...hours, cycleCost: bestCost, ...hourlyMaxima(reserved, hours), search };
+}
+
+function hourlyMaxima(reserved: readonly number[], hours: { spot: number[][]; onDemand: number[][] }): { maxNodes: number[]; maxSpot: number[] } {
+  const maxNodes = reserved.map((r, i) => r + Math.max(0, ...hours.spot.map((s, h) => s[i]! + hours.onDemand[h]![i]!)));
+  return { maxNodes, maxSpot: maxPerPool(hours.spot) };
+}
+
+/**
+ * The deployed spot maxima, fitted to the spot budget (see spotBudgetReplicas). Hours and outage scenarios pick
+ * their spot pools independently, but each deployed tier scales on its own load, so the maxima must fit the
+ * budget together. They are granted in turn: what pools without on-demand need (they have nothing else), the
+ * hourly plan's maxima, then what the outage scenarios add; within each, the cheapest spot replica first. What a
+ * pool with on-demand loses here its on-demand tier covers (its node maximum is unchanged); when the hourly plan
+ * loses some, its hours are allocated again under the new maxima.
+ */
+export function fitSpotToBudget(model: ResolvedModel, levels: Levels, sigma: number, cap: CapacityResult, outageSpot: readonly number[]): CapacityResult {
+  const pools = model.pools;
+  const allocPools = planningPools(pools, cap.reserved);
+  const budget = spotBudgetReplicas(allocPools, sigma);
+  const onlySpot = pools.map((p, i) => (p.onDemandPrice === undefined ? Math.max(cap.maxSpot[i]!, outageSpot[i]!) : 0));
+  const maxSpot = grantSpot(pools, [onlySpot, cap.maxSpot, outageSpot], budget);
+  const trimmed = maxSpot.some((m, i) => m < cap.maxSpot[i]!);
+  const hours = trimmed ? allocateHours(allocPools.map((p, i) => ({ ...p, spotMax: maxSpot[i]! })), levels, sigma) : undefined;
+  if ((trimmed && hours === undefined) || maxSpot.some((m, i) => m < onlySpot[i]!)) {
+    const spotOnly = pools.filter((p) => p.onDemandPrice === undefined).map((p) => p.provider.provider);
+    throw new PlanInfeasibleError(
+      `${model.name}: its spot cannot stay under policy.maxSpotShare at every load: ${pools.map((p, i) => `${cap.reserved[i]} reserved ${p.provider.provider} node(s)`).join(", ")} allow ${budget} spot replicas, ` +
+        `and ${spotOnly.join(", ")} can add capacity only as spot; allow on-demand there, reserve more, or raise policy.maxSpotShare`,
+    );
   }
-  const maxNodes = pools.map((_, i) => reserved[i]! + Math.max(0, ...spot.map((s, h) => s[i]! + onDemand[h]![i]!)));
-  const maxSpot = pools.map((_, i) => Math.max(0, ...spot.map((s) => s[i]!)));
-  return { reserved, spot, onDemand, cycleCost: bestCost, maxNodes, maxSpot, search };
+  if (hours === undefined) return { ...cap, maxSpot };
+  const reservedCost = pools.reduce((a, p, i) => a + levels.required.length * (p.reservedPrice ?? 0) * cap.reserved[i]!, 0);
+  return { ...cap, spot: hours.spot, onDemand: hours.onDemand, cycleCost: reservedCost + hours.cost, maxNodes: hourlyMaxima(cap.reserved, hours).maxNodes, maxSpot };
+}
+
+/** Each hour's allocation with the pools fixed; undefined when some hour has none. */
+function allocateHours(allocPools: readonly AllocPool[], levels: Levels, sigma: number): { spot: number[][]; onDemand: number[][]; cost: number } | undefined {
+  const result = { spot: [] as number[][], onDemand: [] as number[][], cost: 0 };
+  for (let h = 0; h < levels.required.length; h++) {
+    const a = allocate({ pools: allocPools, required: levels.required[h]!, survivor: levels.survivor[h]!, maxSpotShare: sigma });
+    if (a === undefined) return undefined;
+    result.spot.push(a.spot);
+    result.onDemand.push(a.onDemand);
+    result.cost += a.cost;
+  }
+  return result;
+}
+
+function maxPerPool(byHour: readonly (readonly number[])[]): number[] {
+  return (byHour[0] ?? []).map((_, i) => Math.max(0, ...byHour.map((row) => row[i]!)));
+}
+
+/** Spot nodes per pool, granted layer by layer (cheapest spot replica first) while `budget` replicas last. */
+function grantSpot(pools: readonly Pick<ResolvedPool, "k" | "spotExpected">[], layers: readonly (readonly number[])[], budget: number): number[] {
+  const granted = pools.map(() => 0);
+  let left = budget;
+  const cheapestFirst = pools.map((_, i) => i).sort((a, b) => (pools[a]!.spotExpected ?? Infinity) / pools[a]!.k - (pools[b]!.spotExpected ?? Infinity) / pools[b]!.k || a - b);
+  for (const layer of layers) {
+    for (const i of cheapestFirst) {
+      const more = Math.min(Math.max(0, layer[i]! - granted[i]!), Math.floor(left / pools[i]!.k));
+      granted[i]! += more;
+      left -= more * pools[i]!.k;
+    }
+  }
+  return granted;
 }
 
 function compareReserved(a: readonly number[], b: readonly number[]): number {

@@ -34,7 +34,7 @@ export { isDown, mulberry32, outageDrills, seededSpotAvailability, spotAvailabil
 export type { Outage, SimulationEvents, SpotAvailabilitySeries, SpotTraceFile } from "./events";
 export { drillEvents, peakHourOfDay, providersInUse, traceFromSpec } from "./scenario";
 export type { DrillOptions } from "./scenario";
-export { allocate, minCostFill } from "./allocate";
+export { allocate, minCostFill, spotBudgetReplicas } from "./allocate";
 export type { AllocPool, AllocRequest, Allocation } from "./allocate";
 export { classicReservedUnits } from "./capacity";
 export { backendName, routeModel } from "./routing";

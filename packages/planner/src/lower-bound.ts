@@ -17,7 +17,7 @@
  *   Σ_p k_p(R_p + s + o)              ≥ capacity_t                     (headroom · D_t and the boot look-ahead below)
  *   Σ_{p≠q} k_p(R_p + s + o)          ≥ outageCover · D_t   for all q   (resilience; not during an outage)
  *   Σ_p k_p(R_p + s + o) − k_q·s_q     ≥ outageCover · D_t   for all q   (during an outage: spot reclaims)
- *   Σ_p k_p·s                         ≤ σ · Σ_p k_p(R_p + s + o)        (spot cap)
+ *   (1 − σ) · Σ_p k_p·s               ≤ σ · Σ_p k_p·R_p                 (spot cap: spotBudgetReplicas)
  *   R_p + s + o ≤ quota_p;  s = 0 while the provider's spot is unavailable
  * minimising Σ_p c^R_p·R_p·hours + Σ_t Σ_p (c^S_p·s + c^O_p·o)·stepHours, with the actual spot price.
  *
@@ -176,8 +176,10 @@ function relaxedBound(highs: Highs, spec: FleetSpec, pools: readonly ResolvedPoo
         if (spotOf[q]!.length > 0) lp.addRow(`ns_${gi}_${q}`, [...cap, ...spotOf[q]!.map(([v, c]) => [v, -c] as [number, number])], policy.outageCover * g.demand, Infinity);
       });
     }
-    // spot − σ·total ≤ 0
-    lp.addRow(`spot${gi}`, [...spot, ...cap.map(([v, c]) => [v, -policy.maxSpotShare * c] as [number, number])], -Infinity, 0);
+    // The spot budget (spotBudgetReplicas): (1 − σ)·spot − σ·reserved ≤ 0, over the pools that are up.
+    const sigma = Math.min(1, Math.max(0, policy.maxSpotShare));
+    const reservedUp = pools.flatMap((p, i) => (g.up[i] && R[i]! >= 0 ? [[R[i]!, -sigma * p.k] as [number, number]] : []));
+    if (sigma < 1) lp.addRow(`spot${gi}`, [...spot.map(([v, c]) => [v, (1 - sigma) * c] as [number, number]), ...reservedUp], -Infinity, 0);
   });
   const solution = lp.solve(highs);
   return { solution, R, variables: lp.variables.length, constraints: lp.rows.length };

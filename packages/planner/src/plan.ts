@@ -5,7 +5,7 @@
  */
 import { CATALOG_COMPILED_ON, INSTANCE_TYPES, concurrentRequestsPerReplica, egressPricePerGB, isKnownRegion, replicaCostPerHour, replicasPerNode, routingOrder, tensorParallelProblem } from "@switchyard/catalog";
 import type { CapacityType, InstanceType, Provider } from "@switchyard/catalog";
-import { classicReservedUnits, cycleCostFor, levelsFor, outageBounds, planCapacity } from "./capacity";
+import { classicReservedUnits, cycleCostFor, fitSpotToBudget, levelsFor, outageBounds, planCapacity } from "./capacity";
 import type { Levels } from "./capacity";
 import { HOURS_PER_MONTH } from "./defaults";
 import { PlanInfeasibleError } from "./errors";
@@ -39,9 +39,9 @@ function planModel(fleet: ResolvedFleet, model: ResolvedModel, warnings: string[
   const resilience = policy.resilience === "provider";
   if (model.pools.length === 0) throw new PlanInfeasibleError(`no enabled provider can host ${model.name}`);
   const levels = levelsFor(model.profile.demandReplicas, policy.headroom, resilience, policy.outageCover);
-  const cap = planCapacity(model, levels, policy.maxSpotShare, resilience);
-  if (cap.search === "coordinate") warnings.push(`${model.name}: too many reserved combinations to try them all; reserved levels found by coordinate search`);
-  const bounds = outageBounds(model.pools, cap.reserved, levels, policy.maxSpotShare, resilience);
+  const planned = planCapacity(model, levels, policy.maxSpotShare, resilience);
+  if (planned.search === "coordinate") warnings.push(`${model.name}: too many reserved combinations to try them all; reserved levels found by coordinate search`);
+  const bounds = outageBounds(model.pools, planned.reserved, levels, policy.maxSpotShare, resilience);
   if (resilience && bounds.shortfalls.length > 0) {
     const s = bounds.shortfalls[0]!;
     throw new PlanInfeasibleError(
@@ -49,11 +49,9 @@ function planModel(fleet: ResolvedFleet, model: ResolvedModel, warnings: string[
         "raise providers[].maxNodes on the others, enable another provider, or set policy.resilience: none",
     );
   }
-  const maxNodes = model.pools.map((p, i) => {
-    const n = Math.max(cap.maxNodes[i]!, bounds.maxNodes[i]!);
-    return p.onDemandPrice === undefined ? cap.reserved[i]! + Math.max(cap.maxSpot[i]!, bounds.maxSpot[i]!) : n;
-  });
-  const maxSpot = model.pools.map((_, i) => Math.max(cap.maxSpot[i]!, bounds.maxSpot[i]!));
+  const cap = fitSpotToBudget(model, levels, policy.maxSpotShare, planned, bounds.maxSpot);
+  const maxSpot = cap.maxSpot;
+  const maxNodes = model.pools.map((p, i) => (p.onDemandPrice === undefined ? cap.reserved[i]! + maxSpot[i]! : Math.max(cap.maxNodes[i]!, bounds.maxNodes[i]!)));
   model.pools.forEach((p, i) => {
     if (Number.isFinite(p.maxNodes) && maxNodes[i]! >= p.maxNodes && maxNodes[i]! > cap.reserved[i]!) {
       warnings.push(`${model.name}: the ${p.provider.provider} quota (${p.maxNodes} nodes) binds in the outage or peak scenario`);

@@ -20,13 +20,14 @@
  *  4. Ready replicas serve; demand beyond them is unmet (dropped requests in proportion), or goes to the hosted
  *     fallback when the model has one.
  *
- * Nothing here forecasts (the deployed scalers react to load; a predictive schedule is issue 15's), holds a
- * provider's worth of hot spare or balances spot against its cap: the steps where paid capacity falls short of the
- * policy the plan prices are counted in `policyViolationSteps`, and `lowerBound`, which holds that policy, is then
- * no bound on this cost.
+ * Nothing here forecasts (the deployed scalers react to load; a predictive schedule is issue 15's) or holds a
+ * provider's worth of hot spare: the steps where paid capacity falls short of the policy the plan prices are
+ * counted in `policyViolationSteps`, and `lowerBound`, which holds that policy, is then no bound on this cost.
+ * The spot cap is held by the deployed tier maxima themselves while every provider is up (`spotOverCapSteps`).
  */
 import { replicasWanted } from "@switchyard/catalog";
 import type { Provider } from "@switchyard/catalog";
+import { spotBudgetReplicas } from "./allocate";
 import { replicasFor } from "./demand";
 import { scalesToZero, tierScaler } from "./scaler";
 import type { TierScaler } from "./scaler";
@@ -71,6 +72,8 @@ export interface SimulationResult {
   spotReclaims: number;
   /** Steps where the paid capacity could not meet the policy (autoscaler bounds too tight for the load). */
   policyViolationSteps: number;
+  /** Steps with every provider up where paid spot went over the spot budget (spotBudgetReplicas). */
+  spotOverCapSteps: number;
 }
 
 interface Node {
@@ -133,6 +136,7 @@ export function simulate(plan: FleetPlan, trace: DemandTrace, events: Simulation
     nodeStarts: 0,
     spotReclaims: 0,
     policyViolationSteps: 0,
+    spotOverCapSteps: 0,
   };
   const byProvider = new Map<Provider, number>();
   const charge = (p: Provider, usd: number) => byProvider.set(p, (byProvider.get(p) ?? 0) + usd);
@@ -224,6 +228,9 @@ export function simulate(plan: FleetPlan, trace: DemandTrace, events: Simulation
       const paidTotal = paid.reduce((a, b) => a + b, 0);
       const spotByPool = pools.map((s, i) => (up[i] ? s.plan.replicasPerNode * tiers.reduce((a, ts) => a + (ts.pool === i && ts.spot ? ts.nodes.length : 0), 0) : 0));
       const paidSpot = spotByPool.reduce((a, b) => a + b, 0);
+      const spotBudget = spotBudgetReplicas(pools.map((s, i) => ({ k: s.plan.replicasPerNode, reserved: s.plan.reservedNodes, up: up[i]! })), plan.policy.maxSpotShare);
+      const overCap = paidSpot > spotBudget + EPS;
+      if (overCap && up.every(Boolean)) result.spotOverCapSteps++;
       const resilient = plan.policy.resilience === "provider";
       const needed = replicasWanted(d.replicas, headroom);
       const neededSurvivor = resilient && !outageActive ? Math.ceil(plan.policy.outageCover * d.replicas - EPS) : 0;
@@ -232,7 +239,7 @@ export function simulate(plan: FleetPlan, trace: DemandTrace, events: Simulation
         paidTotal < needed ||
         paid.some((c) => paidTotal - c < neededSurvivor) ||
         spotByPool.some((c) => paidTotal - c < neededSpotSurvivor) ||
-        paidSpot > plan.policy.maxSpotShare * paidTotal + EPS
+        overCap
       ) {
         result.policyViolationSteps++;
       }

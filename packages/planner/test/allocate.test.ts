@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { allocate, minCostFill } from "../src";
+import { allocate, minCostFill, spotBudgetReplicas } from "../src";
 import type { AllocPool } from "../src";
 import { LpBuilder, loadSolver } from "../src/solver";
 
@@ -31,11 +31,23 @@ describe("allocate, hand-computed", () => {
     expect(a).toEqual({ cost: 54, spot: [0, 0, 0], onDemand: [2, 2, 1] });
   });
 
-  it("keeps spot under the cap and counts reserved nodes as capacity", () => {
-    // 16 replicas, no resilience; 1 reserved node (4 replicas) is sunk; spot at 3 vs on-demand at 10; σ = 0.5.
-    const a = allocate({ pools: [pool({ reserved: 1, spotPrice: 3, onDemandPrice: 10 })], required: 16, survivor: 0, maxSpotShare: 0.5 });
-    // T = 16 → spot ≤ 8 replicas = 2 nodes; the third burst node is on-demand: 2·3 + 10 = 16.
-    expect(a).toEqual({ cost: 16, spot: [2], onDemand: [1] });
+  it("budgets spot against the reserved nodes, so the cap holds at any load, and counts reserved nodes as capacity", () => {
+    // 20 replicas, no resilience; 2 reserved nodes (8 replicas) are sunk; spot at 3 vs on-demand at 10; σ = 0.6.
+    const a = allocate({ pools: [pool({ reserved: 2, spotPrice: 3, onDemandPrice: 10 })], required: 20, survivor: 0, maxSpotShare: 0.6 });
+    // Budget σ/(1−σ)·8 = 12 replicas = 3 spot nodes (σ × 20 would allow the same); nothing else is needed: 3·3 = 9.
+    expect(a).toEqual({ cost: 9, spot: [3], onDemand: [0] });
+    // 32 replicas: σ × capacity would allow 19 replicas (4 nodes) of spot, the budget still 12 (3 nodes); 3·3 + 3·10.
+    expect(allocate({ pools: [pool({ reserved: 2, spotPrice: 3, onDemandPrice: 10 })], required: 32, survivor: 0, maxSpotShare: 0.6 })).toEqual({ cost: 39, spot: [3], onDemand: [3] });
+    // No reserved nodes: no spot at all.
+    expect(allocate({ pools: [pool({ spotPrice: 3, onDemandPrice: 10 })], required: 8, survivor: 0, maxSpotShare: 0.6 })).toEqual({ cost: 20, spot: [0], onDemand: [2] });
+  });
+
+  it("prices the spot budget from the reserved nodes of the pools that are up", () => {
+    expect(spotBudgetReplicas([pool({ reserved: 2 }), pool({ reserved: 3, k: 8 })], 0.6)).toBe(48); // 1.5 × (8 + 24)
+    expect(spotBudgetReplicas([pool({ reserved: 2 }), pool({ reserved: 3, k: 8, up: false })], 0.6)).toBe(12);
+    expect(spotBudgetReplicas([pool({ reserved: 1 })], 0.5)).toBe(4);
+    expect(spotBudgetReplicas([pool({ reserved: 1 })], 1)).toBe(Infinity);
+    expect(spotBudgetReplicas([pool({ reserved: 1 })], 0)).toBe(0);
   });
 
   it("gives nothing from a pool that is down, and fails when the rest cannot reach the requirement", () => {
@@ -63,7 +75,6 @@ function mipOptimum(highs: Awaited<ReturnType<typeof loadSolver>>, pools: AllocP
       const o = lp.addVariable({ name: `o${i}`, cost: p.onDemandPrice, lower: 0, upper: room, integer: true });
       cap.push([o, p.k]);
       per[i]!.push([o, p.k]);
-      spot.push([o, -sigma * p.k]);
     }
     if (p.spotPrice !== undefined && sigma > 0 && p.spotMax >= 1) {
       const s = lp.addVariable({ name: `s${i}`, cost: p.spotPrice, lower: 0, upper: Math.min(room, p.spotMax), integer: true });
@@ -76,6 +87,7 @@ function mipOptimum(highs: Awaited<ReturnType<typeof loadSolver>>, pools: AllocP
   }
   lp.addRow("cap", cap, required - fixed, Infinity);
   for (const [q, p] of pools.entries()) if (p.up) lp.addRow(`n${q}`, per.filter((_, j) => j !== q).flat(), survivor - (fixed - fixedPer[q]!), Infinity);
+  // The spot budget: (1 − σ)·spot ≤ σ·reserved on the pools that are up.
   lp.addRow("spot", spot, -Infinity, sigma * fixed);
   if (spotSurvivor > 0) for (const [q, p] of pools.entries()) if (p.up) lp.addRow(`ns${q}`, [...cap, ...spotOf[q]!], spotSurvivor - fixed, Infinity);
   const s = lp.solve(highs);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { costDiff, costDiffMarkdown, lowerBound, plan, seededSpotAvailability, simulate, spotAvailabilityFromTrace, tierScaler, traceFromSpec } from "../src";
+import { costDiff, costDiffMarkdown, drillEvents, lowerBound, plan, seededSpotAvailability, simulate, spotAvailabilityFromTrace, spotBudgetReplicas, tierScaler, traceFromSpec } from "../src";
 import type { FleetSpecInput } from "../src";
 import { DECODE, specWith } from "./helpers";
 
@@ -119,6 +119,24 @@ describe("the deployed scalers' scale-down window", () => {
     expect(() => plan({ ...hourly(4), providers: [{ provider: "aws", region: "us-east-1", capacityTypes: ["on-demand"] }], simulation: { scaleDownDelayMinutes: 90 } })).toThrow(
       /simulation\.scaleDownDelayMinutes.*0–60: Kubernetes allows at most 1 hour/,
     );
+  });
+});
+
+describe("the spot cap", () => {
+  it("holds at every load the deployed tiers reach: spot is budgeted against the fixed nodes, not the hour's capacity", () => {
+    // CoreWeave with reserved, spot and on-demand; a day that rises from 4 to 40 replicas. σ = 0.6.
+    const replicas = [4, 4, 4, 4, 6, 10, 20, 36, 40, 40, 38, 30, 24, 20, 16, 12, 8, 6, 4, 4, 4, 4, 4, 4];
+    const spec = specWith({ providers: [{ provider: "coreweave", capacityTypes: ["reserved", "spot", "on-demand"] }], replicas, policy: { resilience: "none", maxSpotShare: 0.6 }, simulation: { stepMinutes: 5, days: 2 } });
+    const p = plan(spec);
+    const pool = p.models[0]!.pools[0]!;
+    // 2 reserved nodes (8 replicas) allow σ/(1−σ) × 8 = 12 spot replicas: 3 nodes, even at the peak, where
+    // σ × capacity would allow 7 — and once load falls, those 7 would run beside the 8 fixed replicas alone (78 %).
+    expect({ reserved: pool.reservedNodes, spotMax: pool.spotNodes.max, peakSpot: Math.max(...pool.schedule.spotNodes), peakOnDemand: Math.max(...pool.schedule.onDemandNodes) }).toEqual({ reserved: 2, spotMax: 3, peakSpot: 3, peakOnDemand: 7 });
+    expect(spotBudgetReplicas([{ k: 4, reserved: 2, up: true }], 0.6)).toBe(12);
+    // With the drill: spot reclaims and an outage of the provider (the cap is counted while it is up).
+    const sim = simulate(p, traceFromSpec(spec), drillEvents(p, 2 * 24 * 60, 5));
+    expect(sim.cost.spot).toBeGreaterThan(0);
+    expect(sim.spotOverCapSteps).toBe(0);
   });
 });
 
