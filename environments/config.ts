@@ -49,12 +49,26 @@ const ingressConfig = z.strictObject({
 /** An http(s) URL: `z.url()` alone also takes `host:port`, reading the host as a scheme. */
 const httpUrl = z.url({ protocol: /^https?$/, error: "must be an http(s) URL, e.g. http://prometheus-operated.monitoring.svc:9090" });
 
+/**
+ * The secret every key the stack hands out derives from (`derivedKey`: each backend's API key; in the shared stack
+ * the gateway's master and salt keys and the Redis token), so no stack needs the random provider. Rotating it
+ * rotates every one of those keys.
+ */
+const keySeed = () => z.string().min(32, 'must be at least 32 random characters, e.g. "$(openssl rand -hex 32)"');
+
 const providerBase = {
   /** Fleet spec the plan comes from, relative to the repository root. */
   fleetSpec: z.string().min(1).default("examples/fleet.yaml"),
   /** Existing cluster to deploy into (a `--secret` value). AWS and GCP may create the cluster instead. */
   kubeconfig: z.string().min(1).optional(),
   namespace: dns1123.default("inference"),
+  /**
+   * Whether the stack creates `namespace`. Off by default: the namespace usually exists first, holding the Secrets
+   * the stack names (hfTokenSecret, gatewayMetrics.bearerTokenSecret, the ingress TLS). Either way the stack reads or
+   * creates it before anything else, so a missing namespace fails the update before any resource is created.
+   */
+  createNamespace: z.boolean().default(false),
+  keySeed: keySeed(),
   vllmImage: z.string().min(1),
   /**
    * Per model, where its weights come from in this environment (a published manifest and the origin bucket);
@@ -140,6 +154,7 @@ export const SharedConfigSchema = z.strictObject({
   fleetSpec: z.string().min(1).default("examples/fleet.yaml"),
   /** Kubeconfig of the AWS cluster the gateway runs in (a `--secret` value). */
   kubeconfig: z.string().min(1),
+  keySeed: keySeed(),
   /** Fully qualified names of the provider stacks to read backends from, e.g. `acme/switchyard/coreweave`. */
   providerStacks: z.array(z.string().min(1)).min(1),
   gateway: z.strictObject({
@@ -217,11 +232,11 @@ export interface ConfigByEnvironment {
 
 /** Top-level keys that hold credentials: they must be set with `pulumi config set --secret`. */
 export const SECRET_KEYS: Readonly<Record<Environment, readonly string[]>> = {
-  coreweave: ["kubeconfig"],
-  lambda: ["kubeconfig", "lambdaApiKey", "clusterJoinToken"],
-  aws: ["kubeconfig"],
-  gcp: ["kubeconfig"],
-  shared: ["kubeconfig", "hostedFallbackApiKey"],
+  coreweave: ["kubeconfig", "keySeed"],
+  lambda: ["kubeconfig", "keySeed", "lambdaApiKey", "clusterJoinToken"],
+  aws: ["kubeconfig", "keySeed"],
+  gcp: ["kubeconfig", "keySeed"],
+  shared: ["kubeconfig", "keySeed", "hostedFallbackApiKey"],
 };
 
 /** A stack configuration problem: every bad key with its value and fix, before any resource exists. */

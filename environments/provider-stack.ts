@@ -16,6 +16,7 @@ import {
   GpuNodePool,
   ModelWeightCache,
   VllmServing,
+  derivedKey,
   gatewayPodLabels,
   gatewayWakeQuery,
   resolveGpuNodePoolArgs,
@@ -99,13 +100,17 @@ export function deployProviderStack(
   const cloud = options.cloudProvider?.();
   const handles = source.create(cloud === undefined ? {} : { provider: cloud });
   const cluster = new k8s.Provider("cluster", { kubeconfig: pulumi.secret(handles.kubeconfig), enableServerSideApply: true });
-  const opts = { providers: cloud === undefined ? [cluster] : [cluster, cloud] };
+  // Everything below waits on the namespace: created here, or read, so that a missing one stops the update first.
+  const namespace = config.createNamespace
+    ? new k8s.core.v1.Namespace("namespace", { metadata: { name: config.namespace } }, { provider: cluster })
+    : k8s.core.v1.Namespace.get("namespace", config.namespace, { provider: cluster });
+  const opts = { providers: cloud === undefined ? [cluster] : [cluster, cloud], dependsOn: [namespace] };
   const pools = new Map(
     composed.pools.map((p) => [p.name, new GpuNodePool(p.name, poolArgs(provider, p.deployment, poolBlock(p.deployment, handles), p.ephemeralStoragePerNodeGiB), opts)]),
   );
   const caches = new Map(composed.caches.map((c) => [c.name, new ModelWeightCache(c.name, c.args, opts)]));
   const servers = composed.servers.map((s) => {
-    const dependsOn: pulumi.Resource[] = [pools.get(s.pool)!];
+    const dependsOn: pulumi.Resource[] = [namespace, pools.get(s.pool)!];
     if (s.cache !== undefined) dependsOn.push(caches.get(s.cache)!);
     return new VllmServing(s.name, s.args, { ...opts, dependsOn });
   });
@@ -245,6 +250,7 @@ function servingArgs(
     placement,
     namespace: config.namespace,
     image: config.vllmImage,
+    apiKey: derivedKey(config.keySeed, `vllm-api-key/${d.backendName}`),
     model: {
       id: d.huggingFace.repo,
       revision: d.huggingFace.revision,

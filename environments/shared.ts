@@ -6,8 +6,7 @@
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import * as random from "@pulumi/random";
-import { LiteLLMGatewayConfig, SharedServices, resolveLiteLLMGatewayArgs, resolveSharedServicesArgs } from "@switchyard/components";
+import { LiteLLMGatewayConfig, SharedServices, derivedKey, resolveLiteLLMGatewayArgs, resolveSharedServicesArgs } from "@switchyard/components";
 import type { Backend, GatewayRoutingArgs, HostedFallbackArgs, LiteLLMGatewayConfigArgs, SharedServicesArgs } from "@switchyard/components";
 import { scalesToZero } from "@switchyard/planner";
 import type { FleetPlan } from "@switchyard/planner";
@@ -146,6 +145,9 @@ export async function shared(config: SharedConfig, fleet: Fleet): Promise<Shared
   const gatewayArgs = (redisHost: pulumi.Input<string>, redisPassword: pulumi.Input<string>): LiteLLMGatewayConfigArgs => ({
     namespace: config.gateway.namespace,
     image: config.gateway.image,
+    // LiteLLM takes master keys that start with sk-. The salt key encrypts what LiteLLM stores: keep the seed stable.
+    masterKey: pulumi.interpolate`sk-${derivedKey(config.keySeed, "litellm-master-key")}`,
+    saltKey: derivedKey(config.keySeed, "litellm-salt-key"),
     ...(config.gateway.replicas === undefined ? {} : { replicas: config.gateway.replicas }),
     backends,
     apiKeys,
@@ -162,10 +164,10 @@ export async function shared(config: SharedConfig, fleet: Fleet): Promise<Shared
   resolveSharedServicesArgs("shared", sharedArgs(tokenStandIn));
   resolveLiteLLMGatewayArgs(SHARED_GATEWAY_NAME, gatewayArgs("redis.invalid", tokenStandIn));
 
-  const redisToken = new random.RandomPassword("redis-auth", { length: 48, special: false });
-  const services = new SharedServices("shared", sharedArgs(redisToken.result));
+  const redisToken = derivedKey(config.keySeed, "redis-auth");
+  const services = new SharedServices("shared", sharedArgs(redisToken));
   const cluster = new k8s.Provider("gateway-cluster", { kubeconfig: pulumi.secret(config.kubeconfig), enableServerSideApply: true });
-  const gateway = new LiteLLMGatewayConfig(SHARED_GATEWAY_NAME, gatewayArgs(services.redisEndpoint.apply((e) => e ?? ""), redisToken.result), { providers: [cluster] });
+  const gateway = new LiteLLMGatewayConfig(SHARED_GATEWAY_NAME, gatewayArgs(services.redisEndpoint.apply((e) => e ?? ""), redisToken), { providers: [cluster] });
 
   return {
     gatewayUrl: gateway.endpoint,

@@ -1,11 +1,11 @@
-// Runs what CI runs — type-check, lint, the vitest suite, the security scan — every stage even after one fails, and
+// Runs what CI runs — type-check, lint, the engine build, the vitest suite, the security scan — every stage even after one fails, and
 // ends the run with the one closing line CI reads: "tests: N passed, N failed, N skipped". typecheck, lint and scan
-// count as one test each;
+// count as one test each, and so does the engine build (scripts/engine/build-*.sh);
 // vitest's tests are counted by scripts/vitest-tally.ts (a test whose setup failed is failed, not skipped); a stage
 // that exits non-zero with nothing counted as failed adds one failure, so the line never says "0 failed" for a run
 // that failed. Exit status: 0 only when nothing failed.
 //
-//   node scripts/check.mjs                         # typecheck, lint, vitest, scan
+//   node scripts/check.mjs                         # typecheck, lint, engine, vitest, scan
 //   node scripts/check.mjs vitest -- <vitest args> # some stages; arguments after -- go to vitest
 import { spawnSync } from "node:child_process";
 import { existsSync, readFileSync, rmSync } from "node:fs";
@@ -23,6 +23,9 @@ const vitestArgs = separator === -1 ? [] : process.argv.slice(separator + 1);
 const stages = {
   typecheck: () => run(bin("tsc"), ["-p", "tsconfig.json"]),
   lint: () => run(bin("eslint"), ["."]),
+  // The real Pulumi engine and a Kubernetes control plane, built from Go modules into the cache (warm: a second):
+  // built here, before vitest, so a cold build does not compete with the timing-sensitive tests for the CPUs.
+  engine: () => run("bash", ["-c", 'bash scripts/engine/build-kube.sh >/dev/null & kube=$!; bash scripts/engine/build-pulumi.sh >/dev/null; pulumi=$?; wait "$kube" && exit "$pulumi"']),
   // Third-party scanners on every rendered environment and example and on the workflows (security/scanner-policy.yaml).
   scan: () => run(bin("tsx"), [path.join("scripts", "security-scan.ts")]),
   vitest: () => {

@@ -5,18 +5,20 @@
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { GpuNodePool, LiteLLMGatewayConfig, VllmServing, gatewayPodLabels } from "@switchyard/components";
+import { GpuNodePool, LiteLLMGatewayConfig, VllmServing, derivedKey, gatewayPodLabels } from "@switchyard/components";
 import type { Placement, VllmServingArgs } from "@switchyard/components";
 
 export = () => {
   const config = new pulumi.Config();
+  const keySeed = config.requireSecret("keySeed");
   const coreweave = new k8s.Provider("coreweave", { kubeconfig: config.requireSecret("coreweaveKubeconfig"), enableServerSideApply: true });
   const lambdaCluster = new k8s.Provider("lambda", { kubeconfig: config.requireSecret("lambdaKubeconfig"), enableServerSideApply: true });
   const gatewayCluster = new k8s.Provider("gateway-cluster", { kubeconfig: config.requireSecret("kubeconfig"), enableServerSideApply: true });
   const ingress = (host: string) => ({ host, className: "nginx", tlsSecretName: "inference-tls", controllerNamespace: "ingress-nginx" });
 
-  const llama = (placement: Placement, host: string): VllmServingArgs => ({
+  const llama = (name: string, placement: Placement, host: string): VllmServingArgs => ({
     placement,
+    apiKey: derivedKey(keySeed, `vllm-api-key/${name}`),
     namespace: "inference",
     image: "vllm/vllm-openai:v0.11.0",
     model: { id: "meta-llama/Llama-3.3-70B-Instruct", revision: "6f6073b423013f6a7d4d9f39144961bfbfbc386b", servedModelName: "llama-70b", parameterCountBillions: 70, dtype: "bf16" },
@@ -39,7 +41,7 @@ export = () => {
     maxNodes: 1,
     coreweave: {},
   }, { providers: [coreweave] });
-  const cw = new VllmServing("coreweave-llama-70b", llama(cwPool.placement, config.require("coreweaveHost")), { providers: [coreweave], dependsOn: [cwPool] });
+  const cw = new VllmServing("coreweave-llama-70b", llama("coreweave-llama-70b", cwPool.placement, config.require("coreweaveHost")), { providers: [coreweave], dependsOn: [cwPool] });
 
   // Lambda has no managed Kubernetes: the instance joins the k3s cluster of `lambdaKubeconfig` by cloud-init.
   const lambdaPool = new GpuNodePool("lambda-h100", {
@@ -55,11 +57,14 @@ export = () => {
       cluster: { distribution: "k3s", version: config.require("k3sVersion"), serverUrl: config.require("k3sServerUrl"), joinToken: config.requireSecret("clusterJoinToken") },
     },
   });
-  const lambda = new VllmServing("lambda-llama-70b", llama(lambdaPool.placement, config.require("lambdaHost")), { providers: [lambdaCluster], dependsOn: [lambdaPool] });
+  const lambda = new VllmServing("lambda-llama-70b", llama("lambda-llama-70b", lambdaPool.placement, config.require("lambdaHost")), { providers: [lambdaCluster], dependsOn: [lambdaPool] });
 
   const proxy = new LiteLLMGatewayConfig("gateway", {
     namespace: "gateway",
     image: "ghcr.io/berriai/litellm-non_root:main-v1.106.2-stable",
+    // Every key from one secret (derivedKey), so the stack needs no random provider; LiteLLM's master key starts with sk-.
+    masterKey: pulumi.interpolate`sk-${derivedKey(keySeed, "litellm-master-key")}`,
+    saltKey: derivedKey(keySeed, "litellm-salt-key"),
     backends: [cw.backend, lambda.backend],
     apiKeys: { [cw.backend.apiKeySecretEnv]: cw.apiKey, [lambda.backend.apiKeySecretEnv]: lambda.apiKey, OPENAI_API_KEY: config.requireSecret("hostedApiKey") },
     redis: { host: config.require("redisHost"), password: config.requireSecret("redisPassword") },

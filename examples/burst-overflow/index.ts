@@ -6,11 +6,12 @@
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { GpuNodePool, LiteLLMGatewayConfig, VllmServing, gatewayPodLabels, gatewayWakeQuery, vllmEphemeralStorageGiB } from "@switchyard/components";
+import { GpuNodePool, LiteLLMGatewayConfig, VllmServing, derivedKey, gatewayPodLabels, gatewayWakeQuery, vllmEphemeralStorageGiB } from "@switchyard/components";
 import type { Placement, VllmServingArgs } from "@switchyard/components";
 
 export = () => {
   const config = new pulumi.Config();
+  const keySeed = config.requireSecret("keySeed");
   const coreweave = new k8s.Provider("coreweave", { kubeconfig: config.requireSecret("coreweaveKubeconfig"), enableServerSideApply: true });
   const aws = new k8s.Provider("aws", { kubeconfig: config.requireSecret("awsKubeconfig"), enableServerSideApply: true });
   const gateway = { namespace: "gateway", podLabels: gatewayPodLabels("gateway") };
@@ -48,6 +49,7 @@ export = () => {
   }, { providers: [coreweave] });
   const baseline = new VllmServing("coreweave-llama-70b", {
     ...llama(reserved.placement),
+    apiKey: derivedKey(keySeed, "vllm-api-key/coreweave-llama-70b"),
     minReplicas: 4,
     maxReplicas: 4,
     ingress: { host: config.require("coreweaveHost"), className: "nginx", tlsSecretName: "inference-tls", controllerNamespace: "ingress-nginx" },
@@ -66,6 +68,7 @@ export = () => {
   });
   const burst = new VllmServing("aws-llama-70b", {
     ...llama(burstPool.placement),
+    apiKey: derivedKey(keySeed, "vllm-api-key/aws-llama-70b"),
     minReplicas: 0,
     maxReplicas: 8,
     // Woken from zero by llama-70b's spill at the gateway below, which the same cluster's Prometheus scrapes.
@@ -75,6 +78,9 @@ export = () => {
   const proxy = new LiteLLMGatewayConfig("gateway", {
     namespace: "gateway",
     image: "ghcr.io/berriai/litellm-non_root:main-v1.106.2-stable",
+    // Every key from one secret (derivedKey), so the stack needs no random provider; LiteLLM's master key starts with sk-.
+    masterKey: pulumi.interpolate`sk-${derivedKey(keySeed, "litellm-master-key")}`,
+    saltKey: derivedKey(keySeed, "litellm-salt-key"),
     backends: [baseline.backend, burst.backend],
     apiKeys: { [baseline.backend.apiKeySecretEnv]: baseline.apiKey, [burst.backend.apiKeySecretEnv]: burst.apiKey },
     redis: { host: config.require("redisHost"), password: config.requireSecret("redisPassword") },

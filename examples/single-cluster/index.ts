@@ -7,10 +7,11 @@
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { GpuNodePool, LiteLLMGatewayConfig, VllmServing, gatewayPodLabels, vllmEphemeralStorageGiB } from "@switchyard/components";
+import { GpuNodePool, LiteLLMGatewayConfig, VllmServing, derivedKey, gatewayPodLabels, vllmEphemeralStorageGiB } from "@switchyard/components";
 
 export = () => {
   const config = new pulumi.Config();
+  const keySeed = config.requireSecret("keySeed");
   const cluster = new k8s.Provider("cluster", { kubeconfig: config.requireSecret("kubeconfig"), enableServerSideApply: true });
   const gatewayPods = gatewayPodLabels("gateway");
 
@@ -29,6 +30,7 @@ export = () => {
     "llama-8b",
     {
       placement: pool.placement,
+      apiKey: derivedKey(keySeed, "vllm-api-key/llama-8b"),
       namespace: "inference",
       image: "vllm/vllm-openai:v0.11.0",
       model: { id: "meta-llama/Llama-3.1-8B-Instruct", revision: "0e9e39f249a16976918f6564b8830bc894c89659", servedModelName: "llama-8b", parameterCountBillions: 8, dtype: "bf16" },
@@ -52,6 +54,9 @@ export = () => {
     {
       namespace: "gateway",
       image: "ghcr.io/berriai/litellm-non_root:main-v1.106.2-stable",
+      // Every key from one secret (derivedKey), so the stack needs no random provider; LiteLLM's master key starts with sk-.
+      masterKey: pulumi.interpolate`sk-${derivedKey(keySeed, "litellm-master-key")}`,
+      saltKey: derivedKey(keySeed, "litellm-salt-key"),
       backends: [llama.backend],
       apiKeys: { [llama.backend.apiKeySecretEnv]: llama.apiKey, OPENAI_API_KEY: config.requireSecret("hostedApiKey") },
       redis: { host: config.require("redisHost"), password: config.requireSecret("redisPassword") },

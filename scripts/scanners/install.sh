@@ -39,20 +39,9 @@ pins_hash() {
   } | { sha256sum 2>/dev/null || shasum -a 256; } | cut -c1-16
 }
 
-cache="${SWITCHYARD_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/switchyard}"
-home="$cache/scanners-$(pins_hash)"
-if [ -f "$home/.complete" ]; then
-  echo "$home"
-  exit 0
-fi
-
-mkdir -p "$cache"
-exec 9>"$home.lock"
-if command -v flock >/dev/null 2>&1; then flock 9; fi
-if [ -f "$home/.complete" ]; then
-  echo "$home"
-  exit 0
-fi
+# shellcheck source=../lib/pinned-cache.sh
+source "$root/scripts/lib/pinned-cache.sh"
+pinned_cache_dir scanners "$(pins_hash)"
 
 rm -rf "$home"
 mkdir -p "$home/bin"

@@ -177,6 +177,7 @@ describe("VllmServing exposure", () => {
       "nginx.ingress.kubernetes.io/proxy-send-timeout": "300",
       "nginx.ingress.kubernetes.io/proxy-buffering": "off",
       "nginx.ingress.kubernetes.io/proxy-body-size": "16m",
+      "pulumi.com/skipAwait": "true",
     });
   });
 

@@ -145,6 +145,7 @@ const NOT_RUNNABLE_HERE: NotRunnable[] = [
     reason: "needs the Pulumi CLI, a backend and cloud credentials; what `pulumi up` deploys is synthesized offline by the render commands, which run here",
     check: secretKeyProblem,
   },
+  { command: /^kubectl /, reason: "needs a cluster of the user's: the namespace and Secrets a stack expects before its first `pulumi up`" },
   { command: /^pnpm exec tsx bench\/cost\/run\.ts\b/, reason: "a benchmark: about 30 s a run on 2 cores, on trace data outside the repository (../shared/data)" },
   { command: /^pnpm exec tsx bench\/gateway-failover\/run\.ts\b/, reason: "a benchmark of the real LiteLLM proxy: minutes a run (5 min 28 s for every scenario)" },
 ];

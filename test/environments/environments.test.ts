@@ -143,10 +143,16 @@ describe("the shared stack", () => {
     expect(keys.secretPaths.length).toBeGreaterThan(0);
   });
 
-  it("declares SharedServices and the gateway, wired to one Redis token", () => {
+  it("declares SharedServices and the gateway, wired to one Redis token derived from the key seed (no random provider)", () => {
     expect(names(shared.resources, "switchyard:index:SharedServices")).toEqual(["shared"]);
     expect(names(shared.resources, "switchyard:index:LiteLLMGatewayConfig")).toEqual(["gateway"]);
-    expect(names(shared.resources, "random:index/randomPassword:RandomPassword")).toContain("redis-auth");
+    const redis = shared.resources.find((r) => r.type === "aws:elasticache/replicationGroup:ReplicationGroup")!;
+    const credentials = shared.resources.find((r) => r.type === "kubernetes:core/v1:Secret" && r.name === "gateway-credentials")!;
+    const token = redis.inputs["authToken"] as string;
+    expect(token).toMatch(/^[0-9a-f]{48}$/);
+    expect((credentials.inputs["stringData"] as Record<string, string>)["redis-password"]).toBe(token);
+    const stacks: [string, RecordedResource[]][] = [...PROVIDER_ENVS.map((env) => [env, provider[env]!.resources] as [string, RecordedResource[]]), ["shared", shared.resources]];
+    for (const [env, resources] of stacks) expect(`${env}: ${resources.filter((r) => r.type.startsWith("random:")).length}`).toBe(`${env}: 0`);
   });
 
   it("leaves out a provider stack that was never deployed, says so, and builds the gateway from the others", async () => {

@@ -20,11 +20,12 @@ export const SECRETS = {
   lambdaApiKey: "secret_lambda-api-key-sentinel-2b8e41",
   clusterJoinToken: "K10join-token-sentinel-c4d2e9::server:abc",
   hostedApiKey: "sk-hosted-fallback-sentinel-91d7aa",
+  keySeed: "key-seed-sentinel-5e0b7c-0123456789abcdef",
 } as const;
 
 export function stackConfig(env: string, overrides: Record<string, unknown> = {}): { config: Record<string, string>; secretConfigKeys: string[] } {
   const document = parse(readFileSync(join(REPO_ROOT, "environments", `Pulumi.${env}.yaml`), "utf8")) as { config: Record<string, unknown> };
-  const secrets: Record<string, unknown> = { "switchyard:kubeconfig": SECRETS.kubeconfig };
+  const secrets: Record<string, unknown> = { "switchyard:kubeconfig": SECRETS.kubeconfig, "switchyard:keySeed": SECRETS.keySeed };
   if (env === "lambda") {
     secrets["switchyard:lambdaApiKey"] = SECRETS.lambdaApiKey;
     secrets["switchyard:clusterJoinToken"] = SECRETS.clusterJoinToken;
@@ -36,7 +37,7 @@ export function stackConfig(env: string, overrides: Record<string, unknown> = {}
   const fleet: Record<string, unknown> = env === "gcp" ? { "switchyard:fleetSpec": GCP_FLEET_SPEC } : {};
   const merged = { ...document.config, ...fleet, ...secrets, ...overrides };
   for (const [k, v] of Object.entries(merged)) if (v === undefined) delete merged[k];
-  return { config: configFromStackFile({ config: merged }), secretConfigKeys: Object.keys(secrets) };
+  return { config: configFromStackFile({ config: merged }).config, secretConfigKeys: Object.keys(secrets) };
 }
 
 export async function synthesizeEnvironment(

@@ -4,6 +4,7 @@ import { mkdtempSync, readFileSync, readdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { renderEnvironmentVariant, renderTargets } from "@switchyard/cli/src/render-stacks";
+import { configFromStackFile, secretPlaceholder } from "@switchyard/synth";
 import { parse } from "yaml";
 import { describe, expect, it } from "vitest";
 
@@ -59,6 +60,25 @@ describe("switchyard render", () => {
     expect(parse(ta.get("shared/kubernetes/Secret-gateway-credentials.yaml")!)).toMatchObject({
       kind: "Secret",
       stringData: { "master-key": "[secret]", "redis-password": "[secret]", "salt-key": "[secret]" },
+    });
+  });
+});
+
+describe("switchyard render on a stack config with encrypted values", () => {
+  it("reads `secure:` values (pulumi config set --secret, also with --path) as placeholders marked secret, never asking for plain text", async () => {
+    // What `pulumi config set --secret switchyard:kubeconfig …` writes.
+    const ciphertext = "v1:Uk9Wm3sGk0L5gHk1:3XxKqf1Y0l7fQ2s9c8b1a0ZyWvU=";
+    const rendered = await renderEnvironmentVariant("coreweave", "coreweave", { set: { kubeconfig: { secure: ciphertext } } });
+    const files = new Map(rendered.files.map((f) => [f.path, f.content]));
+    expect(files.get("providers/kubernetes-cluster.json")).toContain('"kubeconfig": "[secret]"');
+    for (const [path, content] of files) {
+      expect(content, path).not.toContain(ciphertext);
+      expect(content, path).not.toContain("placeholder-");
+    }
+    // Inside an object (`--secret --path`): the value becomes a placeholder named by its path, the key secret.
+    expect(configFromStackFile({ config: { "switchyard:gatewayMetrics": { url: "https://p.example.com", bearerToken: { secure: ciphertext } }, "switchyard:namespace": "inference" } })).toEqual({
+      config: { "switchyard:gatewayMetrics": JSON.stringify({ url: "https://p.example.com", bearerToken: secretPlaceholder("gatewayMetrics.bearerToken") }), "switchyard:namespace": "inference" },
+      secretConfigKeys: ["switchyard:gatewayMetrics"],
     });
   });
 });

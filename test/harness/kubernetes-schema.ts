@@ -28,7 +28,7 @@ const taintSchema = z.strictObject({
 });
 
 /** compute.coreweave.com/v1alpha1 NodePool as documented: cluster-scoped, immutable instanceType/computeClass. */
-const coreweaveNodePool = z.strictObject({
+export const coreweaveNodePool = z.strictObject({
   apiVersion: z.literal("compute.coreweave.com/v1alpha1"),
   kind: z.literal("NodePool"),
   metadata: z

@@ -14,14 +14,14 @@ import { pathToFileURL } from "node:url";
 import { ENVIRONMENTS, PROVIDER_ENVIRONMENTS, SECRET_KEYS, isEnvironment } from "@switchyard/environments/config";
 import type { Environment } from "@switchyard/environments/config";
 import { environmentOf, runEnvironment } from "@switchyard/environments/main";
-import { configFromStackFile, placeholderMocks, plainOutputsWithSecrets, renderResources, synthesize } from "@switchyard/synth";
+import { configFromStackFile, placeholderMocks, plainOutputsWithSecrets, renderResources, secretPlaceholder, synthesize } from "@switchyard/synth";
 import type { RenderedFile } from "@switchyard/synth";
 import { parse, stringify } from "yaml";
 
 export const REPO_ROOT = resolve(__dirname, "..", "..", "..");
 
 /** Credentials the examples read (`<project>:<key>`), given placeholders when the config file leaves them out. */
-export const EXAMPLE_SECRET_KEYS = ["kubeconfig", "coreweaveKubeconfig", "awsKubeconfig", "lambdaKubeconfig", "lambdaApiKey", "clusterJoinToken", "hostedApiKey", "redisPassword"] as const;
+export const EXAMPLE_SECRET_KEYS = ["kubeconfig", "coreweaveKubeconfig", "awsKubeconfig", "lambdaKubeconfig", "lambdaApiKey", "clusterJoinToken", "hostedApiKey", "redisPassword", "keySeed"] as const;
 
 export interface RenderedTarget {
   target: string;
@@ -41,12 +41,11 @@ function readYaml(path: string): Record<string, unknown> {
 /** A stack config file as `synthesize` takes it, with placeholders for the credentials it must not hold. */
 export function configWithPlaceholders(file: string, namespace: string, secretKeys: readonly string[]): { config: Record<string, string>; secretConfigKeys: string[] } {
   const document = existsSync(file) ? (readYaml(file) as { config?: Record<string, unknown> }) : {};
-  const config = configFromStackFile(document);
-  const secretConfigKeys: string[] = [];
+  const { config, secretConfigKeys } = configFromStackFile(document);
   for (const key of secretKeys) {
     const full = `${namespace}:${key}`;
-    secretConfigKeys.push(full);
-    config[full] ??= `placeholder-${key}`;
+    if (!secretConfigKeys.includes(full)) secretConfigKeys.push(full);
+    config[full] ??= secretPlaceholder(key);
   }
   return { config, secretConfigKeys };
 }

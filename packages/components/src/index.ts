@@ -27,6 +27,7 @@ export type {
   ResolvedGpuNodePool,
 } from "./gpu-node-pool";
 export { ArgChecks } from "./internal/errors";
+export { derivedKey } from "./keys";
 export type { ArgProblem } from "./internal/errors";
 export { GPU_TAINT_KEY, POOL_LABEL } from "./internal/labels";
 // The local-disk rule both components size with (VllmServing's request, GpuNodePool's disk), for wiring one to the other.

@@ -3,13 +3,18 @@ import { hardenedContainer } from "../internal/security";
 import type { ResolvedProbe, ResolvedVllmServing } from "./resolve";
 import { formatGiB } from "./resolve";
 
+/** pulumi-kubernetes' annotation that skips the readiness wait, for a tier that may sit at zero replicas (awaitReady). */
+export function skipAwaitUnlessReady(r: ResolvedVllmServing): { annotations?: Record<string, string> } {
+  return r.awaitReady ? {} : { annotations: { "pulumi.com/skipAwait": "true" } };
+}
+
 /**
  * The vLLM Deployment: explicit `vllm serve` command, GPU limit = tensor-parallel size, memory-backed
  * `/dev/shm`, a startup probe sized to the cold-start budget, and no `replicas` when a scaler owns them.
  */
 export function deploymentSpec(r: ResolvedVllmServing): k8s.apps.v1.DeploymentArgs {
   return {
-    metadata: { name: r.objectNames.deployment, namespace: r.namespace, labels: r.labels },
+    metadata: { name: r.objectNames.deployment, namespace: r.namespace, labels: r.labels, ...skipAwaitUnlessReady(r) },
     spec: {
       ...(r.replicas !== undefined ? { replicas: r.replicas } : {}),
       selector: { matchLabels: r.selector },

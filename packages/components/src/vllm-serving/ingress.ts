@@ -33,7 +33,9 @@ export function ingressAnnotations(ingress: ResolvedIngress): Record<string, str
  */
 export function ingressSpec(r: ResolvedVllmServing, ingress: ResolvedIngress): k8s.networking.v1.IngressArgs {
   return {
-    metadata: { name: r.objectNames.ingress, namespace: r.namespace, labels: r.labels, annotations: ingressAnnotations(ingress) },
+    // No readiness wait (pulumi.com/skipAwait): an Ingress is ready when an external load balancer says so, which a
+    // fleet's first `up` must not wait on per backend; the gateway's health checks decide whether it takes traffic.
+    metadata: { name: r.objectNames.ingress, namespace: r.namespace, labels: r.labels, annotations: { ...ingressAnnotations(ingress), "pulumi.com/skipAwait": "true" } },
     spec: {
       ingressClassName: ingress.className,
       tls: [{ hosts: [ingress.host], secretName: ingress.tlsSecretName }],

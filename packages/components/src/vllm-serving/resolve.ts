@@ -221,6 +221,11 @@ export interface ResolvedVllmServing {
   maxReplicas: number;
   /** Deployment `replicas`; undefined when a scaler owns it. */
   replicas: number | undefined;
+  /**
+   * Whether `pulumi up` waits for the Deployment and Service to be ready: not for a tier its scaler may keep at zero
+   * (nothing to wait for until load wakes it, and a first `up` must not boot a node per burst tier and wait on it).
+   */
+  awaitReady: boolean;
   autoscaling: ResolvedAutoscaling | undefined;
   /** The caller's key, or undefined to generate one. */
   apiKey: pulumi.Input<string> | undefined;
@@ -402,6 +407,7 @@ export function resolveVllmServingArgs(name: string, args: VllmServingArgs): Res
     minReplicas,
     maxReplicas,
     replicas: autoscaling ? undefined : minReplicas,
+    awaitReady: minReplicas > 0,
     autoscaling,
     apiKey: args.apiKey,
     gateway: args.gateway,

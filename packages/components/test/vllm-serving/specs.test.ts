@@ -39,6 +39,14 @@ describe("deploymentSpec", () => {
     expect((deploymentSpec(resolve({ maxReplicas: 3, autoscaling: hpaScaling })) as Json).spec).not.toHaveProperty("replicas");
   });
 
+  it("has `pulumi up` wait for readiness only where there are replicas: a tier its scaler may keep at zero skips it", () => {
+    const zero = resolve({ minReplicas: 0, maxReplicas: 4, autoscaling: { ...kedaScaling, wake: { query: "vector(0)" } } });
+    for (const spec of [deploymentSpec(zero), serviceSpec(zero)] as Json[]) expect(spec.metadata.annotations).toEqual({ "pulumi.com/skipAwait": "true" });
+    const fixed = resolve({ minReplicas: 2, maxReplicas: 2 });
+    const scaled = resolve({ minReplicas: 1, maxReplicas: 3, autoscaling: kedaScaling });
+    for (const spec of [deploymentSpec(fixed), serviceSpec(fixed), deploymentSpec(scaled), serviceSpec(scaled)] as Json[]) expect(spec.metadata).not.toHaveProperty("annotations");
+  });
+
   it("pins pods to the Placement and spreads them across nodes", () => {
     const spec = pod(resolve());
     expect(spec.nodeSelector).toEqual({ "switchyard.dev/pool": "h100-reserved" });
@@ -203,6 +211,8 @@ describe("ingressSpec", () => {
       "nginx.ingress.kubernetes.io/proxy-send-timeout": "300",
       "nginx.ingress.kubernetes.io/proxy-buffering": "off",
       "nginx.ingress.kubernetes.io/proxy-body-size": "16m",
+      // A fleet's first `up` does not wait on each backend's external load balancer.
+      "pulumi.com/skipAwait": "true",
     });
     // The gateway's per-attempt timeout runs out first, with margin: an ingress 504 would cool a healthy backend down.
     expect(DEFAULT_INGRESS_PROXY_TIMEOUT_SECONDS).toBeGreaterThanOrEqual(2 * DEFAULT_RELIABILITY.requestTimeoutSeconds);
