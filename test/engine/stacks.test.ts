@@ -136,8 +136,12 @@ describe("the coreweave stack under the real engine, on a real control plane", (
     expect(up.summary.result).toBe("succeeded");
     const nodes = (await kube.ok<{ items: { metadata: { name: string; labels: Record<string, string> } }[] }>("GET", "/api/v1/nodes")).items;
     const poolOf = new Map(nodes.map((n) => [n.metadata.name, n.metadata.labels["switchyard.dev/pool"]]));
+    // The fixed tiers' replicas (Deployments with a replica count; the others' scalers own theirs, and no node of
+    // theirs is up yet): each one Ready, on a node of its own pool.
+    const fixedReplicas = rendered.files.filter((f) => /Deployment-.*\.yaml$/.test(f.path)).reduce((a, f) => a + ((parse(f.content) as { spec: { replicas?: number } }).spec.replicas ?? 0), 0);
     const running = (await pods("inference")).filter(ready);
-    expect(running.length).toBeGreaterThan(0);
+    expect(fixedReplicas).toBeGreaterThan(0);
+    expect(running.length).toBe(fixedReplicas);
     for (const p of running) expect(`${p.metadata.name} on ${poolOf.get(p.spec.nodeName!)}`).toBe(`${p.metadata.name} on ${p.spec.nodeSelector!["switchyard.dev/pool"]}`);
   }, 900_000);
 
