@@ -70,7 +70,7 @@ function coreweaveConfig(overrides: Record<string, ConfigEntry> = {}): Record<st
 }
 
 interface Pod {
-  metadata: { name: string; labels: Record<string, string> };
+  metadata: { name: string; labels: Record<string, string>; deletionTimestamp?: string };
   spec: { nodeName?: string; nodeSelector?: Record<string, string>; containers: { image: string }[] };
   status: { phase?: string; conditions?: { type: string; status: string }[] };
 }
@@ -79,7 +79,11 @@ async function pods(namespace: string): Promise<Pod[]> {
   return (await kube.ok<{ items: Pod[] }>("GET", `/api/v1/namespaces/${namespace}/pods`)).items;
 }
 
-const ready = (p: Pod) => p.status.conditions?.some((c) => c.type === "Ready" && c.status === "True") ?? false;
+/**
+ * Ready and not terminating: what a Service routes to. A replaced pod keeps its Ready condition while it terminates
+ * (kwok deletes it after its grace period), but its endpoint is already marked terminating.
+ */
+const serving = (p: Pod) => p.metadata.deletionTimestamp === undefined && (p.status.conditions?.some((c) => c.type === "Ready" && c.status === "True") ?? false);
 
 beforeAll(async () => {
   workDir = mkdtempSync(path.join(tmpdir(), "switchyard-engine-"));
@@ -103,8 +107,11 @@ afterAll(async () => {
 
 describe("the coreweave stack under the real engine, on a real control plane", () => {
   let rendered: RenderedTarget;
+  /** The fixed tiers' replicas: Deployments with a replica count (the others' scalers own theirs). */
+  let fixedReplicas: number;
   beforeAll(async () => {
     rendered = await renderEnvironmentVariant("coreweave", "coreweave", { set: { createNamespace: true } });
+    fixedReplicas = rendered.files.filter((f) => /Deployment-.*\.yaml$/.test(f.path)).reduce((a, f) => a + ((parse(f.content) as { spec: { replicas?: number } }).spec.replicas ?? 0), 0);
     await addNodes(cp.kubeconfigPath, nodesFor(rendered));
   }, 120_000);
 
@@ -136,10 +143,8 @@ describe("the coreweave stack under the real engine, on a real control plane", (
     expect(up.summary.result).toBe("succeeded");
     const nodes = (await kube.ok<{ items: { metadata: { name: string; labels: Record<string, string> } }[] }>("GET", "/api/v1/nodes")).items;
     const poolOf = new Map(nodes.map((n) => [n.metadata.name, n.metadata.labels["switchyard.dev/pool"]]));
-    // The fixed tiers' replicas (Deployments with a replica count; the others' scalers own theirs, and no node of
-    // theirs is up yet): each one Ready, on a node of its own pool.
-    const fixedReplicas = rendered.files.filter((f) => /Deployment-.*\.yaml$/.test(f.path)).reduce((a, f) => a + ((parse(f.content) as { spec: { replicas?: number } }).spec.replicas ?? 0), 0);
-    const running = (await pods("inference")).filter(ready);
+    // Each fixed replica serving (no node of the scaled tiers is up yet), on a node of its own pool.
+    const running = (await pods("inference")).filter(serving);
     expect(fixedReplicas).toBeGreaterThan(0);
     expect(running.length).toBe(fixedReplicas);
     for (const p of running) expect(`${p.metadata.name} on ${poolOf.get(p.spec.nodeName!)}`).toBe(`${p.metadata.name} on ${p.spec.nodeSelector!["switchyard.dev/pool"]}`);
@@ -151,7 +156,8 @@ describe("the coreweave stack under the real engine, on a real control plane", (
     const up = await stack.up({ parallel: 64 });
     expect(up.summary.result).toBe("succeeded");
     expect(up.summary.resourceChanges?.["update"]).toBeGreaterThan(0);
-    const after = (await pods("inference")).filter(ready);
+    const after = (await pods("inference")).filter(serving);
+    expect(after.length).toBe(fixedReplicas);
     for (const p of after) expect(`${p.metadata.name}: ${p.spec.containers[0]!.image}`).toBe(`${p.metadata.name}: ${image}`);
 
     const again = await stack.preview();
