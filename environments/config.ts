@@ -102,6 +102,8 @@ export const CoreWeaveConfigSchema = z.strictObject({ ...providerBase });
 export const LambdaConfigSchema = z.strictObject({
   ...providerBase,
   lambdaApiKey: z.string().min(1),
+  /** The Lambda Cloud API the stack launches instances through; defaults to LAMBDA_API_BASE_URL. */
+  lambdaApiBaseUrl: z.url({ protocol: /^https?$/, error: "must be an http(s) URL, e.g. https://cloud.lambda.ai/api/v1" }).optional(),
   sshKeyName: z.string().min(1),
   cluster: z.strictObject({
     distribution: z.enum(["k3s", "rke2"]),

@@ -16,7 +16,12 @@ export function lambda(config: LambdaConfig, fleet: Fleet): ProviderStackOutputs
     config,
     fleet,
     () => ({
-      lambda: { apiKey, sshKeyName: config.sshKeyName, cluster: { ...config.cluster, joinToken } },
+      lambda: {
+        apiKey,
+        sshKeyName: config.sshKeyName,
+        cluster: { ...config.cluster, joinToken },
+        ...(config.lambdaApiBaseUrl !== undefined ? { apiBaseUrl: config.lambdaApiBaseUrl } : {}),
+      },
     }),
   );
 }

@@ -54,6 +54,8 @@ export = () => {
     lambda: {
       apiKey: config.requireSecret("lambdaApiKey"),
       sshKeyName: config.require("lambdaSshKeyName"),
+      // Optional: the Lambda Cloud API through a proxy of your own (default https://cloud.lambda.ai/api/v1).
+      ...(config.get("lambdaApiBaseUrl") !== undefined ? { apiBaseUrl: config.require("lambdaApiBaseUrl") } : {}),
       cluster: { distribution: "k3s", version: config.require("k3sVersion"), serverUrl: config.require("k3sServerUrl"), joinToken: config.requireSecret("clusterJoinToken") },
     },
   });

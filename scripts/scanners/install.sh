@@ -31,7 +31,8 @@ command -v "$python" >/dev/null 2>&1 || fail "'$python' not found: install Pytho
 
 pins_hash() {
   {
-    grep -v '^#' "$here/go-tools.txt" "$here/schemas.txt"
+    # -h: without it grep prefixes each line with its file's absolute path, and the key changes with the checkout.
+    grep -hv '^#' "$here/go-tools.txt" "$here/schemas.txt"
     cat "$here/kube-schemas.py"
     cat "$here/requirements.txt" "$root/scripts/pip-requirements.txt"
     GOTOOLCHAIN=local go env GOVERSION

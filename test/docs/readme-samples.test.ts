@@ -146,6 +146,7 @@ const NOT_RUNNABLE_HERE: NotRunnable[] = [
     check: secretKeyProblem,
   },
   { command: /^kubectl /, reason: "needs a cluster of the user's: the namespace and Secrets a stack expects before its first `pulumi up`" },
+  { command: /^aws eks update-kubeconfig /, reason: "needs AWS credentials and the user's EKS cluster: it points kubectl at that cluster" },
   { command: /^pnpm exec tsx bench\/cost\/run\.ts\b/, reason: "a benchmark: about 30 s a run on 2 cores, on trace data outside the repository (../shared/data)" },
   { command: /^pnpm exec tsx bench\/gateway-failover\/run\.ts\b/, reason: "a benchmark of the real LiteLLM proxy: minutes a run (5 min 28 s for every scenario)" },
 ];
@@ -377,6 +378,17 @@ describe("README code blocks", () => {
     const known = new Set(["ts", "typescript", "yaml", "yml", "bash", "sh", "shell", ...Object.keys(UNCHECKED_LANGUAGES)]);
     const unknown = BLOCKS.filter((b) => !known.has(b.lang)).map((b) => `${at(b)}: ${b.lang === "" ? "a block without a language" : `language "${b.lang}"`}; fix: tag it (ts, yaml, bash, text) or add the language to UNCHECKED_LANGUAGES with the reason it needs no run`);
     expect(unknown).toEqual([]);
+  });
+
+  // The other direction of secretKeyProblem: a README that leaves out a secret its program requires sends the
+  // user to a `pulumi up` that stops at `Missing required configuration variable`.
+  const exampleReadmes = [...new Set(SHELL_BLOCKS.map((b) => b.readme))].filter((r) => existsSync(join(ROOT, dirname(r), "index.ts")));
+  it.each(exampleReadmes.map((r) => [r]))("%s sets every secret its program requires", (readme) => {
+    const program = readFileSync(join(ROOT, dirname(readme), "index.ts"), "utf8");
+    const required = [...program.matchAll(/requireSecret\("([^"]+)"\)/g)].map((m) => m[1]!);
+    const set = COMMANDS.filter((c) => c.block.readme === readme).flatMap((c) => /^pulumi config set --secret (\S+) /.exec(c.command)?.[1] ?? []);
+    expect(required.length).toBeGreaterThan(0);
+    expect([...new Set(required)].filter((key) => !set.includes(key)).map((key) => `${readme}: no \`pulumi config set --secret ${key} …\` for the program's requireSecret("${key}")`)).toEqual([]);
   });
 
   it("lists nothing stale: every context, language, runnable and skipped command is used by some README", () => {

@@ -435,3 +435,40 @@ function makePki(dir: string): Pki {
 function base64(text: string): string {
   return Buffer.from(text, "utf8").toString("base64");
 }
+
+/** What a drain has done so far: the pods evicted and the evictions a PodDisruptionBudget refused (HTTP 429). */
+export interface DrainProgress {
+  evicted: string[];
+  refused: number;
+}
+
+/** Marks a node (un)schedulable, as `kubectl cordon`/`uncordon` do. */
+export async function setUnschedulable(client: KubeClient, node: string, unschedulable: boolean): Promise<void> {
+  await client.ok("PATCH", `/api/v1/nodes/${node}`, { spec: { unschedulable } }, "application/merge-patch+json");
+}
+
+/**
+ * `kubectl drain` of one namespace's pods: cordons the node, then evicts each of its pods through the Eviction API,
+ * retrying the evictions a PodDisruptionBudget refuses every `retryMs`, until no pod of the namespace is left on the
+ * node. `progress` is filled as it goes, so a caller can watch a drain that is still running.
+ */
+export async function drainNode(client: KubeClient, node: string, namespace: string, options: { timeoutMs: number; retryMs?: number; progress?: DrainProgress }): Promise<DrainProgress> {
+  const progress = options.progress ?? { evicted: [], refused: 0 };
+  await setUnschedulable(client, node, true);
+  const deadline = Date.now() + options.timeoutMs;
+  for (;;) {
+    const onNode = (await client.ok<{ items: { metadata: { name: string; deletionTimestamp?: string } }[] }>("GET", `/api/v1/namespaces/${namespace}/pods?fieldSelector=${encodeURIComponent(`spec.nodeName=${node}`)}`)).items;
+    if (onNode.length === 0) return progress;
+    for (const pod of onNode.filter((p) => p.metadata.deletionTimestamp === undefined)) {
+      const eviction = { apiVersion: "policy/v1", kind: "Eviction", metadata: { name: pod.metadata.name, namespace } };
+      const answer = await client.request("POST", `/api/v1/namespaces/${namespace}/pods/${pod.metadata.name}/eviction`, eviction);
+      if (answer.status === 200 || answer.status === 201) progress.evicted.push(pod.metadata.name);
+      else if (answer.status === 429) progress.refused++;
+      else if (answer.status !== 404) throw new Error(`evicting ${pod.metadata.name} → ${answer.status}: ${JSON.stringify(answer.body)}`);
+    }
+    if (Date.now() > deadline) {
+      throw new Error(`draining ${node}: ${onNode.length} pods still on it after ${options.timeoutMs / 1000} s, ${progress.refused} evictions refused by a PodDisruptionBudget`);
+    }
+    await sleep(options.retryMs ?? 1000);
+  }
+}

@@ -18,9 +18,11 @@ import { runEnvironment } from "@switchyard/environments/main";
 import { parse } from "yaml";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { sleep } from "../gateway/proxy";
-import { KubeClient, addNodes, ensureControlPlaneBuild, startControlPlane } from "./control-plane";
+import { KubeClient, addNodes, drainNode, ensureControlPlaneBuild, setUnschedulable, startControlPlane } from "./control-plane";
 import type { ControlPlane, FakeNode } from "./control-plane";
 import { coreweaveNodePoolCrd } from "./coreweave-crd";
+import { joinActiveInstances } from "./lambda-join";
+import { FakeLambdaApi } from "../../packages/components/test/lambda/fake-lambda-api";
 import { LocalWorkspace } from "@pulumi/pulumi/automation";
 import { collectEvents, inlineStack, pulumiEngine, stackFileConfig } from "./pulumi";
 import type { ConfigEntry, PulumiEngine } from "./pulumi";
@@ -115,6 +117,11 @@ describe("the coreweave stack under the real engine, on a real control plane", (
     await addNodes(cp.kubeconfigPath, nodesFor(rendered));
   }, 120_000);
 
+  // The next stacks plan pools of the same names (llama-70b-on-demand…): their pods must find only their own nodes.
+  afterAll(async () => {
+    for (const node of nodesFor(rendered)) await kube.ok("DELETE", `/api/v1/nodes/${node.name}`);
+  }, 60_000);
+
   it("stops before creating anything when its namespace is missing and the stack is not to create it", async () => {
     const stack = await inlineStack(engine, "switchyard", "coreweave-no-namespace", () => runEnvironment("coreweave"), coreweaveConfig({ "switchyard:createNamespace": { value: false }, "switchyard:namespace": { value: "not-created" } }));
     const events = collectEvents();
@@ -168,6 +175,202 @@ describe("the coreweave stack under the real engine, on a real control plane", (
     expect((await kube.request("GET", "/api/v1/namespaces/inference")).status).toBe(404);
     expect((await kube.ok<{ items: unknown[] }>("GET", "/apis/compute.coreweave.com/v1alpha1/nodepools")).items).toEqual([]);
   }, 600_000);
+});
+
+describe("the lambda stack under the real engine: instances through a Lambda API stand-in, joined as kwok nodes", () => {
+  const API_KEY = "secret_engine-test";
+  let rendered: RenderedTarget;
+  let api: FakeLambdaApi;
+  let joiner: ReturnType<typeof joinActiveInstances>;
+  let fixedReplicas: number;
+
+  const lambdaConfig = (overrides: Record<string, ConfigEntry> = {}): Record<string, ConfigEntry> => ({
+    ...stackFileConfig(path.join(REPO_ROOT, "environments/Pulumi.lambda.yaml")),
+    "switchyard:kubeconfig": { value: cp.kubeconfig, secret: true },
+    "switchyard:keySeed": { value: KEY_SEED, secret: true },
+    "switchyard:lambdaApiKey": { value: API_KEY, secret: true },
+    "switchyard:clusterJoinToken": { value: "K10engine-test::server:abc", secret: true },
+    "switchyard:createNamespace": { value: true },
+    "switchyard:lambdaApiBaseUrl": { value: api.url },
+    ...overrides,
+  });
+  const stackOf = (overrides?: Record<string, ConfigEntry>) => inlineStack(engine, "switchyard", "lambda", () => runEnvironment("lambda"), lambdaConfig(overrides));
+
+  beforeAll(async () => {
+    rendered = await renderEnvironmentVariant("lambda", "lambda", { set: { createNamespace: true } });
+    fixedReplicas = rendered.files.filter((f) => /Deployment-.*\.yaml$/.test(f.path)).reduce((a, f) => a + ((parse(f.content) as { spec: { replicas?: number } }).spec.replicas ?? 0), 0);
+    // Lambda's documented launch limit (one per 12 s), so a provider that launched faster would meet HTTP 429s.
+    api = await FakeLambdaApi.start({ apiKey: API_KEY, sshKeyNames: ["switchyard-ops"], launchIntervalMs: 12_000 });
+    joiner = joinActiveInstances(api, cp.kubeconfigPath);
+  }, 120_000);
+
+  afterAll(async () => {
+    await joiner?.stop();
+    await api?.close();
+  });
+
+  it("comes up: every planned instance launched at Lambda's pace and joined, every fixed replica serving on its pool", async () => {
+    const started = Date.now();
+    const up = await (await stackOf()).up({ parallel: 64 });
+    console.warn(`[engine] lambda up: ${JSON.stringify(up.summary.resourceChanges)} in ${Math.round((Date.now() - started) / 1000)} s, ${api.launches().length} launches`);
+    expect(up.summary.result).toBe("succeeded");
+    const planned = rendered.files.filter((f) => f.path.startsWith("pulumi-nodejs/")).map((f) => (parse(f.content) as { inputs: { instanceName: string; instanceTypeName: string; regionName: string } }).inputs);
+    const launched = api.launches().map((r) => r.body as { name: string; instance_type_name: string; region_name: string; ssh_key_names: string[] });
+    expect(launched.map((l) => `${l.name} ${l.instance_type_name} ${l.region_name} ${l.ssh_key_names.join()}`).sort()).toEqual(planned.map((p) => `${p.instanceName} ${p.instanceTypeName} ${p.regionName} switchyard-ops`).sort());
+    expect(api.requests.filter((r) => r.status === 429)).toEqual([]);
+    expect([...joiner.joined].sort()).toEqual(planned.map((p) => p.instanceName).sort());
+
+    const nodes = (await kube.ok<{ items: { metadata: { name: string; labels: Record<string, string> } }[] }>("GET", "/api/v1/nodes")).items;
+    const poolOf = new Map(nodes.map((n) => [n.metadata.name, n.metadata.labels["switchyard.dev/pool"]]));
+    const running = (await pods("inference")).filter(serving);
+    expect(fixedReplicas).toBeGreaterThan(0);
+    expect(running.length).toBe(fixedReplicas);
+    for (const p of running) expect(`${p.metadata.name} on ${poolOf.get(p.spec.nodeName!)}`).toBe(`${p.metadata.name} on ${p.spec.nodeSelector!["switchyard.dev/pool"]}`);
+  }, 900_000);
+
+  it("drains a node: its replicas leave within the budget, a second node of the pool waits until they serve again, then drains too", async () => {
+    // The pool with the most nodes: the budget (one node's worth) is spent by draining one of them.
+    const running = (await pods("inference")).filter(serving);
+    const nodesByTier = new Map<string, Set<string>>();
+    for (const p of running) {
+      const tier = p.metadata.labels["app.kubernetes.io/instance"]!;
+      nodesByTier.set(tier, (nodesByTier.get(tier) ?? new Set()).add(p.spec.nodeName!));
+    }
+    const [tier, tierNodes] = [...nodesByTier].sort((a, b) => b[1].size - a[1].size)[0]!;
+    expect(tierNodes.size).toBeGreaterThanOrEqual(2);
+    const [first, second] = [...tierNodes].sort() as [string, string];
+    const replicasOf = (node: string) => running.filter((p) => p.metadata.labels["app.kubernetes.io/instance"] === tier && p.spec.nodeName === node).length;
+    const perNode = replicasOf(first);
+    const servingOfTier = async () => (await pods("inference")).filter((p) => serving(p) && p.metadata.labels["app.kubernetes.io/instance"] === tier).length;
+    const total = await servingOfTier();
+
+    // The first node drains at once: its replicas are within the budget, though their replacements have nowhere to go.
+    const drained = await drainNode(kube, first, "inference", { timeoutMs: 120_000 });
+    expect(drained.evicted.length).toBe(perNode);
+    expect(await servingOfTier()).toBe(total - perNode);
+
+    // The second waits: the budget is spent while those replacements are Pending.
+    const progress = { evicted: [] as string[], refused: 0 };
+    const secondDrain = drainNode(kube, second, "inference", { timeoutMs: 300_000, retryMs: 500, progress });
+    while (progress.refused < 3) await sleep(250);
+    expect(progress.evicted).toEqual([]);
+    expect(await servingOfTier()).toBe(total - perNode);
+
+    // The first node returns (its instance replaced or repaired); once its replicas serve, the second drain finishes.
+    await setUnschedulable(kube, first, false);
+    expect((await secondDrain).evicted.length).toBe(replicasOf(second));
+    await setUnschedulable(kube, second, false);
+    for (let i = 0; (await servingOfTier()) < total; i++) {
+      if (i > 480) throw new Error(`${tier}: ${await servingOfTier()} of ${total} replicas serving 120 s after both nodes returned`);
+      await sleep(250);
+    }
+    console.warn(`[engine] lambda drain of ${tier}: ${perNode} replicas per node, ${progress.refused} evictions refused on the second node while the first node's were Pending`);
+  }, 600_000);
+
+  it("rolls a new image, then shows no change, then destroys everything: every instance terminated", async () => {
+    const image = "vllm/vllm-openai:v0.11.1";
+    const stack = await stackOf({ "switchyard:vllmImage": { value: image } });
+    const up = await stack.up({ parallel: 64 });
+    expect(up.summary.result).toBe("succeeded");
+    expect(up.summary.resourceChanges?.["update"]).toBeGreaterThan(0);
+    expect(api.launches().length).toBe(rendered.files.filter((f) => f.path.startsWith("pulumi-nodejs/")).length);
+    const after = (await pods("inference")).filter(serving);
+    expect(after.length).toBe(fixedReplicas);
+    for (const p of after) expect(`${p.metadata.name}: ${p.spec.containers[0]!.image}`).toBe(`${p.metadata.name}: ${image}`);
+
+    const again = await stack.preview();
+    expect(Object.keys(again.changeSummary)).toEqual(["same"]);
+
+    const destroy = await stack.destroy({ parallel: 64 });
+    expect(destroy.summary.result).toBe("succeeded");
+    expect([...api.instances.values()].map((i) => `${i.name}: ${i.status}`)).toEqual([...api.instances.values()].map((i) => `${i.name}: terminated`));
+    expect((await kube.request("GET", "/api/v1/namespaces/inference")).status).toBe(404);
+  }, 900_000);
+});
+
+describe("the active-active example under the real engine: CoreWeave and Lambda pools, the gateway beside them", () => {
+  const dir = path.join(REPO_ROOT, "examples/active-active");
+  const project = "switchyard-active-active";
+  const API_KEY = "secret_engine-test";
+  let rendered: RenderedTarget;
+  let api: FakeLambdaApi;
+  let joiner: ReturnType<typeof joinActiveInstances>;
+  // Where the gateway runs: CPU nodes without GPU taints, one per zone.
+  const gatewayNodes: FakeNode[] = ["a", "b"].map((zone) => ({
+    name: `system-${zone}`,
+    labels: { "topology.kubernetes.io/zone": `us-east-1${zone}` },
+    taints: [],
+    capacity: { cpu: 16, memory: "64Gi", "nvidia.com/gpu": 0, pods: 110, "ephemeral-storage": "200Gi" },
+  }));
+
+  beforeAll(async () => {
+    rendered = await renderExample(dir);
+    // The README's prerequisites: the namespaces it deploys into.
+    for (const name of ["inference", "gateway"]) await kube.ok("POST", "/api/v1/namespaces", { apiVersion: "v1", kind: "Namespace", metadata: { name } });
+    await addNodes(cp.kubeconfigPath, [...nodesFor(rendered), ...gatewayNodes]);
+    api = await FakeLambdaApi.start({ apiKey: API_KEY, sshKeyNames: ["switchyard-ops"], launchIntervalMs: 12_000 });
+    joiner = joinActiveInstances(api, cp.kubeconfigPath);
+  }, 120_000);
+
+  afterAll(async () => {
+    await joiner?.stop();
+    await api?.close();
+  });
+
+  it("comes up with every replica serving on its pool, shows no change, and destroys everything it made", async () => {
+    const secret = (value: string): ConfigEntry => ({ value, secret: true });
+    const config: Record<string, ConfigEntry> = {
+      ...stackFileConfig(path.join(dir, "Pulumi.dev.yaml")),
+      [`${project}:kubeconfig`]: secret(cp.kubeconfig),
+      [`${project}:coreweaveKubeconfig`]: secret(cp.kubeconfig),
+      [`${project}:lambdaKubeconfig`]: secret(cp.kubeconfig),
+      [`${project}:lambdaApiKey`]: secret(API_KEY),
+      [`${project}:lambdaApiBaseUrl`]: { value: api.url },
+      [`${project}:clusterJoinToken`]: secret("K10engine-test::server:abc"),
+      [`${project}:hostedApiKey`]: secret("sk-engine-test"),
+      [`${project}:redisPassword`]: secret("engine-test-redis"),
+      [`${project}:keySeed`]: secret(KEY_SEED),
+    };
+    const program = ((await import(path.join(dir, "index.ts"))) as { default: () => unknown }).default;
+    const stack = await inlineStack(engine, project, "dev", program, config);
+    const started = Date.now();
+    const up = await stack.up({ parallel: 64 });
+    console.warn(`[engine] active-active up: ${JSON.stringify(up.summary.resourceChanges)} in ${Math.round((Date.now() - started) / 1000)} s`);
+    expect(up.summary.result).toBe("succeeded");
+    expect(api.launches().length).toBe(1);
+
+    const replicas = (namespace: string) =>
+      rendered.files
+        .filter((f) => /Deployment-.*\.yaml$/.test(f.path))
+        .map((f) => parse(f.content) as { metadata: { namespace: string }; spec: { replicas?: number } })
+        .filter((d) => d.metadata.namespace === namespace)
+        .reduce((a, d) => a + (d.spec.replicas ?? 0), 0);
+    const nodes = (await kube.ok<{ items: { metadata: { name: string; labels: Record<string, string> } }[] }>("GET", "/api/v1/nodes")).items;
+    const poolOf = new Map(nodes.map((n) => [n.metadata.name, n.metadata.labels["switchyard.dev/pool"]]));
+    const vllm = (await pods("inference")).filter(serving);
+    expect(vllm.length).toBe(replicas("inference"));
+    for (const p of vllm) expect(`${p.metadata.name} on ${poolOf.get(p.spec.nodeName!)}`).toBe(`${p.metadata.name} on ${p.spec.nodeSelector!["switchyard.dev/pool"]}`);
+    const gateway = (await pods("gateway")).filter(serving);
+    expect(gateway.length).toBe(replicas("gateway"));
+    expect(new Set(gateway.map((p) => p.spec.nodeName))).toEqual(new Set(gatewayNodes.map((n) => n.name)));
+
+    const again = await stack.preview();
+    expect(Object.keys(again.changeSummary)).toEqual(["same"]);
+
+    const destroy = await stack.destroy({ parallel: 64 });
+    expect(destroy.summary.result).toBe("succeeded");
+    expect([...api.instances.values()].map((i) => i.status)).toEqual(["terminated"]);
+    for (const namespace of ["inference", "gateway"]) {
+      for (const kind of ["apps/v1/deployments", "v1/services", "v1/secrets", "v1/configmaps", "networking.k8s.io/v1/ingresses", "networking.k8s.io/v1/networkpolicies", "policy/v1/poddisruptionbudgets"]) {
+        const prefix = kind.startsWith("v1/") ? "/api" : "/apis";
+        const [group, resource] = [kind.slice(0, kind.lastIndexOf("/")), kind.slice(kind.lastIndexOf("/") + 1)];
+        const left = (await kube.ok<{ items: { metadata: { name: string } }[] }>("GET", `${prefix}/${group}/namespaces/${namespace}/${resource}`)).items.map((i) => i.metadata.name);
+        // The API server's own: every namespace gets the root CA's ConfigMap.
+        expect(left.filter((name) => name !== "kube-root-ca.crt"), `${namespace} ${resource}`).toEqual([]);
+      }
+    }
+    expect((await kube.ok<{ items: unknown[] }>("GET", "/apis/compute.coreweave.com/v1alpha1/nodepools")).items).toEqual([]);
+  }, 900_000);
 });
 
 describe("previews under the real engine", () => {

@@ -312,6 +312,12 @@ const VARIANTS: Record<string, Variant> = {
         error: /switchyard:clusterJoinToken = \(secret, not shown\): must be the cluster's join token, without whitespace; fix: pulumi config set --secret switchyard:clusterJoinToken/,
       },
       {
+        what: "a Lambda API URL without a scheme",
+        layer: "config",
+        overrides: { "switchyard:lambdaApiBaseUrl": "cloud.lambda.ai/api/v1" },
+        error: /switchyard:lambdaApiBaseUrl = "cloud\.lambda\.ai\/api\/v1": must be an http\(s\) URL, e\.g\. https:\/\/cloud\.lambda\.ai\/api\/v1; fix: pulumi config set switchyard:lambdaApiBaseUrl/,
+      },
+      {
         what: "node-cache weights without a host path",
         layer: "ModelWeightCache",
         overrides: withWeights({ nodeCacheHostPath: undefined }),
