@@ -29,12 +29,26 @@ export default tseslint.config(
     },
   },
   {
+    // The stacks, the examples and the scanners' render variants use the packages as a user does: their published
+    // entry points only (a published package's exports map holds nothing else).
+    files: ["environments/**", "examples/**", "security/**"],
+    rules: {
+      "no-restricted-imports": ["error", { patterns: [{ regex: "^@switchyard/(catalog|planner|components)/.+", message: "import from the package's entry point, e.g. \"@switchyard/components\": a published package exports nothing else." }] }],
+    },
+  },
+  {
     files: ["scripts/**", "bench/**", "packages/cli/**"],
     rules: { "no-console": "off" },
   },
   {
-    files: ["**/*.mjs"],
+    files: ["**/*.mjs", "**/*.cjs"],
     ...tseslint.configs.disableTypeChecked,
+  },
+  {
+    // CommonJS on purpose: the packaging test's runner is loaded the way Pulumi's nodejs runtime loads a program.
+    files: ["**/*.cjs"],
+    languageOptions: { sourceType: "commonjs", globals: { require: "readonly", process: "readonly", console: "readonly", setImmediate: "readonly" } },
+    rules: { "@typescript-eslint/no-require-imports": "off" },
   },
   {
     // Plain Node scripts (the CLI's launcher, the test summary) run outside the TypeScript project.

@@ -145,6 +145,8 @@ const NOT_RUNNABLE_HERE: NotRunnable[] = [
     reason: "needs the Pulumi CLI, a backend and cloud credentials; what `pulumi up` deploys is synthesized offline by the render commands, which run here",
     check: secretKeyProblem,
   },
+  { command: /^bash scripts\/dev\.sh pack$/, reason: "builds and packs the three packages (about 2 minutes); test/packaging runs it and installs what it packs" },
+  { command: /^npm install \/path\/to\/switchyard\/out\/packs\//, reason: "runs in the user's own project, against the npm registry; test/packaging installs the same tarballs into a project of its own" },
   { command: /^kubectl /, reason: "needs a cluster of the user's: the namespace and Secrets a stack expects before its first `pulumi up`" },
   { command: /^aws eks update-kubeconfig /, reason: "needs AWS credentials and the user's EKS cluster: it points kubectl at that cluster" },
   { command: /^pnpm exec tsx bench\/cost\/run\.ts\b/, reason: "a benchmark: about 30 s a run on 2 cores, on trace data outside the repository (../shared/data)" },

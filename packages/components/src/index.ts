@@ -1,16 +1,15 @@
 /**
  * @switchyard/components — Pulumi components for running LLM inference across GPU clouds.
  * Every component registers under `switchyard:index:<Class>`.
+ *
+ * The public API: the five components, their arguments and what they resolve them to (validate a whole fleet
+ * before creating anything), the contracts they exchange, and the helpers that wire one to another. Spec builders,
+ * scripts and policy documents stay inside their component's folder; every name is listed here, none re-exported
+ * wholesale, so the package's surface changes only on purpose (test/packaging checks the list).
  */
 export type { Backend, Placement, Taint, TaintEffect, Toleration, WeightSource } from "./contracts";
-export {
-  DEFAULT_GPU_POOL_TAINT,
-  GpuNodePool,
-  LAMBDA_API_BASE_URL,
-  LambdaInstance,
-  renderLambdaCloudInit,
-  resolveGpuNodePoolArgs,
-} from "./gpu-node-pool";
+
+export { DEFAULT_GPU_POOL_TAINT, GpuNodePool, resolveGpuNodePoolArgs } from "./gpu-node-pool";
 export type {
   AwsGpuNodePoolArgs,
   CoreWeaveGpuNodePoolArgs,
@@ -20,30 +19,12 @@ export type {
   GpuNodePoolArgs,
   InstanceTypeDefinitionArgs,
   KarpenterArgs,
-  LambdaCloudInitArgs,
   LambdaClusterJoinArgs,
   LambdaGpuNodePoolArgs,
-  LambdaInstanceArgs,
   ResolvedGpuNodePool,
 } from "./gpu-node-pool";
-export { ArgChecks } from "./internal/errors";
-export { derivedKey } from "./keys";
-export type { ArgProblem } from "./internal/errors";
-export { GPU_TAINT_KEY, POOL_LABEL } from "./internal/labels";
-// The local-disk rule both components size with (VllmServing's request, GpuNodePool's disk), for wiring one to the other.
-export { nodeDiskGiB, vllmEphemeralStorageGiB } from "@switchyard/catalog";
-// VllmServing's spec builders stay internal to its folder: generic names like `serviceSpec` would
-// collide at the package root.
-export {
-  AUTOSCALING_MODES,
-  VLLM_PORT,
-  VLLM_QUANTIZATIONS,
-  VllmServing,
-  defaultColdStartBudgetSeconds,
-  isPinnedImage,
-  replicaCostPerHour,
-  resolveVllmServingArgs,
-} from "./vllm-serving";
+
+export { AUTOSCALING_MODES, VLLM_PORT, VLLM_QUANTIZATIONS, VllmServing, resolveVllmServingArgs } from "./vllm-serving";
 export type {
   AutoscalingMode,
   ResolvedVllmServing,
@@ -59,6 +40,59 @@ export type {
   VllmServingArgs,
   VllmWakeArgs,
 } from "./vllm-serving";
-export * from "./model-weight-cache";
-export * from "./shared-services";
-export * from "./litellm-gateway";
+
+export { ModelWeightCache, WEIGHT_STRATEGIES, estimateWeightEgress, resolveModelWeightCacheArgs } from "./model-weight-cache";
+export type {
+  HuggingFaceProvenanceArgs,
+  ModelWeightCacheArgs,
+  ResolvedModelWeightCache,
+  S3CredentialsSecretArgs,
+  WeightEgressAssumptionsArgs,
+  WeightEgressEstimate,
+  WeightEgressInput,
+  WeightFileArgs,
+  WeightModelArgs,
+  WeightNodeCacheArgs,
+  WeightOriginArgs,
+  WeightReplicaArgs,
+  WeightStrategy,
+} from "./model-weight-cache";
+
+export { LiteLLMGatewayConfig, gatewayPodLabels, gatewayWakeQuery, renderLiteLLMConfig, renderLiteLLMConfigYaml, resolveLiteLLMGatewayArgs } from "./litellm-gateway";
+export type {
+  GatewayClientArgs,
+  GatewayMetricsArgs,
+  GatewayRedisConnectionArgs,
+  GatewayReliabilityArgs,
+  GatewayResourcesArgs,
+  GatewayRoutingArgs,
+  HostedFallbackArgs,
+  LiteLLMConfig,
+  LiteLLMGatewayConfigArgs,
+  LiteLLMRenderOptions,
+  RedisStateOptions,
+  ResolvedLiteLLMGateway,
+  RoutingScoreWeightsArgs,
+  TokenPricingArgs,
+} from "./litellm-gateway";
+
+export { OBJECT_LOCK_MODES, READER_IDENTITIES, SharedServices, resolveSharedServicesArgs } from "./shared-services";
+export type {
+  AuditLogArgs,
+  BudgetArgs,
+  ElastiCacheRedisArgs,
+  ObjectLockMode,
+  ReaderIdentity,
+  ReaderWebIdentityArgs,
+  ResolvedSharedServices,
+  SharedServicesArgs,
+  WeightReaderArgs,
+  WeightsBucketArgs,
+  WeightsReplicationArgs,
+} from "./shared-services";
+
+// Wiring helpers: every API key from one secret, the labels a pool's nodes carry, the local-disk rule both
+// VllmServing's request and GpuNodePool's disk size with.
+export { derivedKey } from "./keys";
+export { GPU_TAINT_KEY, POOL_LABEL } from "./internal/labels";
+export { nodeDiskGiB, vllmEphemeralStorageGiB } from "@switchyard/catalog";

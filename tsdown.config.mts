@@ -1,0 +1,31 @@
+/**
+ * How the published packages are built (`pnpm pack` runs it from each package's prepack): one ESM bundle per package
+ * with its declarations and source maps, dependencies left as imports. The workspace itself runs the TypeScript
+ * sources (tsx, vitest); only the tarballs carry `dist/`, through each package.json's publishConfig.
+ */
+import path from "node:path";
+import { defineConfig, type UserConfig } from "tsdown";
+
+const published = (name: string, extra: UserConfig = {}): UserConfig => ({
+  name: `@switchyard/${name}`,
+  cwd: path.join(import.meta.dirname, "packages", name),
+  entry: "src/index.ts",
+  format: "esm",
+  platform: "node",
+  target: "node22",
+  outDir: "dist",
+  dts: true,
+  sourcemap: true,
+  // The tarball's own package.json names `dist/` through publishConfig; the workspace one keeps pointing at the sources.
+  exports: false,
+  copy: [{ from: "../../LICENSE", to: "." }],
+  deps: { dts: { alwaysBundle: ["zod", /^zod\//] } },
+  ...extra,
+});
+
+export default defineConfig([
+  published("catalog"),
+  published("planner"),
+  // The gateway's request guard is read next to the bundle at run time (litellm-gateway/render.ts).
+  published("components", { copy: [{ from: "../../LICENSE", to: "." }, { from: "src/litellm-gateway/switchyard_guard.py", to: "dist" }] }),
+]);
