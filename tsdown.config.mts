@@ -28,4 +28,13 @@ export default defineConfig([
   published("planner"),
   // The gateway's request guard is read next to the bundle at run time (litellm-gateway/render.ts).
   published("components", { copy: [{ from: "../../LICENSE", to: "." }, { from: "src/litellm-gateway/switchyard_guard.py", to: "dist" }] }),
+  // The CLI: one executable module. `render` stays out (it synthesizes this repository's stacks; main.ts says so), and
+  // the shims give the bundle the __dirname its --version reads package.json by.
+  published("cli", {
+    entry: { switchyard: "src/bin.ts" },
+    dts: false,
+    shims: true,
+    banner: { js: "#!/usr/bin/env node" },
+    deps: { neverBundle: [/render-stacks/] },
+  }),
 ]);

@@ -12,7 +12,8 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 const REPO_ROOT = path.resolve(import.meta.dirname, "../..");
-const PUBLISHED = ["catalog", "planner", "components"] as const;
+const PUBLISHED = ["catalog", "planner", "components", "cli"] as const;
+const LIBRARIES = ["catalog", "planner", "components"] as const;
 // npm resolves the tarballs' dependency ranges as of this day, so the install is the same on every run.
 const RESOLVE_AS_OF = "2026-12-01";
 
@@ -74,14 +75,25 @@ const packedManifest = (name: string) => JSON.parse(execFileSync("tar", ["xzOf",
 
 describe("the packed tarballs", () => {
   it.each(PUBLISHED)("@switchyard/%s holds its ESM bundle, declarations, source map, README and licence: no sources, no tests", (name) => {
-    const extra = name === "components" ? ["package/dist/switchyard_guard.py"] : [];
+    const built = {
+      catalog: ["index.d.mts", "index.mjs", "index.mjs.map"],
+      planner: ["index.d.mts", "index.mjs", "index.mjs.map"],
+      components: ["index.d.mts", "index.mjs", "index.mjs.map", "switchyard_guard.py"],
+      cli: ["switchyard.mjs", "switchyard.mjs.map"],
+    }[name];
     const entries = tarballEntries(name).filter((entry) => !/^package\/dist\/rolldown-runtime-[\w-]+\.mjs$/.test(entry));
-    expect(entries).toEqual(
-      ["package/LICENSE", "package/README.md", "package/dist/index.d.mts", "package/dist/index.mjs", "package/dist/index.mjs.map", "package/package.json", ...extra].sort(),
-    );
+    expect(entries).toEqual(["package/LICENSE", "package/README.md", "package/package.json", ...built.map((file) => `package/dist/${file}`)].sort());
   });
 
-  it.each(PUBLISHED)("@switchyard/%s points main, types and its exports map at dist/ and names versions, not workspace links", (name) => {
+  it("@switchyard/cli names its bundle as the switchyard executable and depends on nothing unpublished", () => {
+    const manifest = packedManifest("cli");
+    expect(manifest["bin"]).toEqual({ switchyard: "./dist/switchyard.mjs" });
+    expect(manifest["dependencies"]).toEqual({ "@switchyard/planner": "^0.1.0", "cli-table3": "^0.6.5", commander: "^15.1.0" });
+    expect(manifest).not.toHaveProperty("private");
+    expect(execFileSync("tar", ["tzvf", tarballs.get("cli")!], { encoding: "utf8" })).toMatch(/^-rwx.* package\/dist\/switchyard\.mjs$/m);
+  });
+
+  it.each(LIBRARIES)("@switchyard/%s points main, types and its exports map at dist/ and names versions, not workspace links", (name) => {
     const manifest = packedManifest(name);
     expect(manifest).toMatchObject({
       main: "./dist/index.mjs",
@@ -156,7 +168,8 @@ function expectTheWholeStack(synthesis: { registered: string[]; outputs: Record<
   expect([...synthesis.registered].sort()).toEqual([...EXPECTED].sort());
   expect(synthesis.outputs).toEqual({
     plannedMonthlyCostUsd: expect.any(Number),
-    nodeCostPerHourUsd: expect.any(Number),
+    catalogCostPerHourUsd: expect.any(Number),
+    contractCostPerHourUsd: 30,
     weightsBucket: "outside-weights",
     gatewayUrl: "http://gateway.gateway.svc.cluster.local:4000/v1",
   });
@@ -200,4 +213,31 @@ describe("a Pulumi TypeScript project outside the workspace, with the tarballs i
   it("synthesizes every component from index.ts under Pulumi's TypeScript runtime (ts-node, type-checked)", () => {
     expectTheWholeStack(synthesize(["index.ts", "--ts-node"]));
   }, 300_000);
+});
+
+describe("the switchyard CLI installed from its tarball, run with npx", () => {
+  const switchyard = (args: string[], cwd = project) => run("npx", ["--no-install", "switchyard", ...args], cwd);
+
+  it("prints its version", () => {
+    expect(switchyard(["--version"])).toMatchObject({ status: 0, stdout: "0.1.0\n" });
+  });
+
+  it("plans a spec and diffs two plans, paths relative to the directory it runs in", () => {
+    const sub = path.join(project, "team");
+    mkdirSync(sub, { recursive: true });
+    const planned = switchyard(["plan", "--spec", "../fleet.yaml", "--no-simulate", "--out", "plans/head.json"], sub);
+    expect(planned.stderr).toBe("");
+    expect(planned.status).toBe(0);
+    expect(planned.stdout).toContain("Monthly cost vs single-cloud baseline");
+    expect(JSON.parse(readFileSync(path.join(sub, "plans", "head.json"), "utf8"))).toMatchObject({ specName: expect.any(String) });
+    const diff = switchyard(["cost-diff", "plans/head.json", "plans/head.json"], sub);
+    expect(diff).toMatchObject({ status: 0, stderr: "" });
+    expect(diff.stdout).toMatch(/^\|/m);
+  });
+
+  it("refuses render, which needs a checkout of the repository, and says where it runs", () => {
+    const render = switchyard(["render"]);
+    expect(render.status).toBe(2);
+    expect(render.stderr).toBe("error: render synthesizes the stacks and examples of a Switchyard checkout, which the installed CLI does not carry; in a clone of the repository run: bash scripts/dev.sh render\n");
+  });
 });

@@ -148,11 +148,25 @@ function runCostDiff(basePath: string, headPath: string, io: Io): void {
   io.stdout.write(costDiffMarkdown(readPlan(at(basePath)), readPlan(at(headPath))));
 }
 
+/**
+ * Loaded on demand (synchronously: the CLI runs as CommonJS under tsx): rendering pulls in Pulumi and every provider
+ * SDK, which `plan` does not need. The published CLI leaves it out (tsdown.config.mts): it renders this repository's
+ * own stacks and examples, which an installed package does not carry.
+ */
+function loadRenderStacks(): typeof RenderStacks {
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    return require("./render-stacks") as typeof RenderStacks;
+  } catch (error) {
+    if ((error as { code?: string }).code === "MODULE_NOT_FOUND" && (error as Error).message.includes("'./render-stacks'")) {
+      throw new CliError("render synthesizes the stacks and examples of a Switchyard checkout, which the installed CLI does not carry; in a clone of the repository run: bash scripts/dev.sh render", 2);
+    }
+    throw error;
+  }
+}
+
 async function runRender(targets: string[], options: { out: string }, io: Io): Promise<void> {
-  // Loaded on demand (synchronously: the CLI runs as CommonJS under tsx): rendering pulls in Pulumi and
-  // every provider SDK, which `plan` does not need.
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { renderTargets } = require("./render-stacks") as typeof RenderStacks;
+  const { renderTargets } = loadRenderStacks();
   const out = isAbsolute(options.out) ? options.out : resolve(io.cwd, options.out);
   const progress = (line: string) => {
     if (io.stderr.isTTY === true) io.stderr.write(`${line}\n`);

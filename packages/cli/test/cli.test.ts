@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
-import { main } from "../src";
+import { main } from "../src/main";
 
 const repoRoot = resolve(__dirname, "..", "..", "..");
 const bin = join(repoRoot, "packages", "cli", "bin", "switchyard.mjs");

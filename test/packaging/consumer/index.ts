@@ -20,7 +20,8 @@ const shared = new SharedServices("shared", {
 const pool = new GpuNodePool("h100", {
   provider: "coreweave",
   region: "US-EAST-04A",
-  instanceType: instance.name,
+  // The catalog's node at this user's contract price: the catalog extended from user code, no fork.
+  instanceType: { ...instance, onDemandPerNodeHour: 40, reservedDiscount: 0.25 },
   capacityType: "reserved",
   minNodes: 1,
   maxNodes: 1,
@@ -72,5 +73,6 @@ const gateway = new LiteLLMGatewayConfig("gateway", {
 
 export const plannedMonthlyCostUsd = fleet.cost.total;
 export const weightsBucket = shared.weightsBucketName;
-export const nodeCostPerHourUsd = nodeHourlyCost(instance, "reserved");
+export const catalogCostPerHourUsd = nodeHourlyCost(instance, "reserved");
+export const contractCostPerHourUsd = pool.hourlyCostPerNode;
 export const gatewayUrl = gateway.endpoint;
