@@ -11,10 +11,11 @@ import type { AddressInfo, Socket } from "node:net";
  * What the backend does with the next request: serve it; answer 500; answer 429 with Retry-After (`ratelimit`);
  * never answer; answer every request, health checks included, with the 503 an ingress gives for a Service without
  * endpoints (`unavailable`: a backend scaled to zero); or, for streamed requests only (plain ones and health checks are served), `cut` the connection
- * after CHUNKS_BEFORE_CUT chunks, `stall` after them (the connection stays open, nothing more comes, as from a
- * hung GPU), or `drop` it before the first one.
+ * after CHUNKS_BEFORE_CUT chunks, `cut-in-prefill` after vLLM's opening chunk (role, no text: a pod dying before its
+ * first token), `stall` after CHUNKS_BEFORE_CUT chunks (the connection stays open, nothing more comes, as from a hung
+ * GPU), or `drop` it before the first one.
  */
-export type FakeBackendMode = "ok" | "error" | "ratelimit" | "hang" | "cut" | "drop" | "stall" | "unavailable";
+export type FakeBackendMode = "ok" | "error" | "ratelimit" | "hang" | "cut" | "cut-in-prefill" | "drop" | "stall" | "unavailable";
 
 export interface FakeBackendOptions {
   /** Shown in responses (`system_fingerprint`) and in test output. */
@@ -219,7 +220,7 @@ export class FakeBackend {
 
   /** Server-sent events as vLLM sends them; `cut` and `drop` break the connection the way a dying pod does. */
   private stream(body: ChatRequest, res: http.ServerResponse): void {
-    if (this.mode === "cut" || this.mode === "drop" || this.mode === "stall") this.faultHits.push(performance.now());
+    if (this.mode === "cut" || this.mode === "cut-in-prefill" || this.mode === "drop" || this.mode === "stall") this.faultHits.push(performance.now());
     if (this.mode === "drop") {
       this.counts.dropped++;
       res.socket?.destroy();
@@ -242,6 +243,13 @@ export class FakeBackend {
       `data: ${JSON.stringify({ id, object: "chat.completion.chunk", created: Math.floor(Date.now() / 1000), model: body.model, system_fingerprint: this.name, choices: [{ index: 0, delta, finish_reason: finish }], ...(usage ? { usage } : {}) })}\n\n`;
     res.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-cache" });
     this.counts.streamStarts++;
+    if (this.mode === "cut-in-prefill") {
+      // vLLM opens every stream with the role and no text, then prefills; this pod dies there.
+      res.write(chunk({ role: "assistant", content: "" }, null));
+      this.counts.cut++;
+      setTimeout(() => res.socket?.destroy(), this.streamChunkIntervalMs);
+      return;
+    }
     let timer: NodeJS.Timeout | undefined;
     res.on("close", () => clearTimeout(timer));
     const usage = { prompt_tokens: this.promptTokens, completion_tokens: this.completionTokens, total_tokens: this.promptTokens + this.completionTokens };

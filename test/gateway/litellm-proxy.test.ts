@@ -79,6 +79,8 @@ const specs: Spec[] = [
   { name: "cuttier-aws", provider: "aws", capacityType: "spot", modelName: "cuttier", costPerHour: 4, tokensPerSecond: 1000, expectedLatencyMs: 100 },
   { name: "drop-aws", provider: "aws", capacityType: "spot", modelName: "drop", costPerHour: 2, tokensPerSecond: 1000, expectedLatencyMs: 100 },
   { name: "drop-gcp", provider: "gcp", capacityType: "spot", modelName: "drop", costPerHour: 2, tokensPerSecond: 1000, expectedLatencyMs: 100 },
+  { name: "prefill-aws", provider: "aws", capacityType: "spot", modelName: "prefill", costPerHour: 2, tokensPerSecond: 1000, expectedLatencyMs: 100 },
+  { name: "prefill-gcp", provider: "gcp", capacityType: "spot", modelName: "prefill", costPerHour: 2, tokensPerSecond: 1000, expectedLatencyMs: 100 },
   // (j) a backend answering 429 with Retry-After.
   { name: "limited-aws", provider: "aws", capacityType: "spot", modelName: "limited", costPerHour: 2, tokensPerSecond: 1000, expectedLatencyMs: 100 },
   { name: "limited-gcp", provider: "gcp", capacityType: "spot", modelName: "limited", costPerHour: 2, tokensPerSecond: 1000, expectedLatencyMs: 100 },
@@ -476,6 +478,23 @@ describe("LiteLLM gateway against the real proxy", () => {
     expect(drops).toBeGreaterThanOrEqual(1);
     expect(streams.filter((r) => !r.complete)).toEqual([]);
     expect(streams.every((r) => r.modelId === "drop-gcp" && r.chunks === STREAM_PIECES.length)).toBe(true);
+  });
+
+  it("(i) re-runs a stream cut before its first token (after vLLM's opening role chunk) on another backend: zero client errors", async () => {
+    // LiteLLM's retries cover the call that opens a stream; this one opened, then its pod died in prefill.
+    const [cutter, other] = [fake("prefill-aws"), fake("prefill-gcp")];
+    cutter.mode = "cut-in-prefill";
+    const streams: StreamResult[] = [];
+    for (let i = 0; i < 20; i++) streams.push(await chatStream(proxy!, { model: "prefill", key: MASTER_KEY, extra: { max_tokens: 50 } }));
+    const cuts = cutter.counts.cut;
+    cutter.recover();
+    report("(i) stream cut in prefill", { streams: streams.length, broken: streams.filter((r) => !r.complete).length, cutsAtBackend: cuts, servedByOther: other.counts.streamed, continued: other.counts.continued });
+    expectOneUnbrokenStreamEach(streams);
+    expect(cuts).toBeGreaterThanOrEqual(1);
+    // Run again as the client sent it (nothing to continue), and the cutter benched like any stream breaker.
+    expect(other.counts.continued).toBe(0);
+    expect(other.counts.streamed).toBe(20);
+    expect(cuts).toBeLessThanOrEqual(reliability.allowedFailures! + 2);
   });
 
   it("(j) benches a backend at its first 429 (a client request's or a health check's): zero client errors", async () => {

@@ -17,8 +17,10 @@ LiteLLM itself rejects ``api_base``, ``base_url`` and similar endpoint fields in
   Here more than ``allowed_fails`` broken streams within ``cooldown_time`` bench it for ``cooldown_time``, through
   the router's own cooldown (shared through Redis with the other replicas);
 - a stream cut after its first tokens, or stalled past the stream timeout (the read timeout is a transport error
-  too), is resumed on another backend of the same model group, so the client sees one unbroken stream. LiteLLM
-  itself re-routes a stream only before its first content chunk. The resumed request carries the text generated so
+  too), is resumed on another backend of the same model group, so the client sees one unbroken stream. LiteLLM's
+  retries cover only the call that opens a stream, so a stream that breaks before its first token (a pod dying in
+  prefill after vLLM's opening role chunk, or a cut read before the chunks buffered ahead of it) is re-run from the
+  start the same way. The resumed request carries the text generated so
   far as a final assistant message with vLLM's ``continue_final_message`` (the same weights continue the same text),
   is sent to a vLLM backend of the group that has not failed this stream, lowest tier first, and counts against the
   gateway's retries. Only when no such backend is up (or the request asked for several choices, ``n`` > 1) does the
@@ -239,9 +241,8 @@ class SwitchyardGuard(CustomLogger):
                     yield chunk
                 return
             except Exception as error:
-                # Before the first token LiteLLM's own retries and fallbacks have already run; a client hang-up is
-                # not a backend's fault.
-                if not generated or attempts_left <= 0 or router is None or not is_uncounted_transport_error(error):
+                # A client hang-up is not a backend's fault: it is no transport error of the backend's connection.
+                if attempts_left <= 0 or router is None or not is_uncounted_transport_error(error):
                     raise
                 failed.append(_stream_deployment_id(stream) or "")
                 resumed = await self._resume(router, request_data, generated, content_chunks, failed)
@@ -268,11 +269,13 @@ class SwitchyardGuard(CustomLogger):
         if target is None:
             return None
         tier, excluded = target
-        extra_body = {**(request_data.get("extra_body") or {}), **CONTINUE_FINAL_MESSAGE}
+        # Nothing generated yet: the request runs again as the client sent it.
+        continuing = generated != ""
+        extra_body = {**(request_data.get("extra_body") or {}), **(CONTINUE_FINAL_MESSAGE if continuing else {})}
         try:
             return await router.acompletion(
                 model=group,
-                messages=resumed_messages(messages, generated),
+                messages=resumed_messages(messages, generated) if continuing else messages,
                 stream=True,
                 extra_body=extra_body,
                 metadata=dict(request_data.get("metadata") or {}),
