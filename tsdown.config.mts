@@ -6,7 +6,8 @@
 import path from "node:path";
 import { defineConfig, type UserConfig } from "tsdown";
 
-const published = (name: string, extra: UserConfig = {}): UserConfig => ({
+/** A published package's build; `assets` are copied into dist/ beside the bundle. */
+const published = (name: string, { assets = [], ...extra }: UserConfig & { assets?: string[] } = {}): UserConfig => ({
   name: `@switchyard/${name}`,
   cwd: path.join(import.meta.dirname, "packages", name),
   entry: "src/index.ts",
@@ -18,7 +19,9 @@ const published = (name: string, extra: UserConfig = {}): UserConfig => ({
   sourcemap: true,
   // The tarball's own package.json names `dist/` through publishConfig; the workspace one keeps pointing at the sources.
   exports: false,
-  copy: [{ from: "../../LICENSE", to: "." }],
+  copy: [{ from: "../../LICENSE", to: "." }, ...assets.map((from) => ({ from, to: "dist" }))],
+  // zod's own declarations need `esModuleInterop`, which Pulumi's template tsconfig does not set: the schema types
+  // the catalog and the planner export are bundled into their declarations instead of imported from zod.
   deps: { dts: { alwaysBundle: ["zod", /^zod\//] } },
   ...extra,
 });
@@ -27,7 +30,7 @@ export default defineConfig([
   published("catalog"),
   published("planner"),
   // The gateway's request guard is read next to the bundle at run time (litellm-gateway/render.ts).
-  published("components", { copy: [{ from: "../../LICENSE", to: "." }, { from: "src/litellm-gateway/switchyard_guard.py", to: "dist" }] }),
+  published("components", { assets: ["src/litellm-gateway/switchyard_guard.py"] }),
   // The CLI: one executable module. `render` stays out (it synthesizes this repository's stacks; main.ts says so), and
   // the shims give the bundle the __dirname its --version reads package.json by.
   published("cli", {

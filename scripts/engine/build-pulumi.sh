@@ -28,7 +28,7 @@ root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 here="$root/scripts/engine"
 pins="$here/pulumi"
 launcher="$here/pulumi-resource-pulumi-nodejs"
-components_package="$root/packages/components/package.json"
+lockfile="$root/pnpm-lock.yaml"
 say() { echo "pulumi-engine: $*" >&2; }
 fail() {
   say "ERROR: $*"
@@ -39,10 +39,16 @@ export GOTOOLCHAIN=local GOWORK=off
 export CGO_ENABLED="${CGO_ENABLED:-0}"
 command -v go >/dev/null 2>&1 || fail "'go' not found: install Go (>= the 'go' line of $pins/cli/go.mod); the Pulumi CLI and the kubernetes provider are built from the Go module proxy"
 
-# The kubernetes provider must report the version the npm package asks for, or the engine warns on every run.
-k8s_version=$(sed -n 's/.*"@pulumi\/kubernetes": *"\([^"]*\)".*/\1/p' "$components_package" | head -n 1)
+# The kubernetes provider must report the version of the @pulumi/kubernetes the components run with, or the engine
+# warns on every run: the lockfile's resolution (package.json asks for a range, as a published library should).
+k8s_version=$(awk -v q="'" '
+  /^  packages\/components:$/ { inside = 1; next }
+  inside && /^  [^ ]/ { exit }
+  inside && $0 ~ "^      " q "@pulumi/kubernetes" q ":$" { found = 1; next }
+  found && /^        version:/ { sub(/\(.*/, "", $2); print $2; exit }
+' "$lockfile")
 [[ "$k8s_version" =~ ^[0-9]+\.[0-9]+\.[0-9]+$ ]] ||
-  fail "$components_package must pin @pulumi/kubernetes to an exact version (found '$k8s_version'): the provider plugin is built to report that version"
+  fail "cannot read the @pulumi/kubernetes version packages/components resolves to from $lockfile (found '$k8s_version'): run 'pnpm install' and commit pnpm-lock.yaml"
 
 # Bump when a change below alters what gets built (flags, files copied), so caches built the old way are not reused.
 recipe=1

@@ -87,6 +87,35 @@ async function pods(namespace: string): Promise<Pod[]> {
  */
 const serving = (p: Pod) => p.metadata.deletionTimestamp === undefined && (p.status.conditions?.some((c) => c.type === "Ready" && c.status === "True") ?? false);
 
+/** Each pod runs on a node of the pool its nodeSelector names (the pool the plan put it on). */
+async function expectOnTheirPools(running: Pod[]): Promise<void> {
+  const nodes = (await kube.ok<{ items: { metadata: { name: string; labels: Record<string, string> } }[] }>("GET", "/api/v1/nodes")).items;
+  const poolOf = new Map(nodes.map((n) => [n.metadata.name, n.metadata.labels["switchyard.dev/pool"]]));
+  for (const p of running) expect(`${p.metadata.name} on ${poolOf.get(p.spec.nodeName!)}`).toBe(`${p.metadata.name} on ${p.spec.nodeSelector!["switchyard.dev/pool"]}`);
+}
+
+/** Replicas the rendered Deployments ask for (in one namespace, or all): what must be serving after an up. */
+function renderedReplicas(rendered: RenderedTarget, namespace?: string): number {
+  return rendered.files
+    .filter((f) => /Deployment-.*\.yaml$/.test(f.path))
+    .map((f) => parse(f.content) as { metadata: { namespace: string }; spec: { replicas?: number } })
+    .filter((d) => namespace === undefined || d.metadata.namespace === namespace)
+    .reduce((a, d) => a + (d.spec.replicas ?? 0), 0);
+}
+
+const LAMBDA_API_KEY = "secret_engine-test";
+
+/** The Lambda Cloud API stand-in at Lambda's documented launch pace (one per 12 s), and its instances joining as kwok nodes. */
+async function lambdaStandIn(): Promise<{ api: FakeLambdaApi; joiner: ReturnType<typeof joinActiveInstances>; stop(): Promise<void> }> {
+  const api = await FakeLambdaApi.start({ apiKey: LAMBDA_API_KEY, sshKeyNames: ["switchyard-ops"], launchIntervalMs: 12_000 });
+  const joiner = joinActiveInstances(api, cp.kubeconfigPath);
+  const stop = async () => {
+    await joiner.stop();
+    await api.close();
+  };
+  return { api, joiner, stop };
+}
+
 beforeAll(async () => {
   workDir = mkdtempSync(path.join(tmpdir(), "switchyard-engine-"));
   const [build, built] = await Promise.all([ensureControlPlaneBuild(), pulumiEngine()]);
@@ -113,7 +142,7 @@ describe("the coreweave stack under the real engine, on a real control plane", (
   let fixedReplicas: number;
   beforeAll(async () => {
     rendered = await renderEnvironmentVariant("coreweave", "coreweave", { set: { createNamespace: true } });
-    fixedReplicas = rendered.files.filter((f) => /Deployment-.*\.yaml$/.test(f.path)).reduce((a, f) => a + ((parse(f.content) as { spec: { replicas?: number } }).spec.replicas ?? 0), 0);
+    fixedReplicas = renderedReplicas(rendered);
     await addNodes(cp.kubeconfigPath, nodesFor(rendered));
   }, 120_000);
 
@@ -148,13 +177,11 @@ describe("the coreweave stack under the real engine, on a real control plane", (
     const up = await stack.up({ parallel: 64 });
     console.warn(`[engine] coreweave up: ${JSON.stringify(up.summary.resourceChanges)} in ${Math.round((Date.now() - started) / 1000)} s`);
     expect(up.summary.result).toBe("succeeded");
-    const nodes = (await kube.ok<{ items: { metadata: { name: string; labels: Record<string, string> } }[] }>("GET", "/api/v1/nodes")).items;
-    const poolOf = new Map(nodes.map((n) => [n.metadata.name, n.metadata.labels["switchyard.dev/pool"]]));
     // Each fixed replica serving (no node of the scaled tiers is up yet), on a node of its own pool.
     const running = (await pods("inference")).filter(serving);
     expect(fixedReplicas).toBeGreaterThan(0);
     expect(running.length).toBe(fixedReplicas);
-    for (const p of running) expect(`${p.metadata.name} on ${poolOf.get(p.spec.nodeName!)}`).toBe(`${p.metadata.name} on ${p.spec.nodeSelector!["switchyard.dev/pool"]}`);
+    await expectOnTheirPools(running);
   }, 900_000);
 
   it("rolls a new image through pools the fixed replicas fill, then shows no change, then destroys everything", async () => {
@@ -178,54 +205,46 @@ describe("the coreweave stack under the real engine, on a real control plane", (
 });
 
 describe("the lambda stack under the real engine: instances through a Lambda API stand-in, joined as kwok nodes", () => {
-  const API_KEY = "secret_engine-test";
   let rendered: RenderedTarget;
-  let api: FakeLambdaApi;
-  let joiner: ReturnType<typeof joinActiveInstances>;
+  let lambda: Awaited<ReturnType<typeof lambdaStandIn>>;
   let fixedReplicas: number;
 
   const lambdaConfig = (overrides: Record<string, ConfigEntry> = {}): Record<string, ConfigEntry> => ({
     ...stackFileConfig(path.join(REPO_ROOT, "environments/Pulumi.lambda.yaml")),
     "switchyard:kubeconfig": { value: cp.kubeconfig, secret: true },
     "switchyard:keySeed": { value: KEY_SEED, secret: true },
-    "switchyard:lambdaApiKey": { value: API_KEY, secret: true },
+    "switchyard:lambdaApiKey": { value: LAMBDA_API_KEY, secret: true },
     "switchyard:clusterJoinToken": { value: "K10engine-test::server:abc", secret: true },
     "switchyard:createNamespace": { value: true },
-    "switchyard:lambdaApiBaseUrl": { value: api.url },
+    "switchyard:lambdaApiBaseUrl": { value: lambda.api.url },
     ...overrides,
   });
   const stackOf = (overrides?: Record<string, ConfigEntry>) => inlineStack(engine, "switchyard", "lambda", () => runEnvironment("lambda"), lambdaConfig(overrides));
 
   beforeAll(async () => {
     rendered = await renderEnvironmentVariant("lambda", "lambda", { set: { createNamespace: true } });
-    fixedReplicas = rendered.files.filter((f) => /Deployment-.*\.yaml$/.test(f.path)).reduce((a, f) => a + ((parse(f.content) as { spec: { replicas?: number } }).spec.replicas ?? 0), 0);
+    fixedReplicas = renderedReplicas(rendered);
     // Lambda's documented launch limit (one per 12 s), so a provider that launched faster would meet HTTP 429s.
-    api = await FakeLambdaApi.start({ apiKey: API_KEY, sshKeyNames: ["switchyard-ops"], launchIntervalMs: 12_000 });
-    joiner = joinActiveInstances(api, cp.kubeconfigPath);
+    lambda = await lambdaStandIn();
   }, 120_000);
 
-  afterAll(async () => {
-    await joiner?.stop();
-    await api?.close();
-  });
+  afterAll(() => lambda?.stop());
 
   it("comes up: every planned instance launched at Lambda's pace and joined, every fixed replica serving on its pool", async () => {
     const started = Date.now();
     const up = await (await stackOf()).up({ parallel: 64 });
-    console.warn(`[engine] lambda up: ${JSON.stringify(up.summary.resourceChanges)} in ${Math.round((Date.now() - started) / 1000)} s, ${api.launches().length} launches`);
+    console.warn(`[engine] lambda up: ${JSON.stringify(up.summary.resourceChanges)} in ${Math.round((Date.now() - started) / 1000)} s, ${lambda.api.launches().length} launches`);
     expect(up.summary.result).toBe("succeeded");
     const planned = rendered.files.filter((f) => f.path.startsWith("pulumi-nodejs/")).map((f) => (parse(f.content) as { inputs: { instanceName: string; instanceTypeName: string; regionName: string } }).inputs);
-    const launched = api.launches().map((r) => r.body as { name: string; instance_type_name: string; region_name: string; ssh_key_names: string[] });
+    const launched = lambda.api.launches().map((r) => r.body as { name: string; instance_type_name: string; region_name: string; ssh_key_names: string[] });
     expect(launched.map((l) => `${l.name} ${l.instance_type_name} ${l.region_name} ${l.ssh_key_names.join()}`).sort()).toEqual(planned.map((p) => `${p.instanceName} ${p.instanceTypeName} ${p.regionName} switchyard-ops`).sort());
-    expect(api.requests.filter((r) => r.status === 429)).toEqual([]);
-    expect([...joiner.joined].sort()).toEqual(planned.map((p) => p.instanceName).sort());
+    expect(lambda.api.requests.filter((r) => r.status === 429)).toEqual([]);
+    expect([...lambda.joiner.joined].sort()).toEqual(planned.map((p) => p.instanceName).sort());
 
-    const nodes = (await kube.ok<{ items: { metadata: { name: string; labels: Record<string, string> } }[] }>("GET", "/api/v1/nodes")).items;
-    const poolOf = new Map(nodes.map((n) => [n.metadata.name, n.metadata.labels["switchyard.dev/pool"]]));
     const running = (await pods("inference")).filter(serving);
     expect(fixedReplicas).toBeGreaterThan(0);
     expect(running.length).toBe(fixedReplicas);
-    for (const p of running) expect(`${p.metadata.name} on ${poolOf.get(p.spec.nodeName!)}`).toBe(`${p.metadata.name} on ${p.spec.nodeSelector!["switchyard.dev/pool"]}`);
+    await expectOnTheirPools(running);
   }, 900_000);
 
   it("drains a node: its replicas leave within the budget, a second node of the pool waits until they serve again, then drains too", async () => {
@@ -273,7 +292,7 @@ describe("the lambda stack under the real engine: instances through a Lambda API
     const up = await stack.up({ parallel: 64 });
     expect(up.summary.result).toBe("succeeded");
     expect(up.summary.resourceChanges?.["update"]).toBeGreaterThan(0);
-    expect(api.launches().length).toBe(rendered.files.filter((f) => f.path.startsWith("pulumi-nodejs/")).length);
+    expect(lambda.api.launches().length).toBe(rendered.files.filter((f) => f.path.startsWith("pulumi-nodejs/")).length);
     const after = (await pods("inference")).filter(serving);
     expect(after.length).toBe(fixedReplicas);
     for (const p of after) expect(`${p.metadata.name}: ${p.spec.containers[0]!.image}`).toBe(`${p.metadata.name}: ${image}`);
@@ -283,7 +302,7 @@ describe("the lambda stack under the real engine: instances through a Lambda API
 
     const destroy = await stack.destroy({ parallel: 64 });
     expect(destroy.summary.result).toBe("succeeded");
-    expect([...api.instances.values()].map((i) => `${i.name}: ${i.status}`)).toEqual([...api.instances.values()].map((i) => `${i.name}: terminated`));
+    expect([...lambda.api.instances.values()].map((i) => `${i.name}: ${i.status}`)).toEqual([...lambda.api.instances.values()].map((i) => `${i.name}: terminated`));
     expect((await kube.request("GET", "/api/v1/namespaces/inference")).status).toBe(404);
   }, 900_000);
 });
@@ -291,10 +310,8 @@ describe("the lambda stack under the real engine: instances through a Lambda API
 describe("the active-active example under the real engine: CoreWeave and Lambda pools, the gateway beside them", () => {
   const dir = path.join(REPO_ROOT, "examples/active-active");
   const project = "switchyard-active-active";
-  const API_KEY = "secret_engine-test";
   let rendered: RenderedTarget;
-  let api: FakeLambdaApi;
-  let joiner: ReturnType<typeof joinActiveInstances>;
+  let lambda: Awaited<ReturnType<typeof lambdaStandIn>>;
   // Where the gateway runs: CPU nodes without GPU taints, one per zone.
   const gatewayNodes: FakeNode[] = ["a", "b"].map((zone) => ({
     name: `system-${zone}`,
@@ -308,14 +325,10 @@ describe("the active-active example under the real engine: CoreWeave and Lambda 
     // The README's prerequisites: the namespaces it deploys into.
     for (const name of ["inference", "gateway"]) await kube.ok("POST", "/api/v1/namespaces", { apiVersion: "v1", kind: "Namespace", metadata: { name } });
     await addNodes(cp.kubeconfigPath, [...nodesFor(rendered), ...gatewayNodes]);
-    api = await FakeLambdaApi.start({ apiKey: API_KEY, sshKeyNames: ["switchyard-ops"], launchIntervalMs: 12_000 });
-    joiner = joinActiveInstances(api, cp.kubeconfigPath);
+    lambda = await lambdaStandIn();
   }, 120_000);
 
-  afterAll(async () => {
-    await joiner?.stop();
-    await api?.close();
-  });
+  afterAll(() => lambda?.stop());
 
   it("comes up with every replica serving on its pool, shows no change, and destroys everything it made", async () => {
     const secret = (value: string): ConfigEntry => ({ value, secret: true });
@@ -324,8 +337,8 @@ describe("the active-active example under the real engine: CoreWeave and Lambda 
       [`${project}:kubeconfig`]: secret(cp.kubeconfig),
       [`${project}:coreweaveKubeconfig`]: secret(cp.kubeconfig),
       [`${project}:lambdaKubeconfig`]: secret(cp.kubeconfig),
-      [`${project}:lambdaApiKey`]: secret(API_KEY),
-      [`${project}:lambdaApiBaseUrl`]: { value: api.url },
+      [`${project}:lambdaApiKey`]: secret(LAMBDA_API_KEY),
+      [`${project}:lambdaApiBaseUrl`]: { value: lambda.api.url },
       [`${project}:clusterJoinToken`]: secret("K10engine-test::server:abc"),
       [`${project}:hostedApiKey`]: secret("sk-engine-test"),
       [`${project}:redisPassword`]: secret("engine-test-redis"),
@@ -337,21 +350,13 @@ describe("the active-active example under the real engine: CoreWeave and Lambda 
     const up = await stack.up({ parallel: 64 });
     console.warn(`[engine] active-active up: ${JSON.stringify(up.summary.resourceChanges)} in ${Math.round((Date.now() - started) / 1000)} s`);
     expect(up.summary.result).toBe("succeeded");
-    expect(api.launches().length).toBe(1);
+    expect(lambda.api.launches().length).toBe(1);
 
-    const replicas = (namespace: string) =>
-      rendered.files
-        .filter((f) => /Deployment-.*\.yaml$/.test(f.path))
-        .map((f) => parse(f.content) as { metadata: { namespace: string }; spec: { replicas?: number } })
-        .filter((d) => d.metadata.namespace === namespace)
-        .reduce((a, d) => a + (d.spec.replicas ?? 0), 0);
-    const nodes = (await kube.ok<{ items: { metadata: { name: string; labels: Record<string, string> } }[] }>("GET", "/api/v1/nodes")).items;
-    const poolOf = new Map(nodes.map((n) => [n.metadata.name, n.metadata.labels["switchyard.dev/pool"]]));
     const vllm = (await pods("inference")).filter(serving);
-    expect(vllm.length).toBe(replicas("inference"));
-    for (const p of vllm) expect(`${p.metadata.name} on ${poolOf.get(p.spec.nodeName!)}`).toBe(`${p.metadata.name} on ${p.spec.nodeSelector!["switchyard.dev/pool"]}`);
+    expect(vllm.length).toBe(renderedReplicas(rendered, "inference"));
+    await expectOnTheirPools(vllm);
     const gateway = (await pods("gateway")).filter(serving);
-    expect(gateway.length).toBe(replicas("gateway"));
+    expect(gateway.length).toBe(renderedReplicas(rendered, "gateway"));
     expect(new Set(gateway.map((p) => p.spec.nodeName))).toEqual(new Set(gatewayNodes.map((n) => n.name)));
 
     const again = await stack.preview();
@@ -359,7 +364,7 @@ describe("the active-active example under the real engine: CoreWeave and Lambda 
 
     const destroy = await stack.destroy({ parallel: 64 });
     expect(destroy.summary.result).toBe("succeeded");
-    expect([...api.instances.values()].map((i) => i.status)).toEqual(["terminated"]);
+    expect([...lambda.api.instances.values()].map((i) => i.status)).toEqual(["terminated"]);
     for (const namespace of ["inference", "gateway"]) {
       for (const kind of ["apps/v1/deployments", "v1/services", "v1/secrets", "v1/configmaps", "networking.k8s.io/v1/ingresses", "networking.k8s.io/v1/networkpolicies", "policy/v1/poddisruptionbudgets"]) {
         const prefix = kind.startsWith("v1/") ? "/api" : "/apis";

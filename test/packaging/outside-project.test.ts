@@ -29,7 +29,9 @@ const tarballs = new Map<string, string>();
 
 function run(command: string, args: string[], cwd: string, extraEnv: Record<string, string> = {}) {
   const result = spawnSync(command, args, { cwd, env: { ...env, ...extraEnv }, encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });
-  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+  // npx's own notices (an npm_config_* it does not know, set for pnpm, say) are the environment's, not the command's.
+  const stderr = command === "npx" ? result.stderr.replace(/^npm warn .*\n/gm, "") : result.stderr;
+  return { status: result.status, stdout: result.stdout, stderr };
 }
 
 beforeAll(() => {
