@@ -5,6 +5,10 @@
 #   bin/pulumi                          the Pulumi CLI, github.com/pulumi/pulumi/pkg/v3/cmd/pulumi, built in the
 #                                       wrapper module scripts/engine/pulumi/cli (go.mod + go.sum pin every module)
 #   bin/pulumi-resource-pulumi-nodejs   the dynamic-provider launcher (scripts/engine/pulumi-resource-pulumi-nodejs)
+#   bin/pulumi-language-python          SDK generation only (`pulumi package gen-sdk --language python`): pkg/v3's
+#                                       Python code generator behind the language plugin interface, built from
+#                                       scripts/engine/pulumi/cli/python-sdkgen in the CLI's module (the Python
+#                                       language host itself is not served by the Go module proxy)
 #   pulumi-home/                        a PULUMI_HOME with the kubernetes resource provider installed at the version the
 #                                       workspace's @pulumi/kubernetes asks for; built from
 #                                       github.com/pulumi/pulumi-kubernetes/provider/v4 in the wrapper module
@@ -51,12 +55,12 @@ k8s_version=$(awk -v q="'" '
   fail "cannot read the @pulumi/kubernetes version packages/components resolves to from $lockfile (found '$k8s_version'): run 'pnpm install' and commit pnpm-lock.yaml"
 
 # Bump when a change below alters what gets built (flags, files copied), so caches built the old way are not reused.
-recipe=1
+recipe=2
 # Everything the build depends on: the wrapper modules, the generator, the launcher, the provider's version, the
 # recipe and the Go toolchain.
 pins_hash() {
   {
-    cat "$pins/cli/go.mod" "$pins/cli/go.sum" "$pins/kubernetes/go.mod" "$pins/kubernetes/go.sum" "$pins/kubernetes/gen/main.go"
+    cat "$pins/cli/go.mod" "$pins/cli/go.sum" "$pins/cli/python-sdkgen/main.go" "$pins/kubernetes/go.mod" "$pins/kubernetes/go.sum" "$pins/kubernetes/gen/main.go"
     cat "$launcher"
     echo "kubernetes=$k8s_version cgo=$CGO_ENABLED recipe=$recipe"
     go env GOVERSION
@@ -114,6 +118,11 @@ say "building the Pulumi CLI $cli_version (github.com/pulumi/pulumi/pkg/v3/cmd/p
   -ldflags "-s -w -X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=$cli_version" \
   github.com/pulumi/pulumi/pkg/v3/cmd/pulumi) >&2 ||
   fail "building the Pulumi CLI failed (see above); $goproxy_hint A 'missing go.sum entry' means $pins/cli/go.mod was edited without 'go mod tidy'"
+
+say "building pulumi-language-python for SDK generation (scripts/engine/pulumi/cli/python-sdkgen)"
+(cd "$pins/cli" && go build -mod=readonly -trimpath -o "$home/bin/pulumi-language-python" \
+  -ldflags "-s -w -X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=$cli_version" ./python-sdkgen) >&2 ||
+  fail "building pulumi-language-python (SDK generation) failed (see above); $goproxy_hint"
 
 # The provider's main package embeds files its `go generate` writes next to it, and the module cache is read-only (and
 # -overlay may not replace files in it): build its main.go, copied from the module, in a copy of the wrapper module,

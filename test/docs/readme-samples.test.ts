@@ -127,6 +127,8 @@ const RUNNABLE: Runnable[] = [
   { command: /^cd (examples\/[\w-]+)$/, script: (line) => `${line} && pwd`, expect: (m) => new RegExp(`/${m[1]}\\n$`) },
   // The toolchain `scripts/dev.sh` installs: the `node` the Pulumi program runs on.
   { command: /^export PATH="\$PWD\/\.toolchain\/node_modules\/\.bin:\$PATH"$/, script: (line) => `${line} && command -v node`, expect: () => /\/\.toolchain\/node_modules\/\.bin\/node\n$/ },
+  // The component provider's plugin, as the engine finds it.
+  { command: /^export PATH="\$PWD\/packages\/provider\/bin:\$PATH"$/, script: (line) => `${line} && command -v pulumi-resource-switchyard`, expect: () => /\/packages\/provider\/bin\/pulumi-resource-switchyard\n$/ },
 ];
 
 interface NotRunnable {
@@ -140,6 +142,10 @@ interface NotRunnable {
 const NOT_RUNNABLE_HERE: NotRunnable[] = [
   { command: /^git clone /, reason: "fetches the repository over the network; this test runs inside the clone it makes" },
   { command: /^bash scripts\/dev\.sh test$/, reason: "is CI itself (.ci/run), which runs this test" },
+  {
+    command: /^pulumi package gen-sdk packages\/provider\/schema\.json --language python /,
+    reason: "needs the Pulumi CLI and its Python SDK generator (scripts/engine/build-pulumi.sh builds both, ~15 min cold); test/provider/python-sdk.test.ts runs this command",
+  },
   {
     command: /^pulumi /,
     reason: "needs the Pulumi CLI, a backend and cloud credentials; what `pulumi up` deploys is synthesized offline by the render commands, which run here",
