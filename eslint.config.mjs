@@ -37,6 +37,13 @@ export default tseslint.config(
     },
   },
   {
+    // The published packages name every export, so their surface changes only on purpose (issue 16).
+    files: ["packages/{catalog,planner,components,cli,provider}/src/**"],
+    rules: {
+      "no-restricted-syntax": ["error", { selector: "ExportAllDeclaration[exported=null]", message: "list the names (export { a, b } from …): a published package's API changes only on purpose." }],
+    },
+  },
+  {
     files: ["scripts/**", "bench/**", "packages/cli/**"],
     rules: { "no-console": "off" },
   },

@@ -42,4 +42,21 @@ export type { BackendCandidate } from "./routing";
 export { chooseWeightDistribution, nodeStartsPerMonth, weightLoadMinutes } from "./weight-distribution";
 export type { PoolStarts, WeightDistributionInput } from "./weight-distribution";
 export * as defaults from "./defaults";
-export * from "./types";
+export { FLEET_PLAN_KIND, FLEET_PLAN_VERSION } from "./types";
+export type {
+  BackendPlan,
+  BaselineComparison,
+  FleetPlan,
+  HostedFallbackPlan,
+  ModelPlan,
+  MonthlyCost,
+  OrderTier,
+  PlanPolicy,
+  PlanProfile,
+  PoolPlan,
+  PoolTierPlan,
+  ProviderPlan,
+  ReservedDecision,
+  WeightDistributionPlan,
+  WeightStrategy,
+} from "./types";
