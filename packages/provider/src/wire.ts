@@ -4,7 +4,7 @@
  *
  * Each args interface is the library's, with only what the inference cannot carry reshaped:
  * - string-literal unions become named enums (`const X = {...} as const` + `type X`), the form the inference maps to
- *   a schema enum; the values are the library's, and test/provider checks they stay equal;
+ *   a schema enum; the values are the library's, and packages/provider/test/schema.test.ts checks they stay equal;
  * - `instanceType: string | definition` becomes `instanceType` (a catalog name) or `instanceTypeDefinition`;
  * - `streamTimeoutSecondsByTier`, a record keyed by tier, becomes a map of strings (the library checks the keys);
  * - `VllmServing.weightSource` (Kubernetes volume and container objects) is left out: across the boundary the
