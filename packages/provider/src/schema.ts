@@ -31,8 +31,9 @@ const analyzeSymbol = (Analyzer.prototype as unknown as PropertyAnalysis).analyz
 };
 
 export function inferSchema(): Record<string, unknown> {
-  const dir = path.resolve(import.meta.dirname, "..");
-  const analyzer = new WireAnalyzer(dir, PACKAGE_NAME, packageJson, new Set(SCHEMA_COMPONENTS));
+  // The analyzer reads <dir>/tsconfig.json and starts from the manifest's `main`, resolved against <dir>.
+  const dir = path.resolve(import.meta.dirname, "..", "analyzer");
+  const analyzer = new WireAnalyzer(dir, PACKAGE_NAME, { ...packageJson, main: "../src/wire.ts" }, new Set(SCHEMA_COMPONENTS));
   const { components, typeDefinitions, dependencies } = analyzer.analyze();
   const schema = generateSchema(PACKAGE_NAME, packageJson.version, packageJson.description, components, typeDefinitions, dependencies);
   return withoutArgsSuffix(schema as unknown as Record<string, unknown>);
