@@ -4,7 +4,9 @@
  * API server then rejects what that schema rejects, in one place.
  */
 import { z } from "zod";
+import { sleep } from "../gateway/proxy";
 import { coreweaveNodePool } from "../harness/kubernetes-schema";
+import type { KubeClient } from "./control-plane";
 
 /** JSON Schema as a CRD's structural schema takes it: no $schema, no `additionalProperties: false` beside `properties`. */
 function structural(schema: unknown): unknown {
@@ -39,4 +41,15 @@ export function coreweaveNodePoolCrd(): Record<string, unknown> {
       ],
     },
   };
+}
+
+/** Installs the stand-in CRD and waits until it is established and its storage serves lists. */
+export async function installCoreWeaveNodePoolCrd(kube: KubeClient): Promise<void> {
+  await kube.ok("POST", "/apis/apiextensions.k8s.io/v1/customresourcedefinitions", coreweaveNodePoolCrd());
+  for (;;) {
+    const crd = await kube.ok<{ status?: { conditions?: { type: string; status: string }[] } }>("GET", "/apis/apiextensions.k8s.io/v1/customresourcedefinitions/nodepools.compute.coreweave.com");
+    // Established, and its storage serving (a list answers 429 "storage is (re)initializing" for a moment after).
+    if (crd.status?.conditions?.some((c) => c.type === "Established" && c.status === "True") && (await kube.request("GET", "/apis/compute.coreweave.com/v1alpha1/nodepools")).status === 200) return;
+    await sleep(200);
+  }
 }

@@ -20,7 +20,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { sleep } from "../gateway/proxy";
 import { KubeClient, addNodes, drainNode, ensureControlPlaneBuild, setUnschedulable, startControlPlane } from "./control-plane";
 import type { ControlPlane, FakeNode } from "./control-plane";
-import { coreweaveNodePoolCrd } from "./coreweave-crd";
+import { installCoreWeaveNodePoolCrd } from "./coreweave-crd";
 import { joinActiveInstances } from "./lambda-join";
 import { FakeLambdaApi } from "../../packages/components/test/lambda/fake-lambda-api";
 import { LocalWorkspace } from "@pulumi/pulumi/automation";
@@ -122,13 +122,7 @@ beforeAll(async () => {
   engine = built;
   cp = await startControlPlane({ ...build, workDir });
   kube = KubeClient.fromKubeconfig(cp.kubeconfigPath);
-  await kube.ok("POST", "/apis/apiextensions.k8s.io/v1/customresourcedefinitions", coreweaveNodePoolCrd());
-  for (;;) {
-    const crd = await kube.ok<{ status?: { conditions?: { type: string; status: string }[] } }>("GET", "/apis/apiextensions.k8s.io/v1/customresourcedefinitions/nodepools.compute.coreweave.com");
-    // Established, and its storage serving (a list answers 429 "storage is (re)initializing" for a moment after).
-    if (crd.status?.conditions?.some((c) => c.type === "Established" && c.status === "True") && (await kube.request("GET", "/apis/compute.coreweave.com/v1alpha1/nodepools")).status === 200) break;
-    await sleep(200);
-  }
+  await installCoreWeaveNodePoolCrd(kube);
 }, BUILD_MS);
 
 afterAll(async () => {

@@ -11,10 +11,9 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { sleep } from "../gateway/proxy";
 import { KubeClient, ensureControlPlaneBuild, startControlPlane } from "../engine/control-plane";
 import type { ControlPlane } from "../engine/control-plane";
-import { coreweaveNodePoolCrd } from "../engine/coreweave-crd";
+import { installCoreWeaveNodePoolCrd } from "../engine/coreweave-crd";
 import { pulumiEngine } from "../engine/pulumi";
 import type { PulumiEngine } from "../engine/pulumi";
 
@@ -71,9 +70,8 @@ beforeAll(async () => {
   engine = built;
   cp = await startControlPlane({ ...build, workDir: path.join(workDir, "control-plane") });
   const kube = KubeClient.fromKubeconfig(cp.kubeconfigPath);
-  await kube.ok("POST", "/apis/apiextensions.k8s.io/v1/customresourcedefinitions", coreweaveNodePoolCrd());
+  await installCoreWeaveNodePoolCrd(kube);
   for (const namespace of ["inference", "gateway"]) await kube.ok("POST", "/api/v1/namespaces", { apiVersion: "v1", kind: "Namespace", metadata: { name: namespace } });
-  while ((await kube.request("GET", "/apis/compute.coreweave.com/v1alpha1/nodepools")).status !== 200) await sleep(200);
 
   sdkDir = path.join(workDir, "sdk");
   const schema = path.join(REPO_ROOT, "packages/provider/schema.json");
@@ -141,8 +139,12 @@ describe("the components from a Python program (Automation API, real engine, rea
     const nodePool = result.steps.find((s) => s.type === "kubernetes:compute.coreweave.com/v1alpha1:NodePool")!;
     expect(nodePool.inputs["spec"]).toMatchObject({ instanceType: "gd-8xh100ib-i128", minNodes: 1, maxNodes: 2 });
     const vllm = result.steps.find((s) => s.type === "kubernetes:apps/v1:Deployment" && nameOf(s.parent) === "llama-8b")!;
-    const podSpec = (vllm.inputs["spec"] as { template: { spec: { nodeSelector: Record<string, string> } } }).template.spec;
-    expect(podSpec.nodeSelector).toMatchObject({ "switchyard.dev/pool": expect.any(String) });
+    // On the pool's nodes: the pod selects the NodePool's labels and tolerates its taints (from the resolved placement).
+    const poolSpec = nodePool.inputs["spec"] as { nodeLabels: Record<string, string>; nodeTaints: { key: string; value: string; effect: string }[] };
+    const podSpec = (vllm.inputs["spec"] as { template: { spec: { nodeSelector: Record<string, string>; tolerations: { key: string; value?: string; effect?: string }[] } } }).template.spec;
+    expect(podSpec.nodeSelector).toEqual(poolSpec.nodeLabels);
+    expect(poolSpec.nodeLabels).toEqual({ "switchyard.dev/pool": "h100" });
+    for (const taint of poolSpec.nodeTaints) expect(podSpec.tolerations).toContainEqual(expect.objectContaining(taint));
     expect((vllm.inputs["spec"] as { replicas: number }).replicas).toBe(2);
     // The gateway routes to the backend VllmServing output: its ConfigMap names the model group.
     const configMap = result.steps.find((s) => s.type === "kubernetes:core/v1:ConfigMap" && nameOf(s.parent) === "gateway")!;
