@@ -6,7 +6,7 @@
  */
 import type { CapacityType, Dtype, InstanceType, Provider, VllmQuantization } from "@switchyard/catalog";
 import { scalesToZero, tierScaler } from "@switchyard/planner";
-import type { FleetPlan, TierScaler } from "@switchyard/planner";
+import type { FleetPlan, ScheduleWindow, TierScaler } from "@switchyard/planner";
 
 export interface TierDeployment {
   /** The planner's backend name, also the VllmServing name: `<provider>-<model>-<tier>`. */
@@ -44,6 +44,8 @@ export interface TierDeployment {
   wakeBackends: string[];
   /** The scaler of an autoscaled tier, as the simulator runs it. */
   scaler: TierScaler;
+  /** The tier's predictive schedule from the plan (`PoolTierPlan.schedule`): KEDA cron triggers, held by the simulator too. */
+  schedule: ScheduleWindow[];
   /** Runs from zero replicas: woken by the gateway's spill (`scalesToZero`). */
   scalesToZero: boolean;
 }
@@ -89,6 +91,7 @@ export function tierDeployments(plan: FleetPlan, provider: Provider): TierDeploy
         expectedLatencyMs: planned.expectedLatencyMs,
         weightsGB: model.weightsGB,
         scaler: tierScaler(plan, model, tier.backend),
+        schedule: tier.schedule,
         scalesToZero: scalesToZero(tier),
         wakeBackends: plan.backends.filter((b) => b.model === model.name && b.provider !== "hosted" && b.order >= planned.order).map((b) => b.name),
       });

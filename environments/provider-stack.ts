@@ -285,7 +285,10 @@ function servingArgs(
   };
 }
 
-/** Requests in flight from the cluster's Prometheus, as the plan sizes them; from zero, the model's spill at the gateway wakes the tier. */
+/**
+ * Requests in flight from the cluster's Prometheus, as the plan sizes them; from zero, the model's spill at the gateway
+ * wakes the tier; and the plan's schedule as a weekly floor, pre-warming each planned rise a boot time ahead.
+ */
 function burstAutoscaling(config: ProviderConfig, d: TierDeployment): NonNullable<VllmServingArgs["autoscaling"]> {
   const gatewayMetrics = config.gatewayMetrics;
   return {
@@ -294,6 +297,7 @@ function burstAutoscaling(config: ProviderConfig, d: TierDeployment): NonNullabl
     metricsScraper: config.prometheusScraper,
     targetInFlightPerReplica: d.scaler.targetInFlightPerReplica,
     scaleDownCooldownSeconds: d.scaler.scaleDownCooldownSeconds,
+    ...(d.schedule.length > 0 ? { schedule: d.schedule.map((w) => ({ ...w })) } : {}),
     ...(d.scalesToZero && gatewayMetrics !== undefined
       ? {
           wake: {

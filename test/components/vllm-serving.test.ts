@@ -33,6 +33,12 @@ const variants: Record<string, VllmServingArgs> = {
     maxReplicas: 4,
     autoscaling: { ...kedaScaling, wake: { query: wakeQuery, prometheusServerUrl: "https://prometheus.gateway.example.com", bearerTokenSecret: { name: "gateway-prometheus-reader", key: "token" } } },
   },
+  kedaScheduled: {
+    ...llama8b,
+    minReplicas: 0,
+    maxReplicas: 4,
+    autoscaling: { ...kedaScaling, wake: { query: wakeQuery }, schedule: [{ startMinuteOfWeek: 467, endMinuteOfWeek: 1080, minReplicas: 4 }, { startMinuteOfWeek: 10_067, endMinuteOfWeek: 60, minReplicas: 2 }] },
+  },
   hpa: { ...llama8b, minReplicas: 1, maxReplicas: 4, autoscaling: hpaScaling },
   ingress: { ...llama8b, ingress },
   providedKey: { ...llama8b, apiKey: pulumi.secret("provided-key-0123456789") },
@@ -65,6 +71,7 @@ describe("VllmServing children", () => {
     ["fixed", [`${PASSWORD} llama-8b-api-key`, ...base, `${NETPOL} llama-8b-netpol`]],
     ["keda", [`${PASSWORD} llama-8b-api-key`, ...base, `${SCALED_OBJECT} llama-8b-scaler`, `${NETPOL} llama-8b-netpol`]],
     ["kedaToZero", [`${PASSWORD} llama-8b-api-key`, ...base, `${SCALED_OBJECT} llama-8b-scaler`, `${NETPOL} llama-8b-netpol`]],
+    ["kedaScheduled", [`${PASSWORD} llama-8b-api-key`, ...base, `${SCALED_OBJECT} llama-8b-scaler`, `${NETPOL} llama-8b-netpol`]],
     ["kedaToZeroRemote", [`${PASSWORD} llama-8b-api-key`, ...base, `${TRIGGER_AUTHENTICATION} llama-8b-wake-auth`, `${SCALED_OBJECT} llama-8b-scaler`, `${NETPOL} llama-8b-netpol`]],
     ["hpa", [`${PASSWORD} llama-8b-api-key`, ...base, `${HPA} llama-8b-scaler`, `${NETPOL} llama-8b-netpol`]],
     ["ingress", [`${PASSWORD} llama-8b-api-key`, ...base, `${NETPOL} llama-8b-netpol`, `${INGRESS} llama-8b-ingress`]],
@@ -145,6 +152,18 @@ describe("VllmServing Deployment", () => {
     expect(spec.minReplicaCount).toBe(0);
     expect(spec.triggers.map((t: { metadata: { query: string } }) => t.metadata.query)).toEqual(['sum({__name__=~"vllm:num_requests_running|vllm:num_requests_waiting",model_name="llama-8b"})', wakeQuery]);
     expect(spec.triggers[1].metadata.activationThreshold).toBe("0");
+  });
+});
+
+describe("VllmServing schedule", () => {
+  it("renders each window as a KEDA cron trigger in UTC beside the in-flight and wake triggers", async () => {
+    const { resources } = await serve(variants["kedaScheduled"]!);
+    const spec = at(findResource(resources, SCALED_OBJECT, "llama-8b-scaler").inputs, "spec");
+    expect(spec.triggers.map((t: { type: string; name: string }) => `${t.type} ${t.name}`)).toEqual(["prometheus in-flight", "prometheus wake", "cron schedule-0", "cron schedule-1"]);
+    expect(spec.triggers.slice(2).map((t: { metadata: unknown }) => t.metadata)).toEqual([
+      { timezone: "UTC", start: "47 7 * * 1", end: "0 18 * * 1", desiredReplicas: "4" },
+      { timezone: "UTC", start: "47 23 * * 0", end: "0 1 * * 1", desiredReplicas: "2" },
+    ]);
   });
 });
 
@@ -272,6 +291,11 @@ describe("VllmServing invalid arguments", () => {
     ["TP not dividing the node", { ...llama8b, tensorParallelSize: 3 }, ["tensorParallelSize (3) must divide gpusPerNode (8); use 1, 2, 4 or 8"]],
     ["scale to zero without a wake signal", { ...llama8b, minReplicas: 0, maxReplicas: 2, autoscaling: kedaScaling }, ["autoscaling.wake is required when minReplicas is 0"]],
     ["--trust-remote-code", { ...llama8b, extraArgs: ["--trust-remote-code"] }, ['extraArgs[0] ("--trust-remote-code") is not allowed']],
+    [
+      "a schedule window above maxReplicas",
+      { ...llama8b, maxReplicas: 2, autoscaling: { ...kedaScaling, schedule: [{ startMinuteOfWeek: 467, endMinuteOfWeek: 1080, minReplicas: 3 }] } },
+      ["autoscaling.schedule[0].minReplicas (3) must be a whole number of replicas from 1 to maxReplicas (2)"],
+    ],
     ["a model that does not fit", { ...llama70b, tensorParallelSize: 1 }, ["model.parameterCountBillions (70)", "raise tensorParallelSize to 4"]],
   ])("%s: throws before registering anything, not even the component", async (_label, args, fragments) => {
     const { error, resources } = await synthesizeFailure(() => new VllmServing("llama-8b", args));

@@ -36,6 +36,7 @@ export type {
   VllmPeerArgs,
   VllmQuantization,
   VllmResourcesArgs,
+  VllmScheduleWindowArgs,
   VllmSecretKeyRef,
   VllmServingArgs,
   VllmWakeArgs,

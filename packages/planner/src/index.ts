@@ -6,6 +6,7 @@ export { plan, singleCloudSpec } from "./plan";
 export { simulate } from "./simulate";
 export { NODE_SCALE_DOWN_DELAY_MINUTES, replicaSecondsPerRequest, scalesToZero, tierScaler } from "./scaler";
 export type { TierScaler } from "./scaler";
+export { HOURS_PER_WEEK, MINUTES_PER_WEEK, hoursOfWeek, scheduleWindows, scheduledReplicas, tierSchedule, windowHolds } from "./schedule";
 export type { DemandTrace, OutageReport, SimulateOptions, SimulationResult } from "./simulate";
 export { lowerBound } from "./lower-bound";
 export type { LowerBoundResult } from "./lower-bound";
@@ -57,6 +58,7 @@ export type {
   PoolTierPlan,
   ProviderPlan,
   ReservedDecision,
+  ScheduleWindow,
   WeightDistributionPlan,
   WeightStrategy,
 } from "./types";

@@ -11,6 +11,7 @@ import { HOURS_PER_MONTH } from "./defaults";
 import { PlanInfeasibleError } from "./errors";
 import { providerInstanceTypes } from "./instance-types";
 import { resolveFleet } from "./resolve";
+import { tierSchedule } from "./schedule";
 import type { ResolvedFleet, ResolvedModel, ResolvedPool } from "./resolve";
 import { backendName, routeModel } from "./routing";
 import type { BackendCandidate } from "./routing";
@@ -350,6 +351,8 @@ function poolPlan(w: ModelWork, p: ResolvedPool, i: number, perCycle: number, H:
   // Burst nodes the plan runs every hour: the tiers keep them (see deployedTiers).
   const spotMin = Math.min(spotMax, ...spotNodes);
   const onDemandMin = Math.min(onDemandMax, ...odNodes);
+  const schedule = { spotNodes, onDemandNodes: odNodes };
+  const scaleUpMinutes = Math.round((p.provider.nodeProvisionMinutes + load + w.model.engineStartMinutes) * 10) / 10;
   return {
     provider: p.provider.provider,
     region: p.provider.region,
@@ -367,10 +370,10 @@ function poolPlan(w: ModelWork, p: ResolvedPool, i: number, perCycle: number, H:
     spotNodes: { min: spotMin, max: spotMax },
     onDemandNodes: { min: onDemandMin, max: onDemandMax },
     fixedTier: p.fixedTier,
-    tiers: deployedTiers(w.model.name, p, R, { min: spotMin, max: spotMax }, { min: onDemandMin, max: onDemandMax }),
+    tiers: deployedTiers(w.model.name, p, R, { min: spotMin, max: spotMax }, { min: onDemandMin, max: onDemandMax }).map((t) => ({ ...t, schedule: tierSchedule({ schedule, replicasPerNode: k, scaleUpMinutes }, t) })),
     autoscaler: { minNodes: R + spotMin + onDemandMin, maxNodes, minReplicas: (R + spotMin + onDemandMin) * k, maxReplicas: maxNodes * k },
-    schedule: { spotNodes, onDemandNodes: odNodes },
-    scaleUpMinutes: Math.round((p.provider.nodeProvisionMinutes + load + w.model.engineStartMinutes) * 10) / 10,
+    schedule,
+    scaleUpMinutes,
     quotaNodes: Number.isFinite(p.maxNodes) ? p.maxNodes : null,
     gpuHoursPerMonth: round2(nodeHours * p.instance.gpusPerNode),
     share: 0,
@@ -382,11 +385,12 @@ function poolPlan(w: ModelWork, p: ResolvedPool, i: number, perCycle: number, H:
  * What the stacks deploy for one pool, one GpuNodePool + VllmServing pair per tier: the fixed nodes (reserved, or
  * Lambda's on-demand ones) at their count, and spot and on-demand burst from what the plan runs every hour (a hot
  * spare the resilience policy prices: the deployed scalers would otherwise let it go while it carries no load) to the
- * plan's maxima. Decided here once: the provider stacks map these one to one, and the gateway routes them in this order.
+ * plan's maxima; `poolPlan` adds each burst tier's hourly levels above that as its schedule (`tierSchedule`). Decided
+ * here once: the provider stacks map these one to one, and the gateway routes them in this order.
  */
-function deployedTiers(model: string, p: ResolvedPool, fixedNodes: number, spot: { min: number; max: number }, onDemand: { min: number; max: number }): PoolTierPlan[] {
+function deployedTiers(model: string, p: ResolvedPool, fixedNodes: number, spot: { min: number; max: number }, onDemand: { min: number; max: number }): Omit<PoolTierPlan, "schedule">[] {
   const k = p.k;
-  const tier = (capacityType: CapacityType, fixed: boolean, minNodes: number, maxNodes: number, price: number): PoolTierPlan => ({
+  const tier = (capacityType: CapacityType, fixed: boolean, minNodes: number, maxNodes: number, price: number): Omit<PoolTierPlan, "schedule"> => ({
     capacityType,
     backend: backendName(p.provider.provider, model, capacityType),
     order: routingOrder(capacityType, fixed),
@@ -397,7 +401,7 @@ function deployedTiers(model: string, p: ResolvedPool, fixedNodes: number, spot:
     maxReplicas: maxNodes * k,
     pricePerNodeHour: price,
   });
-  const tiers: PoolTierPlan[] = [];
+  const tiers: Omit<PoolTierPlan, "schedule">[] = [];
   if (fixedNodes > 0) tiers.push(tier(p.fixedTier, true, fixedNodes, fixedNodes, p.reservedPrice!));
   if (spot.max > 0) tiers.push(tier("spot", false, spot.min, spot.max, p.spotPrice!));
   if (onDemand.max > 0) tiers.push(tier("on-demand", false, onDemand.min, onDemand.max, p.onDemandPrice!));

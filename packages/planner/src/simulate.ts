@@ -11,25 +11,28 @@
  *     cap (maxReplicas × per-replica concurrency). What no order takes is unplaceable; what a backend takes beyond
  *     its ready replicas waits, and past the gateway's timeout is not served either.
  *  3. Each autoscaled tier's scaler: KEDA activates it when the model's spill reaches its order or beyond (the wake
- *     trigger, which also asks for its share of that spill) or when it has load; the HPA wants the larger of that and
- *     `replicasWanted` of its load in flight (the in-flight trigger),
- *     keeps the highest want over the scale-down window, and KEDA scales it to zero that long after its last
- *     activity. Nodes follow its pods, within the tier's node bounds and the spot obtainable; new ones are billed at
- *     once and serve after the pool's scale-up time (provisioning + weights + engine start); a node its pods left
- *     goes after the node autoscaler's own delay.
+ *     trigger, which also asks for its share of that spill), when it has load, or while a window of its schedule
+ *     holds (the cron triggers); the HPA wants the largest of the wake's ask, `replicasWanted` of its load in flight
+ *     (the in-flight trigger) and the schedule's level, keeps the highest want over the scale-down window, and KEDA
+ *     scales it to zero that long after its last activity. Nodes follow its pods, within the tier's node bounds and
+ *     the spot obtainable; new ones are billed at once and serve after the pool's scale-up time (provisioning +
+ *     weights + engine start); a node its pods left goes after the node autoscaler's own delay.
  *  4. Ready replicas serve; demand beyond them is unmet (dropped requests in proportion), or goes to the hosted
  *     fallback when the model has one.
  *
- * Nothing here forecasts (the deployed scalers react to load; a predictive schedule is issue 15's) or holds a
- * provider's worth of hot spare: the steps where paid capacity falls short of the policy the plan prices are
- * counted in `policyViolationSteps`, and `lowerBound`, which holds that policy, is then no bound on this cost.
- * The spot cap is held by the deployed tier maxima themselves while every provider is up (`spotOverCapSteps`).
+ * The only forecast is the plan's own: each tier's schedule (`PoolTierPlan.schedule`, from `tierSchedule`) asks for
+ * the hour's planned replicas a boot time before the hour, step 0 being Monday 00:00 UTC (hour 0 of the profile).
+ * Above it the scalers react to load. Outside the schedule nothing holds a provider's worth of hot spare: the steps
+ * where paid capacity falls short of the policy the plan prices are counted in `policyViolationSteps`, and
+ * `lowerBound`, which holds that policy, is then no bound on this cost. The spot cap is held by the deployed tier
+ * maxima themselves while every provider is up (`spotOverCapSteps`).
  */
 import { replicasWanted } from "@switchyard/catalog";
 import type { Provider } from "@switchyard/catalog";
 import { spotBudgetReplicas } from "./allocate";
 import { replicasFor } from "./demand";
 import { scalesToZero, tierScaler } from "./scaler";
+import { scheduledReplicas } from "./schedule";
 import type { TierScaler } from "./scaler";
 import { isDown, spotFractionAt } from "./events";
 import type { Outage, SimulationEvents } from "./events";
@@ -186,19 +189,22 @@ export function simulate(plan: FleetPlan, trace: DemandTrace, events: Simulation
       const served = tiers.reduce((a, _, j) => a + Math.min(routed[j]!, ready[j]!), 0);
 
       // 4. Each autoscaled tier's scaler, as deployed: KEDA wakes it on the model's spill reaching its order (or
-      // on nothing placeable), the HPA wants replicasWanted of its load in flight, holds the highest want over the
-      // scale-down window, and KEDA scales to zero a cooldown after its last activity. Then the node autoscaler.
+      // on nothing placeable) or on a schedule window, the HPA wants the larger of replicasWanted of its load in
+      // flight and the schedule's level, holds the highest want over the scale-down window, and KEDA scales to zero
+      // a cooldown after its last activity. Then the node autoscaler.
       const reachedFrom = (order: number) => tiers.reduce((a, ts, j) => a + (ts.tier.order >= order ? routed[j]! : 0), 0);
       // The wake query counts requests per second: the spill's replicas at this step's mix of tokens per request.
       const requestsPerReplicaSecond = d.replicas > 0 ? d.requests / (d.replicas * step * 60) : 0;
       tiers.forEach((ts, j) => {
         if (ts.tier.fixed) return;
         const spill = unplaceable + reachedFrom(ts.tier.order);
-        const active = routed[j]! > EPS || spill > EPS;
+        // The schedule's cron triggers: active while a window holds, and KEDA's HPA wants at least its level.
+        const scheduled = scheduledReplicas(ts.tier.schedule, minute, step);
+        const active = routed[j]! > EPS || spill > EPS || scheduled > 0;
         if (active) ts.lastActive = minute;
         // Only a tier that scales to zero has the wake trigger (VllmServing renders it for minReplicas 0 alone).
         const woken = scalesToZero(ts.tier) ? Math.ceil((spill * requestsPerReplicaSecond) / ts.scaler.wakeRequestsPerSecondPerReplica - EPS) : 0;
-        const want = Math.max(active ? 1 : 0, replicasWanted(routed[j]!, headroom), woken);
+        const want = Math.max(active ? 1 : 0, replicasWanted(routed[j]!, headroom), woken, scheduled);
         const windowMinutes = ts.scaler.scaleDownCooldownSeconds / 60;
         ts.wants.push({ minute, replicas: want });
         while (ts.wants[0]!.minute <= minute - windowMinutes) ts.wants.shift();

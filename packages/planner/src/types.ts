@@ -96,7 +96,10 @@ export interface ModelPlan {
 }
 
 export interface PlanProfile {
-  /** Hours in one cycle of the profile (24 or 168 for a series; the CSV's length for hourly rates). */
+  /**
+   * Hours in one cycle of the profile (24 or 168 for a series; the CSV's length for hourly rates). Hour 0 is the
+   * trace's first hour; the tiers' schedules read it as Monday 00:00 UTC (hour 0 of the day for a 24-hour profile).
+   */
   hours: number;
   /** Replicas busy per profile hour. */
   demandReplicas: number[];
@@ -130,7 +133,7 @@ export interface PoolPlan {
   tiers: PoolTierPlan[];
   /** What the stacks apply: the node pool's and the replica autoscaler's bounds. */
   autoscaler: { minNodes: number; maxNodes: number; minReplicas: number; maxReplicas: number };
-  /** Planned burst nodes per profile hour (reserved nodes are on top, always). */
+  /** Planned burst nodes per profile hour (reserved nodes are on top, always); each tier's `schedule` holds them per hour of the week. */
   schedule: { spotNodes: number[]; onDemandNodes: number[] };
   /** Node request to serving replica: provisioning + weight load (per the chosen strategy) + engine start. */
   scaleUpMinutes: number;
@@ -157,6 +160,26 @@ export interface PoolTierPlan {
   maxReplicas: number;
   /** USD per node-hour at this tier (spot: the list price, not the expected one). */
   pricePerNodeHour: number;
+  /**
+   * The predictive schedule (`tierSchedule`): the replicas the plan allocates the tier per hour of the week, ready when
+   * the hour starts (requested the pool's scale-up time before it) and released when it ends; the reactive scaler adds
+   * above it. Empty for a fixed tier, and when the tier's minReplicas already covers every hour. The stacks render one
+   * KEDA cron trigger per window, and `simulate` holds the same windows.
+   */
+  schedule: ScheduleWindow[];
+}
+
+/**
+ * Minimum replicas an autoscaled tier holds over a span of the week, in minutes from Monday 00:00 UTC (hour 0 of the
+ * demand profile). A window with its end before its start crosses the week's end.
+ */
+export interface ScheduleWindow {
+  /** First minute of the week it holds, 0–10079. */
+  startMinuteOfWeek: number;
+  /** Minute of the week it ends at (exclusive), 1–10080; before `startMinuteOfWeek` when it crosses the week's end. */
+  endMinuteOfWeek: number;
+  /** Replicas held from its start to its end, ≥ 1. */
+  minReplicas: number;
 }
 
 /**

@@ -2,7 +2,7 @@ import { PROVIDER_CAPACITY_TYPES, getInstanceType, instanceTypesFor, supportsCap
 import type { CapacityType, Provider } from "@switchyard/catalog";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { PlanInfeasibleError, drillEvents, lowerBound, plan, simulate, traceFromSpec } from "../src";
+import { PlanInfeasibleError, drillEvents, lowerBound, plan, scheduledReplicas, simulate, traceFromSpec } from "../src";
 import type { FleetPlan, FleetSpecInput } from "../src";
 import { specWith } from "./helpers";
 import type { ProviderInput } from "./helpers";
@@ -120,6 +120,33 @@ describe("plan properties", () => {
             expect(p.backends.some((b) => b.provider === pool.provider && b.capacityType === "spot")).toBe(false);
           }
           if (pool.provider === "lambda") expect(pool.pricePerNodeHour.spot).toBeNull();
+        }
+      }),
+      RUNS,
+    );
+  });
+
+  it("schedules each autoscaled tier within its bounds and never above what the plan allocates it at an hour the schedule covers", () => {
+    fc.assert(
+      fc.property(specArb, (spec) => {
+        const p = tryPlan(spec);
+        fc.pre(p !== undefined);
+        for (const pool of p.models[0]!.pools) {
+          for (const t of pool.tiers) {
+            if (t.fixed) expect(t.schedule).toEqual([]);
+            for (const w of t.schedule) {
+              expect(Number.isInteger(w.minReplicas) && w.minReplicas > t.minReplicas && w.minReplicas <= t.maxReplicas).toBe(true);
+              expect(Number.isInteger(w.startMinuteOfWeek) && w.startMinuteOfWeek >= 0 && w.startMinuteOfWeek < 10_080).toBe(true);
+              expect(Number.isInteger(w.endMinuteOfWeek) && w.endMinuteOfWeek >= 1 && w.endMinuteOfWeek <= 10_080 && w.endMinuteOfWeek % 10_080 !== w.startMinuteOfWeek).toBe(true);
+            }
+            if (t.fixed) continue;
+            // Profiles of any length (1–24 hours here): hour w of the first week is profile hour w mod H, and at its
+            // start the schedule holds no more than the plan gives the tier then (the boot lead is under an hour).
+            const nodes = t.capacityType === "spot" ? pool.schedule.spotNodes : pool.schedule.onDemandNodes;
+            for (let w = 0; w < 168; w++) {
+              expect(scheduledReplicas(t.schedule, w * 60)).toBeLessThanOrEqual(Math.max(t.minReplicas, nodes[w % nodes.length]! * pool.replicasPerNode));
+            }
+          }
         }
       }),
       RUNS,

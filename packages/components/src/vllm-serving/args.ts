@@ -69,6 +69,24 @@ export interface VllmWakeArgs {
   bearerTokenSecret?: VllmSecretKeyRef;
 }
 
+/**
+ * Replicas to hold over a span of every week, UTC, in minutes from Monday 00:00 (0) to the next Monday 00:00 (10080):
+ * one KEDA `cron` trigger (`desiredReplicas` from `start` to `end`). A window whose end comes before its start runs
+ * across the week's end, from Sunday into Monday. To have replicas ready when load rises, open the window a boot time
+ * before it (the planner's `tierSchedule` does).
+ */
+export interface VllmScheduleWindowArgs {
+  /** Minute of the week the window opens at, a whole number 0–10079 (0 = Monday 00:00 UTC). Required. */
+  startMinuteOfWeek: number;
+  /**
+   * Minute of the week it closes at, a whole number 1–10080 (10080 = the next Monday 00:00 UTC); before
+   * `startMinuteOfWeek` when it crosses the week's end. Required.
+   */
+  endMinuteOfWeek: number;
+  /** Replicas KEDA asks for at least while it holds, a whole number from 1 to `maxReplicas`. Required. */
+  minReplicas: number;
+}
+
 /** Autoscaling of the vLLM Deployment on its requests in flight (running + waiting per replica). */
 export interface VllmAutoscalingArgs {
   /**
@@ -111,6 +129,13 @@ export interface VllmAutoscalingArgs {
    * Defaults to 600 seconds.
    */
   scaleDownCooldownSeconds?: number;
+  /**
+   * A weekly floor, `keda` mode only: one KEDA `cron` trigger per window (timezone UTC), so the deployment holds at
+   * least the window's `minReplicas` while it holds (it also wakes a deployment at zero) and the in-flight trigger adds
+   * above it. When a window ends, the replicas go after the scale-down window unless load keeps them. The stacks pass
+   * the planner's `PoolTierPlan.schedule`. Defaults to none.
+   */
+  schedule?: VllmScheduleWindowArgs[];
 }
 
 /** The gateway pods that may call vLLM. */

@@ -10,6 +10,7 @@ export type {
   VllmPeerArgs,
   VllmQuantization,
   VllmResourcesArgs,
+  VllmScheduleWindowArgs,
   VllmSecretKeyRef,
   VllmServingArgs,
   VllmWakeArgs,
@@ -35,7 +36,7 @@ export { HF_CACHE_VOLUME, HF_HOME_PATH } from "./resolve";
 export { deploymentSpec } from "./deployment";
 export { serviceSpec } from "./service";
 export { podDisruptionBudgetSpec } from "./pod-disruption-budget";
-export { horizontalPodAutoscalerSpec, scaledObjectSpec, wakeAuthenticationSpec } from "./scaler";
+export { SCHEDULE_TIMEZONE, horizontalPodAutoscalerSpec, minuteOfWeekCron, scaledObjectSpec, wakeAuthenticationSpec } from "./scaler";
 export { networkPolicySpec } from "./network-policy";
 export { INGRESS_MAX_BODY_SIZE, ingressAnnotations, ingressSpec } from "./ingress";
 export { apiKeyPasswordSpec, apiKeySecretSpec } from "./secret";

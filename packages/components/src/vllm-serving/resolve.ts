@@ -33,6 +33,7 @@ import type {
   VllmGatewayArgs,
   VllmIngressArgs,
   VllmPeerArgs,
+  VllmScheduleWindowArgs,
   VllmSecretKeyRef,
   VllmServingArgs,
   VllmWakeArgs,
@@ -132,6 +133,8 @@ export interface ResolvedAutoscaling {
   wake: { query: string; threshold: number; prometheusServerUrl: string; bearerTokenSecret: VllmSecretKeyRef | undefined } | undefined;
   pollingIntervalSeconds: number;
   scaleDownCooldownSeconds: number;
+  /** Weekly floors, one KEDA cron trigger each (`keda` mode; empty otherwise). */
+  schedule: VllmScheduleWindowArgs[];
 }
 
 export interface ResolvedResources {
@@ -282,7 +285,7 @@ export function resolveVllmServingArgs(name: string, args: VllmServingArgs): Res
   checkReplicas(checks, args, minReplicas);
   if (placementOk && tpOk) checkPoolHoldsReplicas(checks, args, tensorParallelSize);
   // Scaled on this deployment's own queue: vLLM labels its metrics with the first served name, this deployment's.
-  const autoscaling = args.autoscaling ? resolveAutoscaling(checks, args.autoscaling, minReplicas, name, args.backend?.concurrentRequestsPerReplica) : undefined;
+  const autoscaling = args.autoscaling ? resolveAutoscaling(checks, args.autoscaling, minReplicas, args.maxReplicas, name, args.backend?.concurrentRequestsPerReplica) : undefined;
   checkApiKey(checks, args.apiKey);
   checkPeer(checks, args.gateway, "gateway", "the namespace and pod labels of the gateway that calls vLLM");
   if (args.ingress) checkIngress(checks, args.ingress);
@@ -783,6 +786,7 @@ function resolveAutoscaling(
   checks: ArgChecks,
   a: VllmAutoscalingArgs,
   minReplicas: number,
+  maxReplicas: number,
   metricsModelName: string,
   concurrentRequestsPerReplica: number | undefined,
 ): ResolvedAutoscaling {
@@ -801,6 +805,9 @@ function resolveAutoscaling(
     }
     if (a.pollingIntervalSeconds !== undefined) {
       checks.add("autoscaling.pollingIntervalSeconds", a.pollingIntervalSeconds, 'is a KEDA setting; in "hpa" mode the controller-wide sync period applies; remove it');
+    }
+    if (a.schedule !== undefined && a.schedule.length > 0) {
+      checks.add("autoscaling.schedule", a.schedule, 'is rendered as KEDA cron triggers, which an HPA does not have; use mode "keda" or remove it');
     }
   }
   if ("targetQueueDepthPerReplica" in a) {
@@ -834,6 +841,7 @@ function resolveAutoscaling(
       "is required when minReplicas is 0: vLLM exports no metrics at zero replicas, so give a gateway-side query that is above 0 when clients want the model (gatewayWakeQuery)",
     );
   }
+  const schedule = a.schedule === undefined ? [] : checkSchedule(checks, a.schedule, maxReplicas);
   return {
     mode: a.mode,
     prometheusServerUrl: a.mode === "keda" ? a.prometheusServerUrl : undefined,
@@ -843,7 +851,57 @@ function resolveAutoscaling(
     wake,
     pollingIntervalSeconds: polling,
     scaleDownCooldownSeconds: cooldown,
+    schedule: a.mode === "keda" ? schedule : [],
   };
+}
+
+/** Minutes in a week: the schedule's windows are minutes of it, from Monday 00:00 UTC. */
+const MINUTES_PER_WEEK = 10_080;
+
+/** Each window within the week, not the whole of it (that is `minReplicas`), at most `maxReplicas`, and no two alike. */
+function checkSchedule(checks: ArgChecks, schedule: VllmScheduleWindowArgs[], maxReplicas: number): VllmScheduleWindowArgs[] {
+  if (!checks.check(Array.isArray(schedule), "autoscaling.schedule", schedule, "must be a list of { startMinuteOfWeek, endMinuteOfWeek, minReplicas }")) return [];
+  const whole = (x: unknown, min: number, max: number) => typeof x === "number" && Number.isInteger(x) && x >= min && x <= max;
+  const seen = new Map<string, number>();
+  schedule.forEach((w, i) => {
+    const at = `autoscaling.schedule[${i}]`;
+    if (!checks.check(typeof w === "object" && w !== null, at, w, "must be { startMinuteOfWeek, endMinuteOfWeek, minReplicas }")) return;
+    const startOk = checks.check(
+      whole(w.startMinuteOfWeek, 0, MINUTES_PER_WEEK - 1),
+      `${at}.startMinuteOfWeek`,
+      w.startMinuteOfWeek,
+      "must be a whole minute of the week from 0 (Monday 00:00 UTC) to 10079 (Sunday 23:59)",
+    );
+    const endOk = checks.check(
+      whole(w.endMinuteOfWeek, 1, MINUTES_PER_WEEK),
+      `${at}.endMinuteOfWeek`,
+      w.endMinuteOfWeek,
+      "must be a whole minute of the week from 1 to 10080 (the next Monday 00:00 UTC); give one before startMinuteOfWeek for a window across the week's end",
+    );
+    const maxOk = Number.isInteger(maxReplicas) && maxReplicas >= 1;
+    checks.check(
+      whole(w.minReplicas, 1, maxOk ? maxReplicas : Infinity),
+      `${at}.minReplicas`,
+      w.minReplicas,
+      maxOk ? `must be a whole number of replicas from 1 to maxReplicas (${maxReplicas}); lower it or raise maxReplicas` : "must be a whole number of replicas ≥ 1",
+    );
+    if (!startOk || !endOk) return;
+    if (w.startMinuteOfWeek === w.endMinuteOfWeek % MINUTES_PER_WEEK) {
+      checks.add(
+        at,
+        w,
+        w.startMinuteOfWeek === w.endMinuteOfWeek
+          ? "opens and closes at the same minute, which KEDA's cron trigger refuses; set endMinuteOfWeek to the minute it should close at, or remove the window"
+          : "covers the whole week: that is a floor, so set minReplicas instead",
+      );
+      return;
+    }
+    const key = `${w.startMinuteOfWeek}-${w.endMinuteOfWeek}`;
+    const twin = seen.get(key);
+    if (twin !== undefined) checks.add(at, w, `opens and closes when autoscaling.schedule[${twin}] does; keep one window with the larger minReplicas`);
+    else seen.set(key, i);
+  });
+  return schedule.map((w) => ({ startMinuteOfWeek: w.startMinuteOfWeek, endMinuteOfWeek: w.endMinuteOfWeek, minReplicas: w.minReplicas }));
 }
 
 function resolveWake(checks: ArgChecks, w: VllmWakeArgs, scalesToZero: boolean, queueServerUrl: string | undefined): ResolvedAutoscaling["wake"] {

@@ -3,9 +3,37 @@ import { HPA_IN_FLIGHT_METRIC } from "./resolve";
 import type { ResolvedAutoscaling, ResolvedVllmServing } from "./resolve";
 import type { VllmSecretKeyRef } from "./args";
 
+/** The time zone of the schedule's cron triggers: minute of week 0 is Monday 00:00 in it. */
+export const SCHEDULE_TIMEZONE = "UTC";
+
+/**
+ * The cron expression (minute hour day-of-month month day-of-week) that fires once a week at `minuteOfWeek`, counted
+ * from Monday 00:00 (10080 is the next Monday 00:00). Cron counts days of the week from Sunday = 0, so Monday is 1.
+ */
+export function minuteOfWeekCron(minuteOfWeek: number): string {
+  const m = ((minuteOfWeek % 10_080) + 10_080) % 10_080;
+  const day = Math.floor(m / 1440);
+  return `${m % 60} ${Math.floor((m % 1440) / 60)} * * ${(day + 1) % 7}`;
+}
+
+/**
+ * One KEDA `cron` trigger per schedule window. KEDA holds `desiredReplicas` while the end's next firing comes before
+ * the start's (the scaler compares the two next times: kedacore/keda pkg/scalers/cron_scaler.go), that is from a start
+ * to the end that follows it, so a window across the week's end (Sunday into Monday) is one trigger like any other.
+ * Outside its window a cron trigger reports 1 replica and is inactive: no floor beyond the Deployment's own minimum.
+ */
+function scheduleTriggers(a: ResolvedAutoscaling): Record<string, unknown>[] {
+  return a.schedule.map((w, i) => ({
+    type: "cron",
+    name: `schedule-${i}`,
+    metadata: { timezone: SCHEDULE_TIMEZONE, start: minuteOfWeekCron(w.startMinuteOfWeek), end: minuteOfWeekCron(w.endMinuteOfWeek), desiredReplicas: String(w.minReplicas) },
+  }));
+}
+
 /**
  * KEDA ScaledObject (keda.sh/v1alpha1) scaling on requests in flight per replica; with `minReplicas: 0` a
- * second, gateway-side trigger wakes the deployment, because vLLM exports nothing at zero replicas.
+ * second, gateway-side trigger wakes the deployment, because vLLM exports nothing at zero replicas; and one cron
+ * trigger per window of the weekly schedule, a floor the HPA scales above.
  */
 export function scaledObjectSpec(r: ResolvedVllmServing, a: ResolvedAutoscaling): k8s.apiextensions.CustomResourceArgs {
   const serverAddress = a.prometheusServerUrl ?? "";
@@ -44,6 +72,7 @@ export function scaledObjectSpec(r: ResolvedVllmServing, a: ResolvedAutoscaling)
               },
             ]
           : []),
+        ...scheduleTriggers(a),
       ],
     },
   };

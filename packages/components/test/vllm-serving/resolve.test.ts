@@ -150,7 +150,18 @@ describe("resolveVllmServingArgs defaults", () => {
       wake: undefined,
       pollingIntervalSeconds: 15,
       scaleDownCooldownSeconds: 600,
+      schedule: [],
     });
+  });
+
+  it("keeps a valid schedule as given, across the week's end too, and names every bad window at once", () => {
+    const schedule = [
+      { startMinuteOfWeek: 467, endMinuteOfWeek: 1080, minReplicas: 4 },
+      { startMinuteOfWeek: 10_067, endMinuteOfWeek: 60, minReplicas: 2 },
+    ];
+    expect(resolve({ maxReplicas: 4, autoscaling: { ...kedaScaling, schedule } }).autoscaling!.schedule).toEqual(schedule);
+    const error = failure({ ...llama8b, maxReplicas: 4, autoscaling: { ...kedaScaling, schedule: [{ startMinuteOfWeek: -1, endMinuteOfWeek: 10_081, minReplicas: 9 }] } });
+    expect(error.errors.map((e) => e.propertyPath)).toEqual(["autoscaling.schedule[0].startMinuteOfWeek", "autoscaling.schedule[0].endMinuteOfWeek", "autoscaling.schedule[0].minReplicas"]);
   });
 
   it("aims the in-flight target at the backend's per-replica concurrency unless given", () => {
@@ -277,6 +288,20 @@ describe("resolveVllmServingArgs validation", () => {
     ["a zero in-flight target", { ...llama8b, maxReplicas: 2, autoscaling: { ...kedaScaling, targetInFlightPerReplica: 0 } }, "autoscaling.targetInFlightPerReplica", ["(0)", "positive number"]],
     ["no in-flight target and no backend concurrency", { ...llama8b, maxReplicas: 2, autoscaling: { ...kedaScaling, targetInFlightPerReplica: undefined } }, "autoscaling.targetInFlightPerReplica", ["is required without backend.concurrentRequestsPerReplica"]],
     ["the replaced queue-depth target", { ...llama8b, maxReplicas: 2, autoscaling: { ...kedaScaling, targetQueueDepthPerReplica: 5 } as never }, "autoscaling.targetQueueDepthPerReplica", ["was replaced by autoscaling.targetInFlightPerReplica", "would be scaled in"]],
+    ["a window starting at the week's end", { ...llama8b, maxReplicas: 4, autoscaling: { ...kedaScaling, schedule: [{ startMinuteOfWeek: 10_080, endMinuteOfWeek: 60, minReplicas: 2 }] } }, "autoscaling.schedule[0].startMinuteOfWeek", ["(10080)", "from 0 (Monday 00:00 UTC) to 10079"]],
+    ["a window ending at minute 0", { ...llama8b, maxReplicas: 4, autoscaling: { ...kedaScaling, schedule: [{ startMinuteOfWeek: 600, endMinuteOfWeek: 0, minReplicas: 2 }] } }, "autoscaling.schedule[0].endMinuteOfWeek", ["(0)", "from 1 to 10080", "before startMinuteOfWeek for a window across the week's end"]],
+    ["a fractional minute", { ...llama8b, maxReplicas: 4, autoscaling: { ...kedaScaling, schedule: [{ startMinuteOfWeek: 467.5, endMinuteOfWeek: 1080, minReplicas: 2 }] } }, "autoscaling.schedule[0].startMinuteOfWeek", ["(467.5)", "whole minute of the week"]],
+    ["a window above maxReplicas", { ...llama8b, maxReplicas: 4, autoscaling: { ...kedaScaling, schedule: [{ startMinuteOfWeek: 467, endMinuteOfWeek: 1080, minReplicas: 5 }] } }, "autoscaling.schedule[0].minReplicas", ["(5)", "from 1 to maxReplicas (4)", "lower it or raise maxReplicas"]],
+    ["a window of no replicas", { ...llama8b, maxReplicas: 4, autoscaling: { ...kedaScaling, schedule: [{ startMinuteOfWeek: 467, endMinuteOfWeek: 1080, minReplicas: 0 }] } }, "autoscaling.schedule[0].minReplicas", ["(0)", "from 1 to maxReplicas (4)"]],
+    ["a window covering the whole week", { ...llama8b, maxReplicas: 4, autoscaling: { ...kedaScaling, schedule: [{ startMinuteOfWeek: 0, endMinuteOfWeek: 10_080, minReplicas: 2 }] } }, "autoscaling.schedule[0]", ["covers the whole week", "set minReplicas instead"]],
+    ["a window closing when it opens", { ...llama8b, maxReplicas: 4, autoscaling: { ...kedaScaling, schedule: [{ startMinuteOfWeek: 600, endMinuteOfWeek: 600, minReplicas: 2 }] } }, "autoscaling.schedule[0]", ["opens and closes at the same minute", "KEDA's cron trigger refuses", "set endMinuteOfWeek"]],
+    [
+      "two windows alike",
+      { ...llama8b, maxReplicas: 4, autoscaling: { ...kedaScaling, schedule: [{ startMinuteOfWeek: 467, endMinuteOfWeek: 1080, minReplicas: 2 }, { startMinuteOfWeek: 467, endMinuteOfWeek: 1080, minReplicas: 3 }] } },
+      "autoscaling.schedule[1]",
+      ["opens and closes when autoscaling.schedule[0] does", "keep one window with the larger minReplicas"],
+    ],
+    ["a schedule in HPA mode", { ...llama8b, maxReplicas: 4, autoscaling: { ...hpaScaling, schedule: [{ startMinuteOfWeek: 467, endMinuteOfWeek: 1080, minReplicas: 2 }] } }, "autoscaling.schedule", ["KEDA cron triggers", 'use mode "keda" or remove it']],
     ["an empty gateway selector", { ...llama8b, gateway: { namespace: "gateway", podLabels: {} } }, "gateway.podLabels", ["at least one label", "admit every pod"]],
     ["a bad gateway namespace", { ...llama8b, gateway: { ...llama8b.gateway, namespace: "Gateway" } }, "gateway.namespace", ['("Gateway")', "DNS-1123"]],
     ["a wildcard ingress host", { ...llama8b, ingress: { host: "*.example.com", className: "nginx", tlsSecretName: "tls", controllerNamespace: "ingress-nginx" } }, "ingress.host", ['("*.example.com")', "without wildcards"]],

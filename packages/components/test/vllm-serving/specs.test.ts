@@ -7,6 +7,7 @@ import {
   deploymentSpec,
   horizontalPodAutoscalerSpec,
   ingressSpec,
+  minuteOfWeekCron,
   networkPolicySpec,
   podDisruptionBudgetSpec,
   resolveVllmServingArgs,
@@ -298,6 +299,62 @@ describe("scaler specs", () => {
       kind: "TriggerAuthentication",
       metadata: { name: "llama-8b-wake", namespace: "inference", labels: r.labels },
       spec: { secretTargetRef: [{ parameter: "bearerToken", name: "gateway-prometheus-reader", key: "token" }] },
+    });
+  });
+
+  it("adds one KEDA cron trigger per schedule window, in UTC, Monday 00:00 being minute 0", () => {
+    const schedule = [
+      { startMinuteOfWeek: 467, endMinuteOfWeek: 1080, minReplicas: 4 },
+      // Sunday 23:47 to Monday 01:00: one trigger, since KEDA holds from a start to the end that follows it.
+      { startMinuteOfWeek: 10_067, endMinuteOfWeek: 60, minReplicas: 2 },
+      // Saturday 12:00 to the week's end (10080 is the next Monday 00:00).
+      { startMinuteOfWeek: 7920, endMinuteOfWeek: 10_080, minReplicas: 3 },
+    ];
+    const r = resolve({ minReplicas: 0, maxReplicas: 4, autoscaling: { ...kedaScaling, wake: { query: wakeQuery }, schedule } });
+    const triggers = (scaledObjectSpec(r, r.autoscaling!) as Json).spec.triggers;
+    expect(triggers.map((t: Json) => t.name)).toEqual(["in-flight", "wake", "schedule-0", "schedule-1", "schedule-2"]);
+    expect(triggers.slice(2)).toEqual([
+      { type: "cron", name: "schedule-0", metadata: { timezone: "UTC", start: "47 7 * * 1", end: "0 18 * * 1", desiredReplicas: "4" } },
+      { type: "cron", name: "schedule-1", metadata: { timezone: "UTC", start: "47 23 * * 0", end: "0 1 * * 1", desiredReplicas: "2" } },
+      { type: "cron", name: "schedule-2", metadata: { timezone: "UTC", start: "0 12 * * 6", end: "0 0 * * 1", desiredReplicas: "3" } },
+    ]);
+  });
+
+  it.each<[number, string]>([
+    [0, "0 0 * * 1"],
+    [59, "59 0 * * 1"],
+    [1439, "59 23 * * 1"],
+    [1440, "0 0 * * 2"],
+    [4 * 1440 + 17 * 60 + 30, "30 17 * * 5"],
+    [6 * 1440, "0 0 * * 0"],
+    [10_079, "59 23 * * 0"],
+    [10_080, "0 0 * * 1"],
+  ])("renders minute %i of the week as the weekly cron %s (cron's Sunday is 0)", (minute, cron) => {
+    expect(minuteOfWeekCron(minute)).toBe(cron);
+  });
+
+  it("holds each window from its start to its end under KEDA's rule: active while the end's next firing precedes the start's", () => {
+    // KEDA's cron scaler (pkg/scalers/cron_scaler.go) is active when the next end comes before the next start. A weekly
+    // cron "M H * * D" fires at one minute of the week; `now` is taken mid-minute, so a firing at this minute is past.
+    const firing = (cron: string) => {
+      const [m, h, , , d] = cron.split(" ").map(Number);
+      return ((d! + 6) % 7) * 1440 + h! * 60 + m!;
+    };
+    const next = (at: number, now: number) => (at > now ? at : at + 10_080);
+    const windows = [
+      { startMinuteOfWeek: 467, endMinuteOfWeek: 1080, minReplicas: 4 },
+      { startMinuteOfWeek: 10_067, endMinuteOfWeek: 60, minReplicas: 2 },
+      { startMinuteOfWeek: 7920, endMinuteOfWeek: 10_080, minReplicas: 3 },
+    ];
+    const r = resolve({ maxReplicas: 4, autoscaling: { ...kedaScaling, schedule: windows } });
+    const crons = (scaledObjectSpec(r, r.autoscaling!) as Json).spec.triggers.filter((t: Json) => t.type === "cron");
+    windows.forEach((w, i) => {
+      const { start, end } = crons[i].metadata;
+      for (let now = 0; now < 10_080; now++) {
+        const active = next(firing(end), now) < next(firing(start), now);
+        const inside = w.startMinuteOfWeek < w.endMinuteOfWeek ? now >= w.startMinuteOfWeek && now < w.endMinuteOfWeek : now >= w.startMinuteOfWeek || now < w.endMinuteOfWeek;
+        if (active !== inside) throw new Error(`window ${i} at minute ${now}: KEDA ${active ? "active" : "inactive"}`);
+      }
     });
   });
 
