@@ -16,8 +16,9 @@
  * C_q ≤ T − B, and the spot cap is a constant budget. When the pools share one node size k
  * (the common case: 8-GPU nodes everywhere), what is left is a min-cost flow — units = nodes, a spot
  * hub with capacity ⌊budget/k⌋ feeding each pool's spot arc, an on-demand arc per pool, a capacity per
- * pool — and min-cost flow has integral optimal solutions (total unimodularity). We scan T upward and
- * stop once even the cheapest node price cannot beat the incumbent. Pools with a different node size
+ * pool — and min-cost flow has integral optimal solutions (total unimodularity). Its cost is convex in
+ * T (see bestGroupFill), so T is found by binary search, not a scan: the work does not grow with demand.
+ * Pools with a different node size
  * are enumerated exhaustively (node count × spot split) around that flow. HiGHS solved the same model
  * as one MIP in seconds (symmetry across providers makes branch-and-bound slow); this takes
  * microseconds and is what keeps `plan()` exact *and* fast.
@@ -84,11 +85,12 @@ export function allocate(req: AllocRequest): Allocation | undefined {
   const group = pools.map((_, i) => i).filter((i) => up[i] && pools[i]!.k === kG);
   const others = pools.map((_, i) => i).filter((i) => up[i] && pools[i]!.k !== kG);
 
-  const kMax = Math.max(...pools.filter((_, i) => up[i]).map((p) => p.k));
-  // Beyond this total nothing can help: the requirement and the resilience requirement, plus one node per pool
-  // of slack (extra capacity never unlocks spot: the budget is set by the reserved nodes alone).
-  const upCount = group.length + others.length;
-  const tCap = Math.max(A, upCount > 1 ? (B * upCount) / (upCount - 1) : 2 * B) + (n + 2) * kMax;
+  // No pool needs more than max(A, B, B_s) plus one node, unless its reserved nodes alone are more: past that a
+  // burst node can go (a spot one first) and every row still holds, for less. (The bound the scan used before,
+  // about 1.5·B in all, missed optima where a quota forces the others above it.)
+  const need = Math.max(A, B, Bs);
+  const nodesAtMost = (p: AllocPool) => Math.min(p.maxNodes, Math.max(p.reserved, Math.ceil((need + p.k) / p.k)));
+  const tCap = pools.reduce((a, p, i) => a + (up[i] ? p.k * nodesAtMost(p) : 0), 0);
 
   let best: Allocation | undefined;
   const spot = zeros(n);
@@ -98,7 +100,7 @@ export function allocate(req: AllocRequest): Allocation | undefined {
   const oddChoices = others.map((i) => {
     const p = pools[i]!;
     const choices: { s: number; o: number; cost: number }[] = [];
-    const maxN = Math.min(p.maxNodes, p.reserved + Math.ceil(tCap / p.k));
+    const maxN = nodesAtMost(p);
     for (let total = p.reserved; total <= maxN; total++) {
       const burst = total - p.reserved;
       const sMax = canSpot[i] ? Math.min(burst, p.spotMax) : 0;
@@ -162,9 +164,13 @@ function zeros(n: number): number[] {
 }
 
 /**
- * Best fill of the equal-size group given what the odd pools already contribute: scan the group's
- * total node count N upward, solving a min-cost flow for each, until the cheapest possible cost of
- * N nodes exceeds the incumbent.
+ * Best fill of the equal-size group given what the odd pools already contribute, over the group's total
+ * node count N. Why a binary search is exact: once N is fixed every constraint is linear with N on its
+ * right-hand side (the per-pool caps are N + constant nodes), so the cheapest fill is the value of a
+ * linear program parametric in N — convex in N — and it is integral (see minCostFill). Its feasible N form
+ * an interval (the flow's slack, maximum flow minus units, is concave in N). So: find that interval, then
+ * the first N from which one more node no longer lowers the cost. About 3·log2(range) small flows,
+ * whatever the demand.
  */
 function bestGroupFill(
   pools: readonly AllocPool[],
@@ -188,41 +194,76 @@ function bestGroupFill(
   const prices = group.flatMap((i) => [canSpot[i] ? pools[i]!.spotPrice! : Infinity, canOd[i] ? pools[i]!.onDemandPrice! : Infinity]);
   const minPrice = Math.min(...prices);
   const quotaG = group.reduce((a, i) => a + pools[i]!.maxNodes, 0);
-  let best = incumbent;
-  let result: { cost: number; spot: number[]; onDemand: number[] } | undefined;
   const nStart = Math.max(reservedG, Math.ceil((A - fixedCap) / k - EPS));
   const nEnd = Math.min(quotaG, reservedG + Math.ceil(tCap / k) + 1);
-  for (let N = nStart; N <= nEnd; N++) {
-    const units = N - reservedG;
-    if (best !== undefined && fixedCost + units * (Number.isFinite(minPrice) ? minPrice : 0) >= best - EPS) break;
-    if (units > 0 && !Number.isFinite(minPrice)) break;
+  const spotNodes = Math.floor((spotBudget - fixedSpot) / k + EPS);
+
+  /** The flow's pools at group total N; undefined below the totals the requirement rows allow. */
+  const fillAt = (N: number): FillPool[] | undefined => {
     const T = fixedCap + k * N;
-    if (T < A) continue;
-    if (T - maxOddCap < B) continue; // losing the largest odd pool would leave too little
-    if (T - maxOddSpot < Bs) continue; // losing the largest odd pool's spot would leave too little
+    if (T < A) return undefined;
+    if (T - maxOddCap < B) return undefined; // losing the largest odd pool would leave too little
+    if (T - maxOddSpot < Bs) return undefined; // losing the largest odd pool's spot would leave too little
     const spotPerPool = Math.floor((T - Bs) / k + EPS);
     const perPoolCap = Math.floor((T - B) / k + EPS); // N+1 as a per-pool node cap
-    const spotNodes = Math.floor((spotBudget - fixedSpot) / k + EPS);
     const caps = group.map((i) => Math.min(pools[i]!.maxNodes, perPoolCap) - pools[i]!.reserved);
-    if (caps.some((c) => c < 0)) continue; // reserved alone breaks the per-pool cap at this total
-    const flow = minCostFill(
-      units,
-      spotNodes,
-      group.map((i, j) => ({
-        cap: caps[j]!,
-        spotCap: canSpot[i] ? Math.max(0, Math.min(caps[j]!, pools[i]!.spotMax, spotPerPool)) : 0,
-        spotPrice: canSpot[i] ? pools[i]!.spotPrice! : Infinity,
-        odPrice: canOd[i] ? pools[i]!.onDemandPrice! : Infinity,
-      })),
-    );
-    if (flow === undefined) continue;
-    const cost = fixedCost + flow.cost;
-    if (best === undefined || cost < best - EPS) {
-      best = cost;
-      result = { cost, spot: flow.spot, onDemand: flow.onDemand };
-    }
+    if (caps.some((c) => c < 0)) return undefined; // reserved alone breaks the per-pool cap at this total
+    return group.map((i, j) => ({
+      cap: caps[j]!,
+      spotCap: canSpot[i] ? Math.max(0, Math.min(caps[j]!, pools[i]!.spotMax, spotPerPool)) : 0,
+      spotPrice: canSpot[i] ? pools[i]!.spotPrice! : Infinity,
+      odPrice: canOd[i] ? pools[i]!.onDemandPrice! : Infinity,
+    }));
+  };
+  /** Maximum flow minus units at N (what minCostFill can route: on-demand fills a pool, spot-only pools share the hub). */
+  const slack = (N: number): number => {
+    const fill = fillAt(N)!;
+    const direct = fill.reduce((a, p) => a + (Number.isFinite(p.odPrice) ? p.cap : 0), 0);
+    const viaHub = fill.reduce((a, p) => a + (!Number.isFinite(p.odPrice) && Number.isFinite(p.spotPrice) ? p.spotCap : 0), 0);
+    return direct + Math.min(spotNodes, viaHub) - (N - reservedG);
+  };
+  const flows = new Map<number, ReturnType<typeof minCostFill>>();
+  const flowAt = (N: number) => {
+    if (!flows.has(N)) flows.set(N, minCostFill(N - reservedG, spotNodes, fillAt(N)!));
+    return flows.get(N);
+  };
+  const costAt = (N: number) => flowAt(N)?.cost ?? Infinity;
+
+  const low = firstTrue(nStart, nEnd, (N) => fillAt(N) !== undefined);
+  if (low > nEnd) return undefined;
+  if (incumbent !== undefined && fixedCost + (low - reservedG) * (Number.isFinite(minPrice) ? minPrice : 0) >= incumbent - EPS) return undefined;
+  const rise = firstTrue(low, nEnd, (N) => N === nEnd || slack(N) >= 0 || slack(N + 1) <= slack(N));
+  if (slack(rise) < 0) return undefined;
+  // Past the last feasible N the slack stays negative, so "one more node does not help" holds there too.
+  const best = firstTrue(rise, nEnd, (N) => N === nEnd || slack(N + 1) < 0 || costAt(N + 1) > costAt(N) - EPS);
+  const flow = flowAt(best);
+  if (flow === undefined) return undefined;
+  const cost = fixedCost + flow.cost;
+  if (incumbent !== undefined && cost >= incumbent - EPS) return undefined;
+  return { cost, spot: flow.spot, onDemand: flow.onDemand };
+}
+
+/**
+ * The first integer in [lo, hi] where a monotone predicate (false…false true…true) holds; hi + 1 if none.
+ * Galloping from lo, then bisecting: O(log(answer − lo)) calls, and the answer is usually close to lo.
+ */
+function firstTrue(lo: number, hi: number, holds: (n: number) => boolean): number {
+  let failed = lo - 1;
+  let a = lo;
+  let step = 1;
+  while (a <= hi && !holds(a)) {
+    failed = a;
+    a += step;
+    step *= 2;
   }
-  return result;
+  let from = failed + 1;
+  let to = Math.min(a, hi + 1);
+  while (from < to) {
+    const mid = from + Math.floor((to - from) / 2);
+    if (holds(mid)) to = mid;
+    else from = mid + 1;
+  }
+  return from;
 }
 
 interface FillPool {

@@ -5,18 +5,22 @@
  * The cost model (per profile cycle of H hours):
  *   Σ_p H·c^R_p·R_p  +  Σ_h Σ_p (c^S_p·s_{p,h} + c^O_p·o_{p,h})
  * with c^S the expected spot price (spot while obtainable, the pool's on-demand price otherwise), and
- * the constraints of `allocate` at every hour. Hours with the same requirement share one allocation;
- * reserved levels are searched exhaustively (every combination up to the useful maximum), so the
- * result is the exact optimum of this model — never worse than the classic reserved rule, whose level
- * is also evaluated and reported. One step follows the search: `fitSpotToBudget` fits the deployed spot
+ * the constraints of `allocate` at every hour. Hours with the same requirement share one allocation.
+ * Reserved levels are searched exhaustively (every combination up to the useful maximum) while there are
+ * at most 256 combinations: the exact optimum of this model. Past that (large demand) a grid search per
+ * pool finds them in a number of tries that grows with the logarithm of the demand (see searchCapacity);
+ * it matched the exhaustive optimum on the example fleet at 10×, 100× and 1000× its demand, but is not
+ * guaranteed to, and the plan says so in a warning. The classic reserved rule's level is evaluated and
+ * reported beside it. One step follows the search: `fitSpotToBudget` fits the deployed spot
  * maxima to the spot budget together, and when it trims the hours' spot they are allocated again (the
  * reserved level is not searched again for that rare case).
  */
 import { replicasWanted } from "@switchyard/catalog";
 import { allocate, spotBudgetReplicas } from "./allocate";
 import type { AllocPool } from "./allocate";
-import { PlanInfeasibleError } from "./errors";
-import type { ResolvedModel, ResolvedPool } from "./resolve";
+import { FleetSpecError, PlanInfeasibleError } from "./errors";
+import type { SpecIssue } from "./errors";
+import type { ResolvedFleet, ResolvedModel, ResolvedPool } from "./resolve";
 
 /** Requirement per profile hour, in replicas. */
 export interface Levels {
@@ -80,15 +84,23 @@ function reservedRange(pools: readonly ResolvedPool[], levels: Levels): number[]
   return pools.map((p) => (p.reservedPrice === undefined ? 0 : Math.min(p.maxNodes, Math.ceil(aMax / p.k) + 1)));
 }
 
-const EXHAUSTIVE_LIMIT = 20_000;
+/** Reserved-level vectors tried one by one; above this the search below takes over (its cost does not grow with demand). */
+const EXHAUSTIVE_LIMIT = 256;
+/** A pool whose reserved range is at most this wide is always tried level by level. */
+const SCAN_WIDTH = 16;
+/** Points per grid in the 1-D search (see searchLevel). */
+const GRID = 8;
 
 /**
  * The cheapest reserved (fixed) levels and burst schedule for one model. With `resilience`, a level that leaves
  * the fleet unable to reach peak × headroom after losing a provider is not a candidate: fixed-only pools (Lambda)
  * add nothing in an outage, so their fixed nodes must already be there. When no level passes, the cheapest one
  * is returned and the caller reports the shortfall.
+ *
+ * `index` (the model's place in `models`) names the spec path in the error for a demand too large to plan.
  */
-export function planCapacity(model: ResolvedModel, levels: Levels, sigma: number, resilience = false): CapacityResult {
+export function planCapacity(model: ResolvedModel, levels: Levels, sigma: number, resilience = false, index?: number): CapacityResult {
+  refuseAbsurdDemand(model, levels, index);
   if (resilience) {
     try {
       return searchCapacity(model, levels, sigma, (R) => outageBounds(model.pools, R, levels, sigma, true).shortfalls.length === 0);
@@ -99,49 +111,102 @@ export function planCapacity(model: ResolvedModel, levels: Levels, sigma: number
   return searchCapacity(model, levels, sigma, () => true);
 }
 
+/**
+ * GPUs one model may ask for at its peak hour. The largest GPU clusters built hold a few hundred thousand GPUs;
+ * a demand past this is a unit mistake or a runaway `scale`, and planning it would only produce absurd numbers
+ * (and node counts past where floating-point arithmetic stays exact).
+ */
+export const MAX_PEAK_GPUS_PER_MODEL = 1_000_000;
+
+/** Refuses, before any search, a demand whose peak needs more than {@link MAX_PEAK_GPUS_PER_MODEL} GPUs. */
+function refuseAbsurdDemand(model: ResolvedModel, levels: Levels, index: number | undefined): void {
+  const issue = demandSizeIssue(model, levels, index);
+  if (issue !== undefined) throw new FleetSpecError([issue]);
+}
+
+/**
+ * Every model whose peak needs more than {@link MAX_PEAK_GPUS_PER_MODEL} GPUs, with its spec path, for one
+ * `FleetSpecError` before planning starts (planCapacity refuses such a model on its own too).
+ */
+export function demandSizeIssues(fleet: ResolvedFleet): SpecIssue[] {
+  const { policy } = fleet.spec;
+  return fleet.models
+    .map((m, i) => demandSizeIssue(m, levelsFor(m.profile.demandReplicas, policy.headroom, policy.resilience === "provider", policy.outageCover), i))
+    .filter((x): x is SpecIssue => x !== undefined);
+}
+
+function demandSizeIssue(model: ResolvedModel, levels: Levels, index: number | undefined): SpecIssue | undefined {
+  const peak = Math.max(0, ...levels.required, ...levels.survivor);
+  const gpus = peak * model.spec.serving.gpusPerReplica;
+  if (gpus <= MAX_PEAK_GPUS_PER_MODEL) return undefined;
+  const kind = model.spec.demand.hourly !== undefined ? "hourly" : "series";
+  const scale = model.spec.demand.hourly?.scale ?? model.spec.demand.series?.scale ?? 1;
+  const fmt = (x: number) => (x < 1e9 ? Math.round(x).toLocaleString("en-US") : x.toExponential(2));
+  const most = Number.isFinite(gpus) ? (scale * MAX_PEAK_GPUS_PER_MODEL) / gpus : 0;
+  return {
+    path: `models[${index ?? JSON.stringify(model.name)}].demand.${kind}.scale`,
+    message: `${scale >= 1e9 ? scale.toExponential() : scale} makes ${model.name}'s peak hour need ${fmt(peak)} replicas (${fmt(gpus)} GPUs), more than the ${fmt(MAX_PEAK_GPUS_PER_MODEL)} GPUs one model may plan for`,
+    fix:
+      `use a scale of at most ${most >= 1 ? fmt(Math.floor(most)) : most.toPrecision(2)} for this demand, ` +
+      `or check the demand's units (${kind === "hourly" ? "requests and tokens per second" : "requests and tokens per step"})`,
+  };
+}
+
+/**
+ * Small searches (at most {@link EXHAUSTIVE_LIMIT} vectors) try every vector: the exact optimum. Larger ones
+ * try every combination of the narrow pools (at most {@link SCAN_WIDTH} levels each, e.g. Lambda's quota),
+ * find the wide pools' levels by coordinate descent with a grid search each (searchLevel), then move the
+ * winner to its best neighbour (±1 on every pool, ±GRID on each wide one) until none is cheaper. The wide searches grow with the
+ * logarithm of the demand, not with the demand; their result is not guaranteed optimal (the cycle cost is
+ * convex in the reserved levels only up to whole-node rounding), and `search` says which ran.
+ */
 function searchCapacity(model: ResolvedModel, levels: Levels, sigma: number, survivesOutages: (reserved: readonly number[]) => boolean): CapacityResult {
   const pools = model.pools;
   const n = pools.length;
   const ranges = reservedRange(pools, levels);
   const combos = ranges.reduce((a, r) => a * (r + 1), 1);
+  const H = levels.required.length;
+  const reservedCost = (R: readonly number[]) => pools.reduce((a, p, i) => a + H * (p.reservedPrice ?? 0) * (R[i] ?? 0), 0);
   let bestR: number[] | undefined;
   let bestCost = Infinity;
-  const consider = (R: number[]) => {
-    const cost = cycleCostFor(pools, levels, R, sigma, new Map());
+  const seen = new Map<string, number>();
+  /** Cost of one cycle at R; Infinity when some hour is infeasible or the fleet would not survive an outage. */
+  const consider = (R: readonly number[], exhaustive: boolean): number => {
+    const key = R.join(",");
+    const known = seen.get(key);
+    if (known !== undefined) return known;
+    // A vector whose reserved cost alone loses to the best cannot win (used where only the best matters).
+    if (exhaustive && reservedCost(R) > bestCost + 1e-7) return Infinity;
+    const cost = cycleCostFor(pools, levels, R, sigma, new Map()) ?? Infinity;
     // Ties go to fewer reserved nodes (less commitment), then to earlier pools.
-    const better = cost !== undefined && (cost < bestCost - 1e-7 || (Math.abs(cost - bestCost) <= 1e-7 && bestR !== undefined && compareReserved(R, bestR) < 0));
-    // Checked only for a new best: the outage scenarios cost more than the hourly ones.
-    if (better && survivesOutages(R)) {
+    const better = cost < bestCost - 1e-7 || (Math.abs(cost - bestCost) <= 1e-7 && bestR !== undefined && compareReserved(R, bestR) < 0);
+    // The outage scenarios cost more than the hourly ones: checked for a new best only, or once per vector
+    // in the search (which compares every value it sees).
+    const value = Number.isFinite(cost) && (exhaustive ? better : true) && !survivesOutages(R) ? Infinity : cost;
+    if (better && Number.isFinite(value)) {
       bestCost = cost;
       bestR = [...R];
     }
-    return cost;
+    seen.set(key, value);
+    return value;
   };
   let search: CapacityResult["search"] = "exhaustive";
   if (combos <= EXHAUSTIVE_LIMIT) {
-    const R = new Array<number>(n).fill(0);
-    const walk = (i: number) => {
-      if (i === n) {
-        consider(R);
-        return;
-      }
-      for (let r = 0; r <= ranges[i]!; r++) {
-        R[i] = r;
-        walk(i + 1);
-      }
-      R[i] = 0;
-    };
-    walk(0);
+    walkLevels(ranges, pools.map((_, i) => i), new Array<number>(n).fill(0), (R) => consider(R, true));
   } else {
     search = "coordinate";
-    const R = new Array<number>(n).fill(0);
-    consider(R);
-    for (let round = 0; round < 20; round++) {
-      const before = bestCost;
-      for (let i = 0; i < n; i++) {
-        for (let r = 0; r <= ranges[i]!; r++) consider(bestR !== undefined ? bestR.map((x, j) => (j === i ? r : x)) : R.map((x, j) => (j === i ? r : x)));
-      }
-      if (bestCost >= before - 1e-9) break;
+    const cost = (R: readonly number[]) => consider(R, false);
+    const wide = pools.map((_, i) => i).filter((i) => ranges[i]! > SCAN_WIDTH);
+    const narrow = pools.map((_, i) => i).filter((i) => ranges[i]! <= SCAN_WIDTH);
+    const narrowCombos = narrow.reduce((a, i) => a * (ranges[i]! + 1), 1);
+    if (narrowCombos <= EXHAUSTIVE_LIMIT) walkLevels(ranges, narrow, new Array<number>(n).fill(0), (R) => descend(ranges, wide, R, cost));
+    else descend(ranges, pools.map((_, i) => i), new Array<number>(n).fill(0), cost);
+    // Polish, until nothing is cheaper: every neighbour within ±1 on all pools, then ±GRID levels on each wide
+    // pool alone (whole-node rounding of the spot budget makes the cost ripple with a period of a few levels).
+    for (let from = bestR; from !== undefined; ) {
+      walkLevels(ranges.map((r, i) => Math.min(r, from![i]! + 1)), pools.map((_, i) => i), from.map((r) => Math.max(0, r - 1)), cost);
+      for (const i of wide) walkLevels(ranges.map((r) => Math.min(r, from![i]! + GRID)), [i], from.map((r, j) => (j === i ? Math.max(0, r - GRID) : r)), cost);
+      from = bestR === from ? undefined : bestR;
     }
   }
   if (bestR === undefined) {
@@ -155,6 +220,60 @@ function searchCapacity(model: ResolvedModel, levels: Levels, sigma: number, sur
   const reserved = bestR;
   const hours = allocateHours(planningPools(pools, reserved), levels, sigma)!;
   return { reserved, ...hours, cycleCost: bestCost, ...hourlyMaxima(reserved, hours), search };
+}
+
+/** Calls `visit` with every vector that takes each of `coords` from its value in `start` up to `upTo` (the rest as in `start`). */
+function walkLevels(upTo: readonly number[], coords: readonly number[], start: readonly number[], visit: (R: number[]) => void): void {
+  const R = [...start];
+  const walk = (d: number) => {
+    if (d === coords.length) {
+      visit([...R]);
+      return;
+    }
+    const i = coords[d]!;
+    for (let r = start[i]!; r <= upTo[i]!; r++) {
+      R[i] = r;
+      walk(d + 1);
+    }
+    R[i] = start[i]!;
+  };
+  walk(0);
+}
+
+/** Coordinate descent over `coords` from `start`: each level by searchLevel in turn, until a round gains nothing. */
+function descend(ranges: readonly number[], coords: readonly number[], start: readonly number[], cost: (R: readonly number[]) => number): void {
+  let R = [...start];
+  for (let round = 0; round < 20 && coords.length > 0; round++) {
+    const before = cost(R);
+    for (const i of coords) {
+      const base = R;
+      const at = (r: number) => base.map((x, j) => (j === i ? r : x));
+      R = at(searchLevel(ranges[i]!, (r) => cost(at(r))));
+    }
+    if (cost(R) >= before - 1e-9) return;
+  }
+  if (coords.length === 0) cost(R);
+}
+
+/**
+ * A cheap level in [0, range] in O(GRID · log(range)) evaluations: evaluate GRID + 1 evenly spaced levels, keep
+ * the window one spacing either side of the cheapest, and repeat until the spacing is one level (a window of at
+ * most 2·GRID levels, each tried). Exact for a cost convex in the level; whole-node rounding makes it only nearly
+ * so, which the last window and the caller's ±1 polish absorb. Infeasible levels (Infinity) need no special
+ * case as long as some grid point is feasible: the top of the range, with the most fixed nodes, usually is.
+ */
+function searchLevel(range: number, cost: (r: number) => number): number {
+  let lo = 0;
+  let hi = range;
+  for (;;) {
+    const spacing = hi - lo <= 2 * GRID ? 1 : Math.ceil((hi - lo) / GRID);
+    let best = lo;
+    for (let r = lo; r <= hi; r += spacing) if (cost(r) < cost(best) - 1e-9) best = r;
+    if (cost(hi) < cost(best) - 1e-9) best = hi;
+    if (spacing === 1) return best;
+    lo = Math.max(0, best - spacing);
+    hi = Math.min(range, best + spacing);
+  }
 }
 
 function hourlyMaxima(reserved: readonly number[], hours: { spot: number[][]; onDemand: number[][] }): { maxNodes: number[]; maxSpot: number[] } {
@@ -282,14 +401,15 @@ export function outageBounds(pools: readonly ResolvedPool[], reserved: readonly 
 /**
  * The classic rule: reserve unit k while the fraction of hours needing at least k units is above
  * `priceRatio` (reserved price / burst price, per unit-hour). `unitsNeeded` may be fractional.
+ *
+ * The fraction only falls as k grows, so the answer is the largest k that at least c hours reach, c being the
+ * fewest hours whose fraction is above the ratio: the c-th largest need, rounded down. No loop over units.
  */
 export function classicReservedUnits(unitsNeeded: readonly number[], priceRatio: number): number {
-  if (unitsNeeded.length === 0) return 0;
-  let k = 0;
-  for (;;) {
-    const next = k + 1;
-    const fraction = unitsNeeded.filter((u) => u >= next - 1e-9).length / unitsNeeded.length;
-    if (fraction > priceRatio) k = next;
-    else return k;
-  }
+  const H = unitsNeeded.length;
+  let c = 1;
+  while (c <= H && !(c / H > priceRatio)) c++;
+  if (c > H) return 0;
+  const cth = [...unitsNeeded].sort((a, b) => b - a)[c - 1]!;
+  return Math.max(0, Math.floor(cth + 1e-9));
 }
