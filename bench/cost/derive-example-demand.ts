@@ -8,10 +8,15 @@
  *   bursts  each hour holds its busiest 5 minutes: mean × peak_over_mean_5min of the same Azure trace
  *   scale   a chosen peak request rate (PEAK_RPS below): a fleet of a few dozen H100s
  *
+ * And a demand history for `switchyard plan --history` (examples/demand/history.csv): BurstGPT days 42–55, its last two
+ * whole weeks (bench/cost/burstgpt.ts: week 1's per-minute shape × each real day's total), summed to 5-minute steps
+ * from Monday 2026-11-02 00:00 UTC and scaled so that their mean request rate is the chat profile's hourly mean.
+ *
  * Run: pnpm exec tsx bench/cost/derive-example-demand.ts   (rewrites examples/demand/*.csv)
  */
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { burstgptSeries } from "./burstgpt";
 
 const repoRoot = join(__dirname, "..", "..");
 const traces = join(repoRoot, "..", "shared", "data", "traces");
@@ -45,3 +50,23 @@ for (const [name, trace] of [["chat", "azure2023_conv"], ["code", "azure2023_cod
   writeFileSync(out, `${lines.join("\n")}\n`);
   console.log(`${out}: peak ${PEAK_RPS[name]} req/s (busiest 5 min; hour mean ${(PEAK_RPS[name] / burst).toFixed(1)}), ${input.toFixed(0)} prompt + ${output.toFixed(0)} completion tokens per request (${trace})`);
 }
+
+// The history: BurstGPT days 42–55 at 5-minute steps, their mean at the chat profile's mean hour (its busiest 5
+// minutes ÷ the conversation trace's burst factor).
+const chat = summary.find((r) => r.trace === "azure2023_conv")!;
+const chatMeanRps = (PEAK_RPS.chat * shape.reduce((a, b) => a + b, 0)) / shape.length / Number(chat.peak_over_mean_5min);
+const FIRST_DAY = 42;
+const all = burstgptSeries(join(repoRoot, "..", "shared", "data"), FIRST_DAY + 14);
+const from = FIRST_DAY * 1440;
+const meanRps = all.requests.slice(from).reduce((a, b) => a + b, 0) / (14 * 1440 * 60);
+const factor = chatMeanRps / meanRps;
+const STEP = 5;
+const start = Date.UTC(2026, 10, 2); // a Monday, as BurstGPT day 42 is day 0's weekday
+const history = ["timestamp,model,requests,input_tokens,output_tokens"];
+for (let i = 0; i < (14 * 1440) / STEP; i++) {
+  const sum = (xs: number[]) => xs.slice(from + i * STEP, from + (i + 1) * STEP).reduce((a, b) => a + b, 0) * factor;
+  history.push([new Date(start + i * STEP * 60_000).toISOString().replace(".000Z", "Z"), "llama-70b", Math.round(sum(all.requests)), Math.round(sum(all.inputTokens)), Math.round(sum(all.outputTokens))].join(","));
+}
+const historyPath = join(repoRoot, "examples", "demand", "history.csv");
+writeFileSync(historyPath, `${history.join("\n")}\n`);
+console.log(`${historyPath}: BurstGPT days ${FIRST_DAY}–${FIRST_DAY + 13} at 5-minute steps from 2026-11-02T00:00Z, scaled ×${factor.toPrecision(3)} to a mean ${chatMeanRps.toFixed(1)} req/s`);

@@ -22,11 +22,13 @@ import {
   parsePerMinuteCsv,
   plan,
   replicasFor,
+  resampleSeries,
   simulate,
   singleCloudSpec,
   spotAvailabilityFromTrace,
   traceFromSpec,
 } from "../../packages/planner/src";
+import { burstgptSeries } from "./burstgpt";
 import type { DemandSeries, DemandTrace, FleetPlan, FleetSpecInput, LowerBoundResult, SimulationEvents, SimulationResult, SpotTraceFile } from "../../packages/planner/src";
 
 const repoRoot = join(__dirname, "..", "..");
@@ -46,6 +48,8 @@ const SEEDS = Array.from({ length: Math.round(arg("seeds", 3)) }, (_, i) => SEED
 const STEP = arg("step-minutes", 5);
 const MEAN_REPLICAS = arg("mean-replicas", 40);
 const SENSITIVITY = !process.argv.includes("--no-sensitivity");
+/** `--out-of-sample-only`: skip the in-sample traces (the out-of-sample run alone). */
+const OUT_OF_SAMPLE_ONLY = process.argv.includes("--out-of-sample-only");
 const DAYS = 7;
 const MINUTES = DAYS * 1440;
 const HEADROOM = 1.2;
@@ -82,21 +86,6 @@ function weekFromHour(hour: DemandSeries, shape: number[]): DemandSeries {
     requests: Array.from({ length: MINUTES }, (_, m) => at(hour.requests, m)),
     inputTokens: Array.from({ length: MINUTES }, (_, m) => at(hour.inputTokens, m)),
     outputTokens: Array.from({ length: MINUTES }, (_, m) => at(hour.outputTokens, m)),
-  };
-}
-
-/** BurstGPT week 1: total tokens per minute only; requests and the prompt/completion split from other published means. */
-function burstgptWeek(): DemandSeries {
-  const rows = csvRows(join(data, "traces", "derived", "burstgpt1_week1_per_minute.csv"));
-  const daily = csvRows(join(data, "traces", "derived", "burstgpt1_daily.csv")).slice(0, 7);
-  const tokensPerRequest = daily.reduce((a, r) => a + Number(r.total_tokens), 0) / daily.reduce((a, r) => a + Number(r.requests), 0);
-  const inputShare = 1154.7 / (1154.7 + 211.1); // Azure 2023 conversation mix (summary.csv): BurstGPT's split is not in the aggregates
-  const tokens = rows.map((r) => Number(r.total_tok_per_s) * 60);
-  return {
-    stepMinutes: 1,
-    requests: tokens.map((t) => t / tokensPerRequest),
-    inputTokens: tokens.map((t) => t * inputShare),
-    outputTokens: tokens.map((t) => t * (1 - inputShare)),
   };
 }
 
@@ -140,6 +129,10 @@ interface Variant {
   policy?: FleetSpecInput["policy"];
   lambdaMaxNodes?: number | null;
   coreweaveReservedDiscount?: number;
+  /** Plan from a forecast of the series (`demand.series.forecast`) instead of each hour of day's busiest step. */
+  forecast?: { confidence: number; horizonDays: number };
+  /** The hosted fallback's rate limit; none (unlimited) by default. */
+  hostedRequestsPerMinute?: number;
 }
 
 function specFor(name: string, series: DemandSeries, spot: { availability: number; meanUpHours: number }, variant: Variant = { label: "as configured" }): FleetSpecInput {
@@ -172,8 +165,16 @@ function specFor(name: string, series: DemandSeries, spot: { availability: numbe
         quantization: "fp8",
         serving: { gpuType: "H100", gpusPerReplica: 2, ...THROUGHPUT, source: "examples/fleet.yaml" },
         latencySlo: { ttftMs: 2000, tpotMs: 40 },
-        hostedFallback: HOSTED_FALLBACK,
-        demand: { series: { stepMinutes: 1, requests: series.requests, inputTokens: series.inputTokens, outputTokens: series.outputTokens, profileHours: 24, quantile: 1 } },
+        hostedFallback: { ...HOSTED_FALLBACK, ...(variant.hostedRequestsPerMinute === undefined ? {} : { requestsPerMinute: variant.hostedRequestsPerMinute }) },
+        demand: {
+          series: {
+            stepMinutes: series.stepMinutes,
+            requests: series.requests,
+            inputTokens: series.inputTokens,
+            outputTokens: series.outputTokens,
+            ...(variant.forecast === undefined ? { profileHours: 24, quantile: 1 } : { profileHours: 168, forecast: variant.forecast }),
+          },
+        },
       },
     ],
     simulation: { stepMinutes: STEP, days: DAYS, seed: SEED, scaleDownDelayMinutes: 10, outageHours: 6 },
@@ -250,6 +251,178 @@ async function runOne(spec: FleetSpecInput): Promise<RunResult> {
   return { planMs: median(times), p: p!, seeded, peakSized, peakNodes, peakReplicas, autoscaled, autoscaledLb };
 }
 
+/** Days of the out-of-sample run: fit on BurstGPT days 0–6, run on days 7–55 (weeks 2–8). */
+const FIT_DAYS = 7;
+const RUN_DAYS = 49;
+
+function sliceSeries(s: DemandSeries, fromMinute: number, toMinute: number, factor = 1): DemandSeries {
+  const cut = (xs: number[]) => xs.slice(fromMinute, toMinute).map((x) => x * factor);
+  return { stepMinutes: s.stepMinutes, requests: cut(s.requests), inputTokens: cut(s.inputTokens), outputTokens: cut(s.outputTokens) };
+}
+
+function traceOf(series: DemandSeries): DemandTrace {
+  const s = resampleSeries(series, STEP);
+  return { stepMinutes: STEP, models: { [MODEL]: { requests: s.requests, inputTokens: s.inputTokens, outputTokens: s.outputTokens } } };
+}
+
+/** Requests a fixed fleet of `replicas` cannot serve on `trace` (in proportion to the replicas short, per step). */
+function fixedFleetUnmet(trace: DemandTrace, replicas: number): number {
+  const d = trace.models[MODEL]!;
+  return d.requests.reduce((a, r, i) => {
+    const need = replicasFor(d.inputTokens[i]!, d.outputTokens[i]!, STEP * 60, THROUGHPUT);
+    return need > replicas ? a + (r * (need - replicas)) / need : a;
+  }, 0);
+}
+
+interface OutOfSampleRow {
+  label: string;
+  seed: number;
+  gpu: number;
+  hosted: number;
+  egress: number;
+  lb: number;
+  droppedWithHosted: number;
+  unmetGpuOnly: number;
+  worstOutage: number;
+  violations: number;
+}
+
+/**
+ * Out of sample: BurstGPT's real week 1 and the 49 days after it (bench/cost/burstgpt.ts's construction), scaled as
+ * the in-sample trace is (week 1's mean at MEAN_REPLICAS). Every plan and baseline is fitted on days 0–6 and run on
+ * days 7–55; the hosted fallback serves what the GPUs do not, within its rate limit. A weekly re-fit row plans each
+ * week from all the days before it (the forecast's trend and recalibration as history grows).
+ */
+async function outOfSample(spot: { availability: number; meanUpHours: number }): Promise<void> {
+  const all = burstgptSeries(data, FIT_DAYS + RUN_DAYS);
+  const { series: fit, factor } = scaleTo(sliceSeries(all, 0, FIT_DAYS * 1440), MEAN_REPLICAS);
+  const trace = traceOf(sliceSeries(all, FIT_DAYS * 1440, (FIT_DAYS + RUN_DAYS) * 1440, factor));
+  const minutes = RUN_DAYS * 1440;
+  const d = trace.models[MODEL]!;
+  const demandMean = d.requests.reduce((a, _, i) => a + replicasFor(d.inputTokens[i]!, d.outputTokens[i]!, STEP * 60, THROUGHPUT), 0) / d.requests.length;
+  console.log(`\nout of sample — BurstGPT: fitted on days 0–6 (real per-minute week 1), run on days 7–55 (week 1's minute shape × each real day's total ÷ the same weekday's in week 1)`);
+  console.log(`  demand: week 1 mean ${MEAN_REPLICAS} replicas (×${factor.toPrecision(3)}); days 7–55 mean ${demandMean.toFixed(1)} replicas, busiest ${STEP}-minute step ${Math.max(...d.requests.map((_, i) => replicasFor(d.inputTokens[i]!, d.outputTokens[i]!, STEP * 60, THROUGHPUT))).toFixed(0)}`);
+
+  // Baselines fitted on the fit window: AWS on-demand sized for its busiest step, and autoscaled by the same controller.
+  const fitSpec = specFor("burstgpt_oos", fit, spot);
+  const baseSpec = singleCloudSpec(fitSpec, "aws");
+  const base = plan(baseSpec);
+  const pool = base.models[0]!.pools[0]!;
+  const fitTrace = traceOf(fit);
+  const f = fitTrace.models[MODEL]!;
+  const fitPeak = Math.max(...f.requests.map((_, i) => replicasFor(f.inputTokens[i]!, f.outputTokens[i]!, STEP * 60, THROUGHPUT)));
+  const peakNodes = Math.ceil((HEADROOM * fitPeak) / pool.replicasPerNode - 1e-9);
+  const peakSized = peakNodes * pool.pricePerNodeHour.onDemand! * RUN_DAYS * 24;
+  const autoscaledSim = simulate(base, trace, {}, { useHostedFallback: false });
+  const autoscaled = autoscaledSim.cost.compute;
+  // The same baseline serving what it drops on the hosted fallback: the same demand served as the plan's rows are.
+  const autoscaledHosted = simulate(base, trace, {}).cost.total;
+  console.log(
+    `  baselines (fitted on days 0–6, run on days 7–55): AWS peak-sized ${usd(peakSized)} (${peakNodes} nodes for the fit window's busiest step × ${HEADROOM}), ` +
+      `drops ${Math.round(fixedFleetUnmet(trace, peakNodes * pool.replicasPerNode)).toLocaleString("en-US")} requests; ` +
+      `AWS autoscaled ${usd(autoscaled)}, drops ${Math.round(autoscaledSim.unmet.requests).toLocaleString("en-US")} requests (${autoscaledSim.unmet.requestPercent.toFixed(2)}%); ` +
+      `AWS autoscaled with the hosted fallback taking what it drops ${usd(autoscaledHosted)}, drops 0`,
+  );
+
+  const rows: OutOfSampleRow[] = [];
+  const score = async (label: string, spec: FleetSpecInput, p: FleetPlan, seed: number) => {
+    const events = drillEvents(p, minutes, STEP, { seed });
+    const withHosted = simulate(p, trace, events);
+    const gpuOnly = simulate(p, trace, events, { useHostedFallback: false });
+    // The relaxation alone: the exact search takes minutes on 49 days of this demand (a looser bound, so a larger gap).
+    const lb = await lowerBound(spec, trace, events, { exact: false });
+    rows.push({
+      label,
+      seed,
+      gpu: withHosted.cost.compute,
+      hosted: withHosted.cost.hostedFallback,
+      egress: ((p.cost.weightEgress + p.cost.gatewayEgress) * RUN_DAYS * 24) / p.hoursPerMonth,
+      lb: lb.cost,
+      droppedWithHosted: withHosted.unmet.requests,
+      unmetGpuOnly: gpuOnly.unmetOutsideOutages.requests,
+      worstOutage: Math.min(...withHosted.outages.map((o) => o.servedPercent)),
+      violations: withHosted.policyViolationSteps,
+    });
+  };
+  const variants: Variant[] = [
+    { label: "forecast (confidence 0.95)", forecast: { confidence: 0.95, horizonDays: 7 } },
+    { label: "forecast (confidence 0.8)", forecast: { confidence: 0.8, horizonDays: 7 } },
+    { label: "busiest step per hour of day", hostedRequestsPerMinute: undefined },
+    { label: "forecast 0.95, hosted ≤ 3,000 rpm", forecast: { confidence: 0.95, horizonDays: 7 }, hostedRequestsPerMinute: 3000 },
+  ];
+  for (const v of variants) {
+    const spec = specFor("burstgpt_oos", fit, spot, v);
+    const p = plan(spec);
+    for (const seed of SEEDS) await score(v.label, spec, p, seed);
+  }
+  const head = ["plan (fitted on days 0–6)", "seed", "GPUs", "hosted", "egress", "total", "vs peak-sized", "vs autoscaled", "vs autoscaled + hosted", "gap to LB (LP)", "dropped (hosted within its limit)", "GPU-only unmet outside outages", "worst outage served by GPUs"];
+  console.log(
+    table(
+      head,
+      rows.map((r) => {
+        const total = r.gpu + r.hosted + r.egress;
+        return [
+          r.label,
+          String(r.seed),
+          usd(r.gpu),
+          usd(r.hosted),
+          usd(r.egress),
+          usd(total),
+          pct(savings(peakSized, total)),
+          pct(savings(autoscaled, total)),
+          pct(savings(autoscaledHosted, total)),
+          pct(gap(total, r.lb)),
+          `${Math.round(r.droppedWithHosted).toLocaleString("en-US")} req`,
+          `${Math.round(r.unmetGpuOnly).toLocaleString("en-US")} req`,
+          `${r.worstOutage.toFixed(2)}%`,
+        ];
+      }),
+    ),
+  );
+  const worst = (label: string) => {
+    const rs = rows.filter((r) => r.label === label);
+    const totals = rs.map((r) => r.gpu + r.hosted + r.egress);
+    return {
+      vsPeak: Math.min(...totals.map((t) => savings(peakSized, t))),
+      vsAuto: Math.min(...totals.map((t) => savings(autoscaled, t))),
+      gap: Math.max(...rs.map((r, i) => gap(totals[i]!, r.lb))),
+      dropped: Math.max(...rs.map((r) => r.droppedWithHosted)),
+      outage: Math.min(...rs.map((r) => r.worstOutage)),
+    };
+  };
+  const w = worst(variants[0]!.label);
+  const bound = Math.max(...rows.filter((r) => r.label === variants[0]!.label).map((r) => r.lb));
+  console.log(
+    `\n  what the targets allow: the GPU-only bound (perfect foresight, HiGHS LP, the policy's hot spare, best seed) ${usd(bound)} is itself ` +
+      `${pct(savings(peakSized, bound))} vs peak-sized, ${pct(savings(autoscaled, bound))} vs autoscaled, ${pct(savings(autoscaledHosted, bound))} vs autoscaled + hosted — ` +
+      `the baselines are cheaper only by dropping ${autoscaledSim.unmet.requestPercent.toFixed(0)}% of requests. The bound has no hosted tier, so where the plan's total is under it the hosted tier beat every GPU fleet.`,
+  );
+  console.log(`\n  out-of-sample targets, ${variants[0]!.label}, worst of seeds ${SEEDS.join(", ")}:`);
+  console.log(`    total ≥ 70% below AWS peak-sized     ${w.vsPeak >= 70 ? "met" : "missed"} (${pct(w.vsPeak)})`);
+  console.log(`    total ≥ 45% below AWS autoscaled     ${w.vsAuto >= 45 ? "met" : "missed"} (${pct(w.vsAuto)})`);
+  console.log(`    within 5% of the lower bound         ${w.gap <= 5 ? "met" : "missed"} (${pct(w.gap)} over the GPU-only LP bound)`);
+  console.log(`    0 requests dropped                   ${w.dropped === 0 ? "met" : "missed"} (${Math.round(w.dropped).toLocaleString("en-US")})`);
+  console.log(`    every outage absorbed by the GPUs    ${w.outage >= 100 ? "met" : "missed"} (worst ${w.outage.toFixed(2)}% served by GPUs; the rest by the hosted tier)`);
+
+  // Re-fit weekly: week k of the run is planned from every day before it, as a team re-planning each week would.
+  let refit = { gpu: 0, hosted: 0, egress: 0, dropped: 0 };
+  for (let week = 0; week < RUN_DAYS / 7; week++) {
+    const from = (FIT_DAYS + 7 * week) * 1440;
+    const history = sliceSeries(all, 0, from, factor);
+    const spec = specFor("burstgpt_refit", history, spot, variants[0]);
+    const p = plan(spec);
+    const weekTrace = traceOf(sliceSeries(all, from, from + 7 * 1440, factor));
+    const sim = simulate(p, weekTrace, drillEvents(p, 7 * 1440, STEP, { seed: SEED }));
+    refit = { gpu: refit.gpu + sim.cost.compute, hosted: refit.hosted + sim.cost.hostedFallback, egress: refit.egress + ((p.cost.weightEgress + p.cost.gatewayEgress) * 7 * 24) / p.hoursPerMonth, dropped: refit.dropped + sim.unmet.requests };
+  }
+  const refitTotal = refit.gpu + refit.hosted + refit.egress;
+  const lbSeed = rows.find((r) => r.label === variants[0]!.label && r.seed === SEED)!.lb;
+  console.log(
+    `\n  re-fit weekly (each week planned from every day before it, forecast 0.95; seed ${SEED}; outages on each week's days 1–4): GPUs ${usd(refit.gpu)} + hosted ${usd(refit.hosted)} + egress ${usd(refit.egress)} = ${usd(refitTotal)}; ` +
+      `vs peak-sized ${pct(savings(peakSized, refitTotal))}, vs autoscaled ${pct(savings(autoscaled, refitTotal))}, gap to the 49-day bound ${pct(gap(refitTotal, lbSeed))}, dropped ${Math.round(refit.dropped).toLocaleString("en-US")} requests`,
+  );
+}
+
 function priceCheck(): string[] {
   const lines: string[] = [];
   const cw = csvRows(join(data, "prices", "coreweave-pricing-tracker", "coreweave_gpu_prices_history.csv")).filter((r) => r.model === "NVIDIA HGX H100" && r.region === "North America");
@@ -292,7 +465,7 @@ async function main(): Promise<void> {
     ["azure2023_conv", "Azure 2023 conversation, 1 h per-minute tiled × BurstGPT shape"],
     ["mooncake_conversation", "Mooncake (Kimi) conversation, 1 h per-minute tiled × BurstGPT shape"],
   ].map(([name, note]) => ({ name: name!, note: note!, series: weekFromHour(parsePerMinuteCsv(readFileSync(join(data, "traces", "derived", `${name}_per_minute.csv`), "utf8"), name), shape) }));
-  traces.push({ name: "burstgpt1_week1", note: "BurstGPT week 1, real per-minute tokens (7 days); 84.5/15.5 prompt/completion split", series: burstgptWeek() });
+  traces.push({ name: "burstgpt1_week1", note: "BurstGPT week 1, real per-minute tokens (7 days); 84.5/15.5 prompt/completion split", series: burstgptSeries(data, 7) });
 
   const cpu = cpus();
   console.log(`bench/cost — seed ${SEED}, ${STEP}-minute steps, ${DAYS} days, mean demand scaled to ${MEAN_REPLICAS} replicas (${2 * MEAN_REPLICAS} H100s) of Llama-3.3-70B FP8 TP2`);
@@ -305,6 +478,11 @@ async function main(): Promise<void> {
   for (const line of priceCheck()) console.log(`price check: ${line}`);
   console.log("");
 
+  if (OUT_OF_SAMPLE_ONLY) {
+    await outOfSample(spot);
+    console.log(`\nbench wall time ${((performance.now() - started) / 1000).toFixed(1)} s`);
+    return;
+  }
   const availability = replayedSpot("availability");
   const preempt = replayedSpot("preemption");
   const rows: string[][] = [];
@@ -448,6 +626,7 @@ async function main(): Promise<void> {
       );
     }
   }
+  await outOfSample(spot);
   console.log(`\nbench wall time ${((performance.now() - started) / 1000).toFixed(1)} s`);
 }
 

@@ -121,6 +121,10 @@ interface Runnable {
 /** Commands that run here: offline and within seconds. Each runs once, from the repository root, exit 0. */
 const RUNNABLE: Runnable[] = [
   { command: /^bash scripts\/dev\.sh plan$/, expect: () => /Placement \(per provider × model\)[\s\S]*Monthly cost vs single-cloud baseline[\s\S]*wrote \S+out\/plan\.json/ },
+  {
+    command: /^bash scripts\/dev\.sh switchyard plan --spec examples\/fleet\.yaml --history examples\/demand\/history\.csv --no-out --no-simulate$/,
+    expect: () => /Forecast from history[\s\S]*│ llama-70b +│ 14 days × 5 min[\s\S]*Placement \(per provider × model\)/,
+  },
   { command: /^bash scripts\/dev\.sh render$/, expect: () => new RegExp(ENVIRONMENTS.map((e) => `^${e}: \\d+ files in \\S+/out/render/${e}$`).join("[\\s\\S]*"), "m") },
   { command: /^bash scripts\/dev\.sh switchyard render (examples\/[\w-]+)$/, expect: (m) => new RegExp(`^${m[1]}: \\d+ files in \\S+/out/render/${m[1]}$`, "m") },
   // A folder the following commands run in: it exists.
@@ -157,6 +161,8 @@ const NOT_RUNNABLE_HERE: NotRunnable[] = [
   { command: /^kubectl /, reason: "needs a cluster of the user's: the namespace and Secrets a stack expects before its first `pulumi up`" },
   { command: /^aws eks update-kubeconfig /, reason: "needs AWS credentials and the user's EKS cluster: it points kubectl at that cluster" },
   { command: /^pnpm exec tsx bench\/cost\/run\.ts\b/, reason: "a benchmark: about 30 s a run on 2 cores, on trace data outside the repository (../shared/data)" },
+  { command: /^pnpm exec tsx bench\/plan-time\/run\.ts\b/, reason: "a benchmark: it prints timings, about 10 s a run; tests assert what the plan is, never how fast" },
+  { command: /^psql "\$DATABASE_URL" -c /, reason: "reads the user's gateway database; test/history/spend-logs-export.test.ts runs this very line against a real PostgreSQL holding LiteLLM's spend-logs table" },
   { command: /^pnpm exec tsx bench\/gateway-failover\/run\.ts\b/, reason: "a benchmark of the real LiteLLM proxy: minutes a run (5 min 28 s for every scenario)" },
 ];
 

@@ -9,17 +9,20 @@ import {
   FLEET_PLAN_KIND,
   FleetSpecError,
   PlanInfeasibleError,
+  applyHistory,
   costDiffMarkdown,
   drillEvents,
+  historyModels,
   loadFleetSpec,
+  parseHistoryCsv,
   plan as planFleet,
   simulate,
   traceFromSpec,
 } from "@switchyard/planner";
-import type { FleetPlan } from "@switchyard/planner";
+import type { FleetPlan, History } from "@switchyard/planner";
 import { Command, CommanderError, Option } from "commander";
 import type * as RenderStacks from "./render-stacks";
-import { renderCost, renderPlacement, renderReserved, renderRouting, renderSimulation, renderWeightDistribution } from "./render";
+import { renderCost, renderForecast, renderPlacement, renderReserved, renderRouting, renderSimulation, renderWeightDistribution } from "./render";
 
 export interface Io {
   stdout: { write(text: string): unknown; isTTY?: boolean };
@@ -84,13 +87,16 @@ interface PlanOptions {
   simulate: boolean;
   days?: number;
   seed?: number;
+  history?: string;
 }
 
 function runPlan(options: PlanOptions, io: Io): void {
   const at = (p: string) => (isAbsolute(p) ? p : resolve(io.cwd, p));
   const specPath = at(options.spec);
   if (!existsSync(specPath)) throw new CliError(`no fleet spec at ${specPath}; pass one with --spec <path> (the repository ships examples/fleet.yaml)`, 2);
-  const spec = loadFleetSpec(specPath);
+  const loaded = loadFleetSpec(specPath);
+  const history = options.history === undefined ? undefined : readHistory(at(options.history));
+  const spec = history === undefined ? loaded : applyHistory(loaded, history, options.history!);
   const planned = planFleet(spec);
   const json = `${JSON.stringify(planned, null, 2)}\n`;
   if (options.out !== false) {
@@ -102,6 +108,7 @@ function runPlan(options: PlanOptions, io: Io): void {
     return;
   }
   const out: string[] = [`Switchyard plan for ${planned.specName} (catalog ${planned.catalogCompiledOn}, ${planned.hoursPerMonth} h/month)`];
+  if (history !== undefined) out.push(section("Forecast from history", renderForecast(planned, historyModels(loaded, history), history.start)));
   out.push(section("Placement (per provider × model)", renderPlacement(planned)));
   out.push(section("Routing (LiteLLM weight and order)", renderRouting(planned)));
   out.push(section("Weight distribution", renderWeightDistribution(planned)));
@@ -120,6 +127,21 @@ function runPlan(options: PlanOptions, io: Io): void {
   }
   if (planned.warnings.length > 0) io.stdout.write(section("Warnings", planned.warnings.map((w) => `- ${w}`).join("\n")));
   if (options.out !== false) io.stdout.write(`\nwrote ${at(options.out)}\n`);
+}
+
+function readHistory(path: string): History {
+  let text: string;
+  try {
+    text = readFileSync(path, "utf8");
+  } catch (error) {
+    const code = (error as { code?: string }).code;
+    throw new CliError(`cannot read --history ${path}${code === undefined ? "" : ` (${code})`}; export one as the planner README's "Demand history" shows`, 2);
+  }
+  try {
+    return parseHistoryCsv(text, path);
+  } catch (error) {
+    throw new CliError((error as Error).message, 2);
+  }
 }
 
 /**
@@ -205,6 +227,7 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
     .option("--out <path>", "where to write the plan JSON", "plan.json")
     .option("--no-out", "do not write the plan JSON")
     .option("--no-simulate", "skip the resilience drill (simulated week with spot reclaims and outages)")
+    .option("--history <path>", "plan from your own demand history (CSV: timestamp,model,requests,input_tokens,output_tokens per 1 or 5 minutes): a per-hour-of-week forecast")
     .addOption(new Option("--days <n>", "days to simulate (default: the spec's simulation.days)").argParser(positiveNumber("--days")))
     .addOption(new Option("--seed <n>", "seed for spot reclaims (default: the spec's simulation.seed)").argParser(integer("--seed")))
     .action((options: PlanOptions) => runPlan(options, io));

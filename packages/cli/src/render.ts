@@ -79,6 +79,22 @@ export function renderCost(plan: FleetPlan): string {
   return table(["monthly cost", "USD"], rows, ["left", "right"]);
 }
 
+/** What each model's demand was forecast from and how well past forecasts held (`--history`). */
+export function renderForecast(plan: FleetPlan, fromHistory: string[], start: string): string {
+  const rows = plan.models
+    .filter((m) => fromHistory.includes(m.name) && m.profile.forecast !== null)
+    .map((m) => {
+      const f = m.profile.forecast!;
+      const coverage = f.heldOutCoverage === null ? "none held out (under 3 weeks)" : `${pct(f.heldOutCoverage.before * 100)} → ${pct(f.heldOutCoverage.after * 100)} of ${f.heldOutSteps.toLocaleString("en-US")} steps`;
+      const trend = f.historyDays < 14 ? "none (< 14 days)" : `${f.trendPerWeek >= 0 ? "+" : ""}${pct(f.trendPerWeek * 100)}/week`;
+      const peak = Math.max(...m.profile.demandReplicas);
+      return [m.name, `${f.historyDays} days × ${f.stepMinutes} min`, `${pct(f.confidence * 100)}, ${f.horizonDays} days`, trend, `×${f.calibration}`, coverage, peak.toPrecision(3)];
+    });
+  const head = ["model", "history (at the planning step)", "confidence, horizon", "trend", "calibration", "held-out coverage (before → after)", "peak hour (replicas)"];
+  const others = plan.models.filter((m) => !fromHistory.includes(m.name)).map((m) => m.name);
+  return [`history from ${start}; hour 0 of the profile is Monday 00:00 UTC`, table(head, rows), ...(others.length > 0 ? [`not in the history (planned from the spec's demand): ${others.join(", ")}`] : [])].join("\n");
+}
+
 export function renderReserved(plan: FleetPlan): string {
   return plan.models
     .filter((m) => m.reserved !== null)

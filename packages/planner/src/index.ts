@@ -9,7 +9,7 @@ export type { TierScaler } from "./scaler";
 export { HOURS_PER_WEEK, MINUTES_PER_WEEK, hoursOfWeek, scheduleWindows, scheduledReplicas, tierSchedule, windowHolds } from "./schedule";
 export type { DemandTrace, OutageReport, SimulateOptions, SimulationResult } from "./simulate";
 export { lowerBound } from "./lower-bound";
-export type { LowerBoundResult } from "./lower-bound";
+export type { LowerBoundOptions, LowerBoundResult } from "./lower-bound";
 export { FleetSpecSchema, parseFleetSpec } from "./spec";
 export type { FleetSpec, FleetSpecInput, ModelSpec, ProviderSpec } from "./spec";
 export { loadFleetSpec, parseSpecText } from "./load";
@@ -31,6 +31,10 @@ export {
   seriesFromHourly,
 } from "./demand";
 export type { DemandProfile, DemandSeries, HourlyRates, Throughput } from "./demand";
+export { forecastProfile } from "./forecast";
+export type { Forecast, ForecastOptions, ForecastReport } from "./forecast";
+export { applyHistory, historyModels, parseHistoryCsv } from "./history";
+export type { History } from "./history";
 export { isDown, mulberry32, outageDrills, seededSpotAvailability, spotAvailabilityFromTrace, spotFractionAt } from "./events";
 export type { Outage, SimulationEvents, SpotAvailabilitySeries, SpotTraceFile } from "./events";
 export { drillEvents, peakHourOfDay, providersInUse, traceFromSpec } from "./scenario";

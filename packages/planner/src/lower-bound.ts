@@ -270,7 +270,16 @@ function exactBound(spec: FleetSpec, pools: readonly ResolvedPool[], groups: rea
   return { cost: best, reserved: bestR! };
 }
 
-export async function lowerBound(input: FleetSpecInput | FleetSpec, trace: DemandTrace, events: SimulationEvents = {}): Promise<LowerBoundResult> {
+export interface LowerBoundOptions {
+  /**
+   * Search the exact whole-node bound (up to 4,000 reserved vectors, each a pass over the trace's distinct steps).
+   * `false` keeps the HiGHS relaxation alone: a looser bound, for traces of many weeks where the search takes minutes.
+   * Defaults to true.
+   */
+  exact?: boolean;
+}
+
+export async function lowerBound(input: FleetSpecInput | FleetSpec, trace: DemandTrace, events: SimulationEvents = {}, options: LowerBoundOptions = {}): Promise<LowerBoundResult> {
   const spec = parseFleetSpec(input);
   const fleet = resolveFleet(spec);
   const highs = await loadSolver();
@@ -289,7 +298,7 @@ export async function lowerBound(input: FleetSpecInput | FleetSpec, trace: Deman
       result.detail = `${model.name}: ${relaxed.solution.detail}`;
       return result;
     }
-    const exact = exactBound(spec, model.pools, groups, step, hours);
+    const exact = options.exact === false ? undefined : exactBound(spec, model.pools, groups, step, hours);
     const relaxation = relaxed.solution.objective;
     // The exact bound can only be higher; max() guards against solver tolerance.
     const cost = exact === undefined ? relaxation : Math.max(exact.cost, relaxation);

@@ -5,10 +5,10 @@
  */
 import { CATALOG_COMPILED_ON, INSTANCE_TYPES, concurrentRequestsPerReplica, egressPricePerGB, isKnownRegion, replicaCostPerHour, replicasPerNode, routingOrder, tensorParallelProblem } from "@switchyard/catalog";
 import type { CapacityType, InstanceType, Provider } from "@switchyard/catalog";
-import { classicReservedUnits, cycleCostFor, fitSpotToBudget, levelsFor, outageBounds, planCapacity } from "./capacity";
+import { classicReservedUnits, cycleCostFor, demandSizeIssues, fitSpotToBudget, levelsFor, outageBounds, planCapacity } from "./capacity";
 import type { Levels } from "./capacity";
 import { HOURS_PER_MONTH } from "./defaults";
-import { PlanInfeasibleError } from "./errors";
+import { FleetSpecError, PlanInfeasibleError } from "./errors";
 import { providerInstanceTypes } from "./instance-types";
 import { resolveFleet } from "./resolve";
 import { tierSchedule } from "./schedule";
@@ -146,6 +146,9 @@ function baselineComparison(works: readonly ModelWork[], spec: FleetSpec, planTo
 export function plan(input: FleetSpecInput | FleetSpec): FleetPlan {
   const spec = parseFleetSpec(input);
   const fleet = resolveFleet(spec);
+  // A demand scale no fleet could meet is the spec's mistake, refused before any search (which would take forever).
+  const tooLarge = demandSizeIssues(fleet);
+  if (tooLarge.length > 0) throw new FleetSpecError(tooLarge, spec.name);
   const warnings = [...fleet.warnings];
   const works = fleet.models.map((m) => planModel(fleet, m, warnings));
   const hpm = HOURS_PER_MONTH;
@@ -240,6 +243,7 @@ export function plan(input: FleetSpecInput | FleetSpec): FleetPlan {
         requestsPerSecond: m.profile.requestsPerSecond.map((x) => Math.round(x * 1000) / 1000),
         inputTokensPerSecond: m.profile.inputTokensPerSecond.map((x) => Math.round(x * 10) / 10),
         outputTokensPerSecond: m.profile.outputTokensPerSecond.map((x) => Math.round(x * 10) / 10),
+        forecast: m.forecast,
       },
       pools,
       reserved: w.reservedDecision,

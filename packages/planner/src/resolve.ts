@@ -9,6 +9,8 @@ import { ENGINE_START_MINUTES, NODE_PROVISION_MINUTES, RTT_MS, SPOT_BEHAVIOUR } 
 import { profileFromHourly, profileFromSeries, resampleSeries, scaleSeries } from "./demand";
 import type { DemandProfile, DemandSeries, HourlyRates, Throughput } from "./demand";
 import { FleetSpecError } from "./errors";
+import { forecastProfile } from "./forecast";
+import type { ForecastReport } from "./forecast";
 import { providerInstanceTypes } from "./instance-types";
 import type { SpecIssue } from "./errors";
 import type { FleetSpec, ModelSpec, ProviderSpec } from "./spec";
@@ -47,6 +49,8 @@ export interface ResolvedModel {
   /** The demand as given, for simulating the spec itself: an hourly profile or a series at the simulation step. */
   hourly: HourlyRates | undefined;
   series: DemandSeries | undefined;
+  /** How a forecast profile was made (`demand.series.forecast`), or null. */
+  forecast: ForecastReport | null;
   engineStartMinutes: number;
   pools: ResolvedPool[];
 }
@@ -138,17 +142,35 @@ function demandIssues(spec: FleetSpec): SpecIssue[] {
   return issues;
 }
 
-export function resolveModelDemand(m: ModelSpec, spec: FleetSpec, throughput: Throughput): { profile: DemandProfile; hourly: HourlyRates | undefined; series: DemandSeries | undefined } {
+export function resolveModelDemand(
+  m: ModelSpec,
+  spec: FleetSpec,
+  throughput: Throughput,
+): { profile: DemandProfile; hourly: HourlyRates | undefined; series: DemandSeries | undefined; forecast: ForecastReport | null } {
   const h = m.demand.hourly;
   if (h !== undefined) {
     const scale = (xs: number[] | undefined) => (xs ?? []).map((x) => x * h.scale);
     const hourly = { requestsPerSecond: scale(h.requestsPerSecond), inputTokensPerSecond: scale(h.inputTokensPerSecond), outputTokensPerSecond: scale(h.outputTokensPerSecond) };
-    return { profile: profileFromHourly(hourly, throughput), hourly, series: undefined };
+    return { profile: profileFromHourly(hourly, throughput), hourly, series: undefined, forecast: null };
   }
   const s = m.demand.series!;
   const raw: DemandSeries = { stepMinutes: s.stepMinutes!, requests: s.requests!, inputTokens: s.inputTokens!, outputTokens: s.outputTokens! };
-  const series = resampleSeries(scaleSeries(raw, s.scale), spec.simulation.stepMinutes);
-  return { profile: profileFromSeries(series, throughput, s.profileHours, s.quantile), hourly: undefined, series };
+  const history = resampleSeries(scaleSeries(raw, s.scale), spec.simulation.stepMinutes);
+  // Simulated, and profiled, from Monday 00:00 UTC as the tiers' schedules are: the week before the first step is empty.
+  const series = fromWeekStart(history, s.startMinuteOfWeek);
+  if (s.forecast !== undefined) {
+    const { profile, report } = forecastProfile(history, throughput, { ...s.forecast, startMinuteOfWeek: s.startMinuteOfWeek });
+    return { profile, hourly: undefined, series, forecast: report };
+  }
+  return { profile: profileFromSeries(series, throughput, s.profileHours, s.quantile), hourly: undefined, series, forecast: null };
+}
+
+/** The series with empty steps before it, so that its step 0 is Monday 00:00 UTC (its first step at `startMinuteOfWeek`). */
+function fromWeekStart(series: DemandSeries, startMinuteOfWeek: number): DemandSeries {
+  const pad = Math.round(startMinuteOfWeek / series.stepMinutes);
+  if (pad === 0) return series;
+  const padded = (xs: number[]) => [...new Array<number>(pad).fill(0), ...xs];
+  return { stepMinutes: series.stepMinutes, requests: padded(series.requests), inputTokens: padded(series.inputTokens), outputTokens: padded(series.outputTokens) };
 }
 
 /** Resolves every provider and model; throws `FleetSpecError` when demand files were not loaded. */
@@ -159,7 +181,7 @@ export function resolveFleet(spec: FleetSpec): ResolvedFleet {
   const providers = spec.providers.map((p) => resolveProvider(p, spec.gateway.provider));
   const models = spec.models.map((m): ResolvedModel => {
     const throughput = { prefillTokensPerSecond: m.serving.prefillTokensPerSecond, decodeTokensPerSecond: m.serving.decodeTokensPerSecond };
-    const { profile, hourly, series } = resolveModelDemand(m, spec, throughput);
+    const { profile, hourly, series, forecast } = resolveModelDemand(m, spec, throughput);
     const allowed = m.providers ?? spec.providers.map((p) => p.provider);
     const pools = spec.providers
       .map((p, i) => (allowed.includes(p.provider) ? resolvePool(m, p, providers[i]!, warnings) : undefined))
@@ -174,6 +196,7 @@ export function resolveFleet(spec: FleetSpec): ResolvedFleet {
       profile,
       hourly,
       series,
+      forecast,
       engineStartMinutes: m.engineStartMinutes ?? ENGINE_START_MINUTES,
       pools,
     };

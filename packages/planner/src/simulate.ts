@@ -17,8 +17,8 @@
  *     scales it to zero that long after its last activity. Nodes follow its pods, within the tier's node bounds and
  *     the spot obtainable; new ones are billed at once and serve after the pool's scale-up time (provisioning +
  *     weights + engine start); a node its pods left goes after the node autoscaler's own delay.
- *  4. Ready replicas serve; demand beyond them is unmet (dropped requests in proportion), or goes to the hosted
- *     fallback when the model has one.
+ *  4. Ready replicas serve; demand beyond them goes to the hosted fallback when the model has one, up to its rate
+ *     limit (`requestsPerMinute` × the step), and is unmet beyond it (dropped requests in proportion).
  *
  * The only forecast is the plan's own: each tier's schedule (`PoolTierPlan.schedule`, from `tierSchedule`) asks for
  * the hour's planned replicas a boot time before the hour, step 0 being Monday 00:00 UTC (hour 0 of the profile).
@@ -258,17 +258,21 @@ export function simulate(plan: FleetPlan, trace: DemandTrace, events: Simulation
       const dropped = d.requests * unmetFraction;
       result.demand.requests += d.requests;
       result.demand.gpuHours += (d.replicas * model.gpusPerReplica * step) / 60;
-      if (useFallback && unmetReplicas > 0) {
-        const hf = model.hostedFallback!;
-        result.servedByFallback.requests += dropped;
-        result.servedByFallback.gpuHours += unmetGpuHours;
-        result.cost.hostedFallback += unmetFraction * (d.inputTokens * hf.pricePerMillionInputTokens + d.outputTokens * hf.pricePerMillionOutputTokens) / 1e6;
-      } else {
-        result.unmet.requests += dropped;
-        result.unmet.gpuHours += unmetGpuHours;
+      // The hosted API takes what its rate limit (requests per minute, over the step) allows; the rest is unmet.
+      const hf = useFallback ? model.hostedFallback! : null;
+      const hostedShare = hf === null || dropped <= 0 ? 0 : hf.requestsPerMinute === null ? 1 : Math.min(1, (hf.requestsPerMinute * step) / dropped);
+      if (hf !== null && hostedShare > 0) {
+        result.servedByFallback.requests += dropped * hostedShare;
+        result.servedByFallback.gpuHours += unmetGpuHours * hostedShare;
+        result.cost.hostedFallback += (hostedShare * unmetFraction * (d.inputTokens * hf.pricePerMillionInputTokens + d.outputTokens * hf.pricePerMillionOutputTokens)) / 1e6;
+      }
+      if (hostedShare < 1 && unmetReplicas > 0) {
+        const left = 1 - hostedShare;
+        result.unmet.requests += dropped * left;
+        result.unmet.gpuHours += unmetGpuHours * left;
         if (!result.outages.some((o) => within(o, minute))) {
-          result.unmetOutsideOutages.requests += dropped;
-          result.unmetOutsideOutages.gpuHours += unmetGpuHours;
+          result.unmetOutsideOutages.requests += dropped * left;
+          result.unmetOutsideOutages.gpuHours += unmetGpuHours * left;
         }
       }
       for (const o of result.outages) {

@@ -125,7 +125,18 @@ const SeriesDemandSchema = z.strictObject({
   scale: positive("a multiplier applied to every count, e.g. 10").default(1),
   profileHours: z.union([z.literal(24), z.literal(168)], fix("24 (hour of day) or 168 (hour of week)")).default(24),
   quantile: num("which quantile of each profile hour's demand to plan for, (0, 1]; 1 = the highest step").gt(0, fix("in (0, 1]")).max(1, fix("in (0, 1]")).default(1),
-}, fix("an object with file or stepMinutes/requests/inputTokens/outputTokens, scale, profileHours, quantile"));
+  startMinuteOfWeek: num("the minute of the week of the series' first step, a whole number 0–10079 (0 = Monday 00:00 UTC)")
+    .int(fix("a whole minute of the week, 0–10079 (0 = Monday 00:00 UTC)"))
+    .min(0, fix("a whole minute of the week, 0–10079 (0 = Monday 00:00 UTC)"))
+    .max(10_079, fix("a whole minute of the week, 0–10079 (0 = Monday 00:00 UTC)"))
+    .default(0),
+  forecast: z
+    .strictObject({
+      confidence: num("the quantile of each hour of the week's demand to plan for, in (0, 1), e.g. 0.95").gt(0, fix("in (0, 1), e.g. 0.95")).lt(1, fix("in (0, 1), e.g. 0.95; for the busiest step use quantile: 1 without forecast")).default(0.95),
+      horizonDays: positiveInt("days ahead the plan is for, 1–28, e.g. 7").max(28, fix("at most 28 days: a trend taken further is a guess")).default(7),
+    }, fix("an object { confidence, horizonDays }, e.g. { confidence: 0.95, horizonDays: 7 }"))
+    .optional(),
+}, fix("an object with file or stepMinutes/requests/inputTokens/outputTokens, scale, profileHours, quantile, startMinuteOfWeek, forecast"));
 
 const DemandSchema = z.strictObject({
   hourly: HourlyDemandSchema.optional(),
@@ -436,6 +447,9 @@ function semanticIssues(spec: FleetSpec): SpecIssue[] {
       }
       const lengths = new Set(arrays.filter((a) => a !== undefined).map((a) => a.length));
       if (lengths.size > 1) add(`${at}.demand.series`, `lists have different lengths (${[...lengths].join(", ")})`, "give one value per step in every list");
+      if (series.forecast !== undefined && series.stepMinutes !== undefined && 60 % series.stepMinutes !== 0) {
+        add(`${at}.demand.series.stepMinutes`, `(${series.stepMinutes}) does not divide an hour, so the forecast cannot place steps in hours of the week`, "give counts per 1, 5, 15 or 60 minutes");
+      }
     }
     const enabled = spec.providers.map((p) => p.provider);
     m.providers?.forEach((p, j) => {

@@ -4,6 +4,7 @@
  * run on a plan read back from `plan.json`. Money is USD; "monthly" means `hoursPerMonth` hours.
  */
 import type { CapacityType, Dtype, InstanceType, Provider, VllmQuantization } from "@switchyard/catalog";
+import type { ForecastReport } from "./forecast";
 
 export const FLEET_PLAN_KIND = "switchyard.fleet-plan";
 export const FLEET_PLAN_VERSION = 2;
@@ -110,6 +111,8 @@ export interface PlanProfile {
   requestsPerSecond: number[];
   inputTokensPerSecond: number[];
   outputTokensPerSecond: number[];
+  /** How the profile was forecast from history (`demand.series.forecast`): its trend, calibration and held-out coverage; null otherwise. */
+  forecast: ForecastReport | null;
 }
 
 /** One provider's node pool for one model (a GpuNodePool + VllmServing pair in the stacks). */

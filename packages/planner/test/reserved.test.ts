@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { classicReservedUnits, plan } from "../src";
+import { getInstanceType } from "@switchyard/catalog";
+import { classicReservedUnits, plan, simulate, traceFromSpec } from "../src";
 import { specWith } from "./helpers";
 
 describe("classicReservedUnits", () => {
@@ -53,5 +54,29 @@ describe("reserved level on a hand-computed profile", () => {
     const r = p.models[0]!.reserved!;
     expect(r.monthlyComputeAtClassic).not.toBeNull();
     expect(r.monthlyComputeAtPlanned).toBeLessThanOrEqual(r.monthlyComputeAtClassic! + 1e-6);
+  });
+});
+
+describe("Lambda, planned as its stack deploys it", () => {
+  it("runs fixed on-demand nodes around the clock at the on-demand price, with no burst tier, and simulate bills them so", () => {
+    const spec = specWith({
+      providers: [
+        { provider: "lambda", capacityTypes: ["on-demand"], maxNodes: 3 },
+        { provider: "aws", capacityTypes: ["on-demand"] },
+      ],
+      replicas: Array.from({ length: 24 }, (_, h) => (h < 8 ? 4 : 10)),
+      simulation: { stepMinutes: 5, days: 1 },
+    });
+    const p = plan(spec);
+    const lambda = p.models[0]!.pools.find((x) => x.provider === "lambda")!;
+    const price = getInstanceType("lambda", lambda.instanceType).onDemandPerNodeHour;
+    // The stack launches `reservedNodes` instances through Lambda's API (environments/lambda): no autoscaler, no spot.
+    expect(lambda.reservedNodes).toBeGreaterThan(0);
+    expect(lambda.tiers.map((t) => ({ capacityType: t.capacityType, fixed: t.fixed, nodes: [t.minNodes, t.maxNodes], price: t.pricePerNodeHour, schedule: t.schedule }))).toEqual([
+      { capacityType: "on-demand", fixed: true, nodes: [lambda.reservedNodes, lambda.reservedNodes], price, schedule: [] },
+    ]);
+    expect(lambda.monthlyCompute).toBeCloseTo(lambda.reservedNodes * price * p.hoursPerMonth, 2);
+    const sim = simulate(p, traceFromSpec(spec), {});
+    expect(sim.costByProvider.find((c) => c.provider === "lambda")!.compute).toBeCloseTo(lambda.reservedNodes * price * 24, 6);
   });
 });

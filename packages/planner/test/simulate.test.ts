@@ -184,6 +184,19 @@ describe("outages", () => {
     expect(sim.servedByFallback.gpuHours).toBeCloseTo(16 * hours, 9);
     expect(sim.outages[0]!.servedPercent).toBeCloseTo(0, 9); // served, but not by the GPU fleet
   });
+
+  it("sends the hosted fallback no more than its rate limit: at 240 of the 480 requests a minute, half is dropped", () => {
+    const spec = constant(8, providers, { resilience: "none", headroom: 1 });
+    const unlimited = { name: "hosted", model: "openai/gpt-4o-mini", pricePerMillionInputTokens: 1, pricePerMillionOutputTokens: 2 };
+    spec.models[0]!.hostedFallback = unlimited;
+    const all = simulate(plan(spec), traceFromSpec(spec), outage);
+    spec.models[0]!.hostedFallback = { ...unlimited, requestsPerMinute: 240 };
+    const limited = simulate(plan(spec), traceFromSpec(spec), outage);
+    expect(limited.servedByFallback.requests).toBeCloseTo(all.servedByFallback.requests / 2, 6);
+    expect(limited.unmet.requests).toBeCloseTo(all.servedByFallback.requests / 2, 6);
+    expect(limited.cost.hostedFallback).toBeCloseTo(all.cost.hostedFallback / 2, 6);
+    expect(limited.unmetOutsideOutages.requests).toBe(0);
+  });
 });
 
 describe("spot", () => {
