@@ -6,6 +6,7 @@
  *
  *   pnpm exec tsx bench/plan-time/run.ts [--scales 1,10,100,1000] [--runs 3]
  */
+import { cpus } from "node:os";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { loadFleetSpec, plan } from "../../packages/planner/src";
@@ -60,5 +61,18 @@ for (const s of scales) {
 }
 const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)));
 const line = (r: string[]) => `| ${r.map((x, c) => (c === 0 ? x.padEnd(widths[c]!) : x.padStart(widths[c]!))).join(" | ")} |`;
-process.stdout.write(`bench/plan-time: plan() on examples/fleet.yaml, demand × ${scales.join(", ")}\n\n`);
+const cpu = cpus();
+process.stdout.write(`bench/plan-time: plan() on examples/fleet.yaml, demand × ${scales.join(", ")}\n`);
+process.stdout.write(`machine: ${cpu.length} × ${cpu[0]?.model ?? "unknown CPU"}, Node ${process.version}\n\n`);
 process.stdout.write(`${line(rows[0]!)}\n|${widths.map((w) => "-".repeat(w + 2)).join("|")}|\n${rows.slice(1).map(line).join("\n")}\n`);
+
+// An absurd scale is refused at once, with the property to fix (never a search that does not end).
+const absurd = 1e12;
+const t0 = performance.now();
+try {
+  plan(scaled(spec, absurd));
+  process.stdout.write(`\n${absurd}×: planned (not refused)\n`);
+} catch (error) {
+  const first = (error as Error).message.split("\n").slice(0, 2).join(" ");
+  process.stdout.write(`\n${absurd.toExponential()}×: refused in ${fmt(performance.now() - t0)} ms — ${first}\n`);
+}
