@@ -20,8 +20,8 @@
  */
 import { quantile, replicasFor } from "./demand";
 import type { DemandProfile, DemandSeries, Throughput } from "./demand";
+import { HOURS_PER_WEEK } from "./schedule";
 
-const HOURS_PER_WEEK = 168;
 const MINUTES_PER_DAY = 1440;
 /** The most the trend may scale a step of history: ×2 up or ÷2 down. */
 const MAX_TREND_FACTOR = 2;

@@ -11,10 +11,10 @@
  */
 import { FleetSpecError } from "./errors";
 import type { SpecIssue } from "./errors";
+import { MINUTES_PER_WEEK } from "./schedule";
 import { parseFleetSpec } from "./spec";
 import type { FleetSpec } from "./spec";
 
-const MINUTES_PER_WEEK = 10_080;
 /** A year of minutes: a longer history is older than any trend the forecast should follow. */
 const MAX_HISTORY_MINUTES = 366 * 1440;
 

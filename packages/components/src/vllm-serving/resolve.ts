@@ -856,7 +856,7 @@ function resolveAutoscaling(
 }
 
 /** Minutes in a week: the schedule's windows are minutes of it, from Monday 00:00 UTC. */
-const MINUTES_PER_WEEK = 10_080;
+export const MINUTES_PER_WEEK = 10_080;
 
 /** Each window within the week, not the whole of it (that is `minReplicas`), at most `maxReplicas`, and no two alike. */
 function checkSchedule(checks: ArgChecks, schedule: VllmScheduleWindowArgs[], maxReplicas: number): VllmScheduleWindowArgs[] {

@@ -1,5 +1,5 @@
 import type * as k8s from "@pulumi/kubernetes";
-import { HPA_IN_FLIGHT_METRIC } from "./resolve";
+import { HPA_IN_FLIGHT_METRIC, MINUTES_PER_WEEK } from "./resolve";
 import type { ResolvedAutoscaling, ResolvedVllmServing } from "./resolve";
 import type { VllmSecretKeyRef } from "./args";
 
@@ -11,7 +11,7 @@ export const SCHEDULE_TIMEZONE = "UTC";
  * from Monday 00:00 (10080 is the next Monday 00:00). Cron counts days of the week from Sunday = 0, so Monday is 1.
  */
 export function minuteOfWeekCron(minuteOfWeek: number): string {
-  const m = ((minuteOfWeek % 10_080) + 10_080) % 10_080;
+  const m = ((minuteOfWeek % MINUTES_PER_WEEK) + MINUTES_PER_WEEK) % MINUTES_PER_WEEK;
   const day = Math.floor(m / 1440);
   return `${m % 60} ${Math.floor((m % 1440) / 60)} * * ${(day + 1) % 7}`;
 }
