@@ -184,7 +184,13 @@ describe("the coreweave stack under the real engine, on a real control plane", (
     const up = await stack.up({ parallel: 64 });
     expect(up.summary.result).toBe("succeeded");
     expect(up.summary.resourceChanges?.["update"]).toBeGreaterThan(0);
-    const after = (await pods("inference")).filter(serving);
+    // The engine's Deployment await can return while the last replacement pods are still turning Ready on kwok's
+    // nodes (a CI run saw 18 of 20): wait a bounded time for every fixed replica to serve the new image.
+    let after = (await pods("inference")).filter(serving);
+    for (let i = 0; after.length < fixedReplicas && i < 240; i++) {
+      await sleep(250);
+      after = (await pods("inference")).filter(serving);
+    }
     expect(after.length).toBe(fixedReplicas);
     for (const p of after) expect(`${p.metadata.name}: ${p.spec.containers[0]!.image}`).toBe(`${p.metadata.name}: ${image}`);
 
