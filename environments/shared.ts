@@ -95,6 +95,7 @@ export function plannedFallbacks(plan: FleetPlan, routedGroups: readonly string[
       inputCostPerToken: priced.tokenPrices.inputCostPerToken,
       outputCostPerToken: priced.tokenPrices.outputCostPerToken,
       ...(hosted.requestsPerMinute === null ? {} : { requestsPerMinute: hosted.requestsPerMinute }),
+      ...(hosted.tokensPerMinute === null ? {} : { tokensPerMinute: hosted.tokensPerMinute }),
       modelGroups: [],
     };
     entry.modelGroups!.push(model.name);

@@ -54,7 +54,7 @@ export async function synthesizeEnvironment(
 
 export interface LiteLLMEntry {
   model_name: string;
-  litellm_params: { model: string; order?: number; input_cost_per_token: number; output_cost_per_token: number; rpm?: number; max_parallel_requests?: number };
+  litellm_params: { model: string; order?: number; input_cost_per_token: number; output_cost_per_token: number; rpm?: number; tpm?: number; max_parallel_requests?: number };
   model_info: { id: string };
 }
 

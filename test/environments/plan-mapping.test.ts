@@ -172,12 +172,14 @@ describe.each([
         input: entry.litellm_params.input_cost_per_token,
         output: entry.litellm_params.output_cost_per_token,
         rpm: entry.litellm_params.rpm ?? null,
+        tpm: entry.litellm_params.tpm ?? null,
       }).toEqual({
         model: h.model,
         provider: h.model.split("/")[0],
         input: h.pricePerMillionInputTokens / 1e6,
         output: h.pricePerMillionOutputTokens / 1e6,
         rpm: h.requestsPerMinute,
+        tpm: h.tokensPerMinute,
       });
       expect(priced.tokenPrices).toEqual({ inputCostPerToken: h.pricePerMillionInputTokens / 1e6, outputCostPerToken: h.pricePerMillionOutputTokens / 1e6 });
       expect(config.router_settings.fallbacks).toContainEqual({ [m.name]: [h.name] });

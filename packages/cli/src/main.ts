@@ -7,6 +7,7 @@ import { dirname, isAbsolute, join, resolve } from "node:path";
 import { performance } from "node:perf_hooks";
 import {
   FLEET_PLAN_KIND,
+  FLEET_PLAN_VERSION,
   FleetSpecError,
   PlanInfeasibleError,
   applyHistory,
@@ -57,6 +58,8 @@ function readPlan(path: string): FleetPlan {
   }
   const kind = (data as { kind?: unknown } | null)?.kind;
   if (kind !== FLEET_PLAN_KIND) throw new CliError(`${path} is not a Switchyard plan (kind ${JSON.stringify(kind)}, expected "${FLEET_PLAN_KIND}"); write one with: switchyard plan --out ${path}`, 2);
+  const version = (data as { version?: unknown }).version;
+  if (version !== FLEET_PLAN_VERSION) throw new CliError(`${path} is a version ${JSON.stringify(version)} plan; this Switchyard reads version ${FLEET_PLAN_VERSION}: write it again with: switchyard plan --out ${path}`, 2);
   return data as FleetPlan;
 }
 

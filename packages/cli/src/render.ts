@@ -2,7 +2,7 @@
 import type { FleetPlan, SimulationResult } from "@switchyard/planner";
 import Table from "cli-table3";
 
-const usd = (x: number) => `$${Math.round(x).toLocaleString("en-US")}`;
+const usd = (x: number, digits = 0) => `$${x.toLocaleString("en-US", { minimumFractionDigits: digits, maximumFractionDigits: digits })}`;
 const pct = (x: number) => `${x.toFixed(1)}%`;
 
 function table(head: string[], rows: (string | number)[][], align?: ("left" | "right")[], widths?: (number | null)[]): string {
@@ -60,9 +60,11 @@ export function renderCost(plan: FleetPlan): string {
   const c = plan.cost;
   const b = plan.baseline;
   const rows: string[][] = [
-    ["compute: reserved", usd(c.compute.reserved)],
-    ["compute: spot (expected, incl. fallback to on-demand)", usd(c.compute.spot)],
-    ["compute: on-demand burst", usd(c.compute.onDemand)],
+    ["GPUs: reserved", usd(c.compute.reserved)],
+    ["GPUs: spot (expected, incl. fallback to on-demand)", usd(c.compute.spot)],
+    ["GPUs: on-demand burst", usd(c.compute.onDemand)],
+    ["GPUs: total", usd(c.compute.total)],
+    [`hosted API: outage cover (expected; policy.outageCover ${plan.policy.outageCover})`, usd(c.hosted)],
     ["weight storage", usd(c.storage)],
     ["weight egress", usd(c.weightEgress)],
     ["gateway traffic egress", usd(c.gatewayEgress)],
@@ -86,9 +88,14 @@ export function renderForecast(plan: FleetPlan, fromHistory: string[], start: st
     .map((m) => {
       const f = m.profile.forecast!;
       const coverage = f.heldOutCoverage === null ? "none held out (under 3 weeks)" : `${pct(f.heldOutCoverage.before * 100)} → ${pct(f.heldOutCoverage.after * 100)} of ${f.heldOutSteps.toLocaleString("en-US")} steps`;
-      const trend = f.historyDays < 14 ? "none (< 14 days)" : `${f.trendPerWeek >= 0 ? "+" : ""}${pct(f.trendPerWeek * 100)}/week`;
+      const trend = f.historyDays < 21 ? "none (< 21 days)" : f.trendPerWeek === 0 ? "none (its weeks disagree)" : `${f.trendPerWeek >= 0 ? "+" : ""}${pct(f.trendPerWeek * 100)}/week`;
       const peak = Math.max(...m.profile.demandReplicas);
-      return [m.name, `${f.historyDays} days × ${f.stepMinutes} min`, `${pct(f.confidence * 100)}, ${f.horizonDays} days`, trend, `×${f.calibration}`, coverage, peak.toPrecision(3)];
+      const b = f.costBasis;
+      const confidence =
+        b === null
+          ? pct(f.confidence * 100)
+          : `${pct(f.confidence * 100)} by cost (GPU ${usd(b.gpuPerReplicaHour, 2)} vs hosted ${usd(b.hostedPerReplicaHour, 2)} per replica-hour${b.hoursRaisedForRateLimit > 0 ? `; ${b.hoursRaisedForRateLimit} h raised for its rate limit` : ""})`;
+      return [m.name, `${f.historyDays} days × ${f.stepMinutes} min`, `${confidence}, ${f.horizonDays} days`, trend, `×${f.calibration}`, coverage, peak.toPrecision(3)];
     });
   const head = ["model", "history (at the planning step)", "confidence, horizon", "trend", "calibration", "held-out coverage (before → after)", "peak hour (replicas)"];
   const others = plan.models.filter((m) => !fromHistory.includes(m.name)).map((m) => m.name);
@@ -116,7 +123,7 @@ export function renderSimulation(sim: SimulationResult, plan: FleetPlan): string
   ]);
   const head = `simulated ${days.toFixed(0)} days at ${sim.stepMinutes}-minute steps, seeded spot reclaims (seed ${plan.policy.simulation.seed}) and one ${plan.policy.simulation.outageHours}-hour outage per provider:`;
   const summary = [
-    `  compute ${usd(sim.cost.compute)} (${usd((sim.cost.compute / sim.horizonHours) * plan.hoursPerMonth)}/month)${sim.cost.hostedFallback > 0 ? `, hosted fallback ${usd(sim.cost.hostedFallback)}` : ""}`,
+    `  GPUs ${usd(sim.cost.compute)} (${usd((sim.cost.compute / sim.horizonHours) * plan.hoursPerMonth)}/month), hosted API ${usd(sim.cost.hostedFallback)}, total ${usd(sim.cost.total)}`,
     `  unmet demand outside outages: ${sim.unmetOutsideOutages.gpuHours.toFixed(2)} GPU-h, ${Math.round(sim.unmetOutsideOutages.requests)} requests; spot reclaims ${sim.spotReclaims}, node starts ${sim.nodeStarts}`,
     sim.servedByFallback.requests > 0 ? `  hosted fallback served ${Math.round(sim.servedByFallback.requests).toLocaleString("en-US")} requests the GPUs could not` : "",
   ].filter((l) => l !== "");

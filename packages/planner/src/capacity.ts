@@ -20,20 +20,57 @@ import { allocate, spotBudgetReplicas } from "./allocate";
 import type { AllocPool } from "./allocate";
 import { FleetSpecError, PlanInfeasibleError } from "./errors";
 import type { SpecIssue } from "./errors";
+import { hostedShare, outageHostedReplicas, survivorReplicas } from "./hosted-capacity";
+import type { OutageCover } from "./hosted-capacity";
 import type { ResolvedFleet, ResolvedModel, ResolvedPool } from "./resolve";
+import type { FleetSpec } from "./spec";
 
 /** Requirement per profile hour, in replicas. */
 export interface Levels {
   required: number[];
+  /** Replicas the GPUs keep after losing any one provider (`survivorReplicas`). */
   survivor: number[];
+  /** Replicas of demand the hosted API carries when a provider fails (0 under `spare`, or without resilience). */
+  outageHosted: number[];
 }
 
-export function levelsFor(demandReplicas: readonly number[], headroom: number, resilience: boolean, outageCover: number): Levels {
-  const up = (x: number) => Math.max(0, Math.ceil(x - 1e-9));
+/** How an outage is covered (the policy's `outageShare` and `outageCover`). */
+export interface OutagePolicy {
+  resilience: boolean;
+  outageShare: number;
+  outageCover: OutageCover;
+}
+
+/**
+ * Each hour's requirement: `headroom` × demand, and the survivor row of `outagePolicy` given what the hosted API can
+ * take (`hostedReplicas`, per hour; zeros without a hosted fallback).
+ */
+export function levelsFor(demandReplicas: readonly number[], headroom: number, outage: OutagePolicy, hostedReplicas: readonly number[] = []): Levels {
+  const hosted = (h: number) => hostedReplicas[h] ?? 0;
   return {
     required: demandReplicas.map((d) => replicasWanted(d, headroom)),
-    survivor: demandReplicas.map((d) => (resilience ? up(outageCover * d) : 0)),
+    survivor: demandReplicas.map((d, h) => (outage.resilience ? survivorReplicas(outage.outageCover, outage.outageShare, d, hosted(h)) : 0)),
+    outageHosted: demandReplicas.map((d, h) => (outage.resilience ? outageHostedReplicas(outage.outageCover, outage.outageShare, d, hosted(h)) : 0)),
   };
+}
+
+/** Replicas of each profile hour's demand the model's hosted API takes within its rate limit (zeros without one). */
+export function hostedReplicasByHour(model: ResolvedModel): number[] {
+  const h = model.spec.hostedFallback;
+  const p = model.profile;
+  if (h === undefined) return p.demandReplicas.map(() => 0);
+  const limit = { requestsPerMinute: h.requestsPerMinute ?? null, tokensPerMinute: h.tokensPerMinute ?? null };
+  return p.demandReplicas.map((d, i) => d * hostedShare(limit, p.requestsPerSecond[i]! * 60, (p.inputTokensPerSecond[i]! + p.outputTokensPerSecond[i]!) * 60, 1));
+}
+
+/** The spec's policy as `levelsFor` reads it. */
+export function outagePolicy(policy: FleetSpec["policy"]): OutagePolicy {
+  return { resilience: policy.resilience === "provider", outageShare: policy.outageShare, outageCover: policy.outageCover };
+}
+
+/** One model's hourly requirement under the fleet's policy. */
+export function modelLevels(model: ResolvedModel, policy: FleetSpec["policy"]): Levels {
+  return levelsFor(model.profile.demandReplicas, policy.headroom, outagePolicy(policy), hostedReplicasByHour(model));
 }
 
 export interface CapacityResult {
@@ -129,9 +166,8 @@ function refuseAbsurdDemand(model: ResolvedModel, levels: Levels, index: number 
  * `FleetSpecError` before planning starts (planCapacity refuses such a model on its own too).
  */
 export function demandSizeIssues(fleet: ResolvedFleet): SpecIssue[] {
-  const { policy } = fleet.spec;
   return fleet.models
-    .map((m, i) => demandSizeIssue(m, levelsFor(m.profile.demandReplicas, policy.headroom, policy.resilience === "provider", policy.outageCover), i))
+    .map((m, i) => demandSizeIssue(m, modelLevels(m, fleet.spec.policy), i))
     .filter((x): x is SpecIssue => x !== undefined);
 }
 
@@ -360,10 +396,13 @@ export interface OutageBounds {
  * Bounds that let the fleet ride out the loss of any one pool at peak: for each pool q, the cheapest
  * way for the others to carry peak × headroom (with spot, and again with no spot obtainable anywhere),
  * plus the no-outage case with no spot obtainable. The autoscaler maximum of each pool is the largest
- * node count any of these needs.
+ * node count any of these needs. Under outageCover hosted or both, the others carry only what the hosted API
+ * does not.
  */
 export function outageBounds(pools: readonly ResolvedPool[], reserved: readonly number[], levels: Levels, sigma: number, resilience: boolean): OutageBounds {
   const aMax = Math.max(0, ...levels.required);
+  const peakHour = levels.required.indexOf(aMax);
+  const hostedAtPeak = Math.floor((levels.outageHosted[peakHour] ?? 0) + 1e-9);
   const maxNodes = pools.map((_, i) => reserved[i] ?? 0);
   const maxSpot = pools.map(() => 0);
   const shortfalls: OutageBounds["shortfalls"] = [];
@@ -381,11 +420,15 @@ export function outageBounds(pools: readonly ResolvedPool[], reserved: readonly 
       onDemandPrice: p.onDemandPrice,
     }));
     const spotSurvivor = sc.down >= 0 && sc.spot ? Math.max(0, ...levels.survivor) : 0;
-    const a = allocate({ pools: allocPools, required: aMax, survivor: 0, spotSurvivor, maxSpotShare: sigma });
+    // After a loss the survivors scale to carry peak × headroom less what the hosted API carries then (outageCover
+    // hosted or both). Not more: the deployed scalers follow any spill up to these maxima, and a GPU booted for a
+    // spike the hosted API could take costs its boot and scale-down window on top.
+    const required = sc.down >= 0 ? Math.max(0, aMax - hostedAtPeak) : aMax;
+    const a = allocate({ pools: allocPools, required, survivor: 0, spotSurvivor, maxSpotShare: sigma });
     if (a === undefined) {
       if (sc.down >= 0 && sc.spot) {
         const reachable = pools.reduce((acc, p, i) => (i === sc.down ? acc : acc + p.k * (Number.isFinite(p.maxNodes) ? p.maxNodes : 0)), 0);
-        shortfalls.push({ pool: sc.down, reachable, needed: aMax });
+        shortfalls.push({ pool: sc.down, reachable, needed: required });
       }
       continue;
     }

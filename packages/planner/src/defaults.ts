@@ -48,12 +48,16 @@ export const GATEWAY_BYTES_PER_TOKEN = { request: 4, response: 200 } as const;
 /** Router score weights (DESIGN.md "Routing score per backend"). */
 export const ROUTER_WEIGHTS = { latency: 0.3, cost: 0.4, availability: 0.3 } as const;
 
-/** Policy defaults: the seeds run 60% on spot; headroom 1.2; survive the loss of any one provider. */
+/**
+ * Policy defaults: the seeds run 60% on spot; headroom 1.2; survive the loss of any one provider with all of the
+ * demand served, by a hot spare on the other providers (the hosted API is a choice: `outageCover`).
+ */
 export const POLICY = {
   maxSpotShare: 0.6,
   headroom: 1.2,
   resilience: "provider",
-  outageCover: 1,
+  outageShare: 1,
+  outageCover: "spare",
 } as const;
 
 /**

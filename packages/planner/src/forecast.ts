@@ -3,8 +3,9 @@
  * replicas the history's steps needed in that hour, brought to the level of the coming `horizonDays` by the history's
  * trend, and recalibrated by how past forecasts of this kind held on the weeks after them.
  *
- *  - Trend: the median week-over-week growth of daily mean demand (day d against day d + 7, so the weekly shape
- *    cancels out), as a rate per day. It needs 14 days; with less the level is the history's own. Each step is
+ *  - Trend: the week-over-week growth of daily mean demand (day d against day d + 7, so the weekly shape cancels
+ *    out) that every week of the history agrees on, as a rate per day (`weeklyGrowthPerDay`). It needs 21 days; with
+ *    less, or weeks that disagree, the level is the history's own. Each step is
  *    scaled by the growth from its day to the horizon's busier end, at most ×2 either way, so a few weeks of growth
  *    are not extrapolated without bound.
  *  - Profile: hour w of the week (0 = Monday 00:00 UTC) takes the quantile over every step of the history that fell in
@@ -12,14 +13,15 @@
  *  - Calibration: each whole week of history after the first is forecast from the weeks before it (rolling origin,
  *    the way the forecast is used), and the profile is multiplied by the `confidence` quantile of actual ÷ forecast
  *    over those held-out steps, so the stated confidence is what the held-out weeks showed, not what the method
- *    assumes. Only folds fitted as the final forecast is are scored: with a trend (14 days or more), folds with two
- *    weeks before them, so the growth the trend follows is not counted a second time as a miss. With no such fold the
+ *    assumes. Only folds fitted as the final forecast is are scored: when it follows a trend, folds with three weeks
+ *    before them (which can have one), so the growth the trend follows is not counted a second time as a miss. With no such fold the
  *    multiplier is 1, and the report says nothing was held out.
  *
  * The mean rates per hour (traffic and egress costs) carry the trend, not the quantile or the calibration.
  */
 import { quantile, replicasFor } from "./demand";
 import type { DemandProfile, DemandSeries, Throughput } from "./demand";
+import type { CostBasis } from "./hosted-capacity";
 import { HOURS_PER_WEEK } from "./schedule";
 
 const MINUTES_PER_DAY = 1440;
@@ -43,9 +45,14 @@ export interface ForecastReport {
   stepMinutes: number;
   confidence: number;
   horizonDays: number;
-  /** Growth of daily mean demand per week, e.g. 0.12 for +12 % a week; 0 when the history is under 14 days. */
+  /**
+   * With `confidence: cost`, the prices it was chosen from (`costConfidence`), and the hours whose level was raised so
+   * the hosted API's rate limit takes what is above it at 0.99; null for a stated confidence.
+   */
+  costBasis: (CostBasis & { hoursRaisedForRateLimit: number }) | null;
+  /** Growth of daily mean demand per week, e.g. 0.12 for +12 % a week; 0 under 21 days of history, or when its weeks disagree. */
   trendPerWeek: number;
-  /** The multiplier the held-out weeks asked for; 1 when none was held out (under two weeks, or a trend and under three). */
+  /** The multiplier the held-out weeks asked for; 1 when none was held out (under two weeks, or a trend and under four). */
   calibration: number;
   /** Held-out steps the rolling-origin backtest scored. */
   heldOutSteps: number;
@@ -63,7 +70,7 @@ export interface Forecast {
 export function forecastProfile(history: DemandSeries, t: Throughput, o: ForecastOptions): Forecast {
   checkStep(history.stepMinutes);
   const fit = fitProfile(history, t, o);
-  const backtest = rollingBacktest(history, t, o);
+  const backtest = rollingBacktest(history, t, o, fit.growthPerDay !== 0);
   const calibration = backtest.ratios.length === 0 ? 1 : clamp(quantile(backtest.ratios, o.confidence), ...CALIBRATION_RANGE);
   const coverage = (k: number) => backtest.ratios.filter((r) => r <= k + 1e-12).length / backtest.ratios.length;
   return {
@@ -73,6 +80,7 @@ export function forecastProfile(history: DemandSeries, t: Throughput, o: Forecas
       stepMinutes: history.stepMinutes,
       confidence: o.confidence,
       horizonDays: o.horizonDays,
+      costBasis: null,
       trendPerWeek: round(Math.exp(7 * fit.growthPerDay) - 1, 4),
       calibration: round(calibration, 4),
       heldOutSteps: backtest.ratios.length,
@@ -147,16 +155,34 @@ function dailyMeans(replicas: readonly number[], dayOf: (i: number) => number, d
 }
 
 /**
- * Median log growth per day between each day and the same weekday a week later (a Theil–Sen slope at a fixed lag of
- * 7, so the weekly shape cancels out); 0 when fewer than 14 days, or no such pair, have demand.
+ * The growth per day every week of the history agrees on. For each whole week after the first, the median log growth
+ * per day between its days and the same weekdays a week before (a Theil–Sen slope at a fixed lag of 7, so the weekly
+ * shape cancels out); then, when every week grew (or every week shrank), the smallest of those rates, else 0. One
+ * week against another is not a trend: a level shift or a spike week reads as one, and the forecast would carry it
+ * to the horizon (BurstGPT's week 2 runs 2× its week 1, its week 5 a third of its week 4). So it needs 21 days,
+ * two week-over-week rates.
  */
 export function weeklyGrowthPerDay(daily: readonly number[]): number {
-  const slopes: number[] = [];
-  for (let d = 0; d + 7 < daily.length; d++) {
-    if (daily[d]! > 0 && daily[d + 7]! > 0) slopes.push(Math.log(daily[d + 7]! / daily[d]!) / 7);
+  const rates: number[] = [];
+  for (let from = 0; from + 14 <= daily.length; from += 7) {
+    const slopes: number[] = [];
+    for (let d = from; d < from + 7; d++) {
+      if (daily[d]! > 0 && daily[d + 7]! > 0) slopes.push(Math.log(daily[d + 7]! / daily[d]!) / 7);
+    }
+    if (slopes.length > 0) rates.push(median(slopes));
   }
-  if (slopes.length === 0) return 0;
-  const sorted = slopes.sort((a, b) => a - b);
+  if (rates.length < MIN_WEEKLY_RATES) return 0;
+  if (rates.every((r) => r > 0)) return Math.min(...rates);
+  if (rates.every((r) => r < 0)) return Math.max(...rates);
+  return 0;
+}
+
+/** Week-over-week rates the trend needs: two, so {@link TREND_MIN_DAYS} days of history. */
+const MIN_WEEKLY_RATES = 2;
+const TREND_MIN_DAYS = 7 * (MIN_WEEKLY_RATES + 1);
+
+function median(xs: readonly number[]): number {
+  const sorted = [...xs].sort((a, b) => a - b);
   const mid = sorted.length / 2;
   return Number.isInteger(mid) ? (sorted[mid - 1]! + sorted[mid]!) / 2 : sorted[Math.floor(mid)]!;
 }
@@ -165,13 +191,13 @@ export function weeklyGrowthPerDay(daily: readonly number[]): number {
  * Each whole week after the first (after the second when the history has a trend), forecast from the weeks before it
  * (uncalibrated, with a horizon of that week) and scored step by step: actual ÷ forecast replicas, over the steps whose forecast is above zero.
  */
-function rollingBacktest(history: DemandSeries, t: Throughput, o: ForecastOptions): { ratios: number[] } {
+function rollingBacktest(history: DemandSeries, t: Throughput, o: ForecastOptions, withTrend: boolean): { ratios: number[] } {
   const stepsPerWeek = (7 * MINUTES_PER_DAY) / history.stepMinutes;
   const weeks = Math.floor(history.requests.length / stepsPerWeek);
   const ratios: number[] = [];
   const seconds = history.stepMinutes * 60;
-  // A final fit of 14 days or more follows a trend: score it on folds that do too (two weeks before them).
-  const firstFold = history.requests.length * history.stepMinutes >= 14 * MINUTES_PER_DAY ? 2 : 1;
+  // A final fit that follows a trend is scored on folds that can have one too (three weeks before them).
+  const firstFold = withTrend ? TREND_MIN_DAYS / 7 : 1;
   for (let w = firstFold; w < weeks; w++) {
     const fitted = fitProfile(slice(history, 0, w * stepsPerWeek), t, { ...o, horizonDays: 7 }).profile.demandReplicas;
     for (let i = w * stepsPerWeek; i < (w + 1) * stepsPerWeek; i++) {

@@ -32,6 +32,8 @@ export {
 } from "./demand";
 export type { DemandProfile, DemandSeries, HourlyRates, Throughput } from "./demand";
 export { forecastProfile } from "./forecast";
+export { costConfidence, hostedShare, survivorReplicas } from "./hosted-capacity";
+export type { CostBasis, HostedRateLimit, OutageCover } from "./hosted-capacity";
 export type { Forecast, ForecastOptions, ForecastReport } from "./forecast";
 export { applyHistory, historyModels, parseHistoryCsv } from "./history";
 export type { History } from "./history";

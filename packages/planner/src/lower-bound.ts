@@ -15,8 +15,10 @@
  * **LP relaxation (fractional nodes)** — `relaxation`, solved with HiGHS. Per model, continuous
  * reserved nodes R_p for the whole run and, at every step, spot s and on-demand o on the pools that are up:
  *   Σ_p k_p(R_p + s + o)              ≥ capacity_t                     (headroom · D_t and the boot look-ahead below)
- *   Σ_{p≠q} k_p(R_p + s + o)          ≥ outageCover · D_t   for all q   (resilience; not during an outage)
- *   Σ_p k_p(R_p + s + o) − k_q·s_q     ≥ outageCover · D_t   for all q   (during an outage: spot reclaims)
+ *   Σ_{p≠q} k_p(R_p + s + o)          ≥ B_t   for all q   (resilience; not during an outage)
+ *   Σ_p k_p(R_p + s + o) − k_q·s_q     ≥ B_t   for all q   (during an outage: spot reclaims)
+ * where B_t = survivorReplicas(outageCover, outageShare, D_t, hosted_t): ⌈outageShare · D_t⌉ under `spare`, less what
+ * the hosted API takes of step t within its rate limit under `both`, 0 under `hosted` (the same options as `plan`).
  *   (1 − σ) · Σ_p k_p·s               ≤ σ · Σ_p k_p·R_p                 (spot cap: spotBudgetReplicas)
  *   R_p + s + o ≤ quota_p;  s = 0 while the provider's spot is unavailable
  * minimising Σ_p c^R_p·R_p·hours + Σ_t Σ_p (c^S_p·s + c^O_p·o)·stepHours, with the actual spot price.
@@ -39,6 +41,7 @@ import type { Highs } from "highs";
 import { allocate } from "./allocate";
 import type { AllocPool } from "./allocate";
 import { replicasFor } from "./demand";
+import { hostedShare, outageHostedReplicas, survivorReplicas } from "./hosted-capacity";
 import { isDown, spotFractionAt } from "./events";
 import type { SimulationEvents } from "./events";
 import { resolveFleet } from "./resolve";
@@ -86,6 +89,8 @@ interface StepGroup {
   up: boolean[];
   /** Per pool: the spot fraction obtainable (0 where the pool has no spot). */
   spotOpen: number[];
+  /** Replicas the GPUs keep after losing any one provider or its spot (`survivorReplicas`: the policy's cover, less what the hosted API carries). */
+  survivor: number;
 }
 
 /**
@@ -121,17 +126,26 @@ function stepGroups(spec: FleetSpec, fleet: ResolvedFleet, model: ResolvedModel,
   // Demand a run must serve from ready nodes: everything outside outages and their recovery.
   const mustServe = demand.map((d, t) => (excused.some((w) => t * step >= w.from && t * step < w.to) ? 0 : d));
   const boot = Math.ceil(shortestScaleUpMinutes(spec, model) / step - EPS);
+  const { policy } = spec;
+  const h = model.spec.hostedFallback;
+  const limit = h === undefined ? undefined : { requestsPerMinute: h.requestsPerMinute ?? null, tokensPerMinute: h.tokensPerMinute ?? null };
+  const resilient = policy.resilience === "provider";
+  const hosted = (t: number) => (limit === undefined ? 0 : demand[t]! * hostedShare(limit, series.requests[t] ?? 0, (series.inputTokens[t] ?? 0) + (series.outputTokens[t] ?? 0), step));
+  const survivor = (t: number) => (resilient ? survivorReplicas(policy.outageCover, policy.outageShare, demand[t]!, hosted(t)) : 0);
+  // While a provider is down, the hosted API's part of the outage cover is not asked of the GPUs still up (as in simulate).
+  const outageHosted = (t: number) => (resilient ? outageHostedReplicas(policy.outageCover, policy.outageShare, demand[t]!, hosted(t)) : 0);
   const groups = new Map<string, StepGroup>();
   for (let t = 0; t < steps; t++) {
     const minute = t * step;
     let ahead = 0;
     for (let u = t; u <= Math.min(steps - 1, t + boot); u++) ahead = Math.max(ahead, mustServe[u]!);
-    const capacity = Math.max(spec.policy.headroom * demand[t]!, ahead);
     const up = model.pools.map((p) => !isDown(events, p.provider.provider, minute));
+    const capacity = Math.max(spec.policy.headroom * demand[t]! - (up.every(Boolean) ? 0 : outageHosted(t)), ahead);
     const spotOpen = model.pools.map((p) => (p.spotPrice === undefined ? 0 : spotFractionAt(events, p.provider.provider, minute)));
-    const key = `${demand[t]}|${capacity}|${up.map(Number).join("")}|${spotOpen.join(",")}`;
+    const covered = survivor(t);
+    const key = `${demand[t]}|${capacity}|${up.map(Number).join("")}|${spotOpen.join(",")}|${covered}`;
     const g = groups.get(key);
-    if (g === undefined) groups.set(key, { weight: 1, demand: demand[t]!, capacity, up, spotOpen });
+    if (g === undefined) groups.set(key, { weight: 1, demand: demand[t]!, capacity, up, spotOpen, survivor: covered });
     else g.weight++;
   }
   return [...groups.values()];
@@ -169,11 +183,11 @@ function relaxedBound(highs: Highs, spec: FleetSpec, pools: readonly ResolvedPoo
       if (Number.isFinite(p.maxNodes)) lp.addRow(`q${gi}_${i}`, terms.map(([v]) => [v, 1] as [number, number]), -Infinity, p.maxNodes);
     });
     lp.addRow(`cap${gi}`, cap, g.capacity, Infinity);
-    if (policy.resilience === "provider" && g.up.every(Boolean)) {
-      pools.forEach((_, q) => lp.addRow(`n1_${gi}_${q}`, perPool.filter((_, j) => j !== q).flat(), policy.outageCover * g.demand, Infinity));
-    } else if (policy.resilience === "provider") {
+    if (g.survivor > 0 && g.up.every(Boolean)) {
+      pools.forEach((_, q) => lp.addRow(`n1_${gi}_${q}`, perPool.filter((_, j) => j !== q).flat(), g.survivor, Infinity));
+    } else if (g.survivor > 0) {
       pools.forEach((_, q) => {
-        if (spotOf[q]!.length > 0) lp.addRow(`ns_${gi}_${q}`, [...cap, ...spotOf[q]!.map(([v, c]) => [v, -c] as [number, number])], policy.outageCover * g.demand, Infinity);
+        if (spotOf[q]!.length > 0) lp.addRow(`ns_${gi}_${q}`, [...cap, ...spotOf[q]!.map(([v, c]) => [v, -c] as [number, number])], g.survivor, Infinity);
       });
     }
     // The spot budget (spotBudgetReplicas): (1 − σ)·spot − σ·reserved ≤ 0, over the pools that are up.
@@ -192,17 +206,15 @@ function relaxedBound(highs: Highs, spec: FleetSpec, pools: readonly ResolvedPoo
  */
 function exactBound(spec: FleetSpec, pools: readonly ResolvedPool[], groups: readonly StepGroup[], step: number, hours: number): { cost: number; reserved: number[] } | undefined {
   const { policy } = spec;
-  const resilient = policy.resilience === "provider";
   const stepHours = step / 60;
   // The same rows `simulate` checks its paid capacity against (policyViolationSteps).
   const rows = groups.map((g) => {
     const outage = g.up.some((u) => !u);
-    const cover = Math.ceil(policy.outageCover * g.demand - EPS);
     return {
       g,
       required: Math.ceil(g.capacity - EPS),
-      survivor: resilient && !outage ? cover : 0,
-      spotSurvivor: resilient && outage ? cover : 0,
+      survivor: outage ? 0 : g.survivor,
+      spotSurvivor: outage ? g.survivor : 0,
     };
   });
   const evaluate = (R: readonly number[], budget: number): number | undefined => {

@@ -5,10 +5,11 @@
  */
 import { CATALOG_COMPILED_ON, INSTANCE_TYPES, concurrentRequestsPerReplica, egressPricePerGB, isKnownRegion, replicaCostPerHour, replicasPerNode, routingOrder, tensorParallelProblem } from "@switchyard/catalog";
 import type { CapacityType, InstanceType, Provider } from "@switchyard/catalog";
-import { classicReservedUnits, cycleCostFor, demandSizeIssues, fitSpotToBudget, levelsFor, outageBounds, planCapacity } from "./capacity";
+import { classicReservedUnits, cycleCostFor, demandSizeIssues, fitSpotToBudget, hostedReplicasByHour, modelLevels, outageBounds, planCapacity } from "./capacity";
 import type { Levels } from "./capacity";
 import { HOURS_PER_MONTH } from "./defaults";
 import { FleetSpecError, PlanInfeasibleError } from "./errors";
+import { hostedCoverShortfall } from "./hosted-capacity";
 import { providerInstanceTypes } from "./instance-types";
 import { resolveFleet } from "./resolve";
 import { tierSchedule } from "./schedule";
@@ -39,15 +40,17 @@ function planModel(fleet: ResolvedFleet, model: ResolvedModel, warnings: string[
   const { policy } = fleet.spec;
   const resilience = policy.resilience === "provider";
   if (model.pools.length === 0) throw new PlanInfeasibleError(`no enabled provider can host ${model.name}`);
-  const levels = levelsFor(model.profile.demandReplicas, policy.headroom, resilience, policy.outageCover);
+  if (resilience && policy.outageCover === "hosted") refuseHostedCoverShortfall(fleet, model);
+  const levels = modelLevels(model, policy);
   const planned = planCapacity(model, levels, policy.maxSpotShare, resilience);
   if (planned.search === "coordinate") warnings.push(`${model.name}: too many reserved combinations to try them all; reserved levels found by coordinate search`);
   const bounds = outageBounds(model.pools, planned.reserved, levels, policy.maxSpotShare, resilience);
   if (resilience && bounds.shortfalls.length > 0) {
     const s = bounds.shortfalls[0]!;
     throw new PlanInfeasibleError(
-      `${model.name}: if ${model.pools[s.pool]!.provider.provider} is lost, the other providers can reach at most ${s.reachable} replicas but peak × headroom needs ${s.needed}; ` +
-        "raise providers[].maxNodes on the others, enable another provider, or set policy.resilience: none",
+      `${model.name}: if ${model.pools[s.pool]!.provider.provider} is lost, the other providers can reach at most ${s.reachable} replicas but peak × headroom needs ${s.needed}` +
+        `${policy.outageCover === "spare" ? "" : " beyond what the hosted API carries"}; ` +
+        `raise providers[].maxNodes on the others, enable another provider, ${policy.outageCover === "spare" ? "let the hosted API carry part of it (policy.outageCover: both), " : "raise the hosted rate limit, "}or set policy.resilience: none`,
     );
   }
   const cap = fitSpotToBudget(model, levels, policy.maxSpotShare, planned, bounds.maxSpot);
@@ -59,6 +62,57 @@ function planModel(fleet: ResolvedFleet, model: ResolvedModel, warnings: string[
     }
   });
   return { model, levels, reserved: cap.reserved, spot: cap.spot, onDemand: cap.onDemand, maxNodes, maxSpot, reservedDecision: reservedDecision(model, levels, cap.reserved, policy.maxSpotShare, fleet.spec.policy.headroom) };
+}
+
+/**
+ * Under `outageCover: hosted` the hosted API alone carries `outageShare` of the demand when a provider fails, whichever
+ * it is: its rate limit must allow that at every hour of the profile.
+ */
+function refuseHostedCoverShortfall(fleet: ResolvedFleet, model: ResolvedModel): void {
+  const { outageShare } = fleet.spec.policy;
+  const hosted = hostedReplicasByHour(model);
+  const short = model.profile.demandReplicas.map((d, h) => hostedCoverShortfall(outageShare, d, hosted[h]!));
+  const worst = short.reduce((a, x, h) => (x > short[a]! ? h : a), 0);
+  if (!(short[worst]! > 1e-9)) return;
+  const p = model.profile;
+  const at = `models[${fleet.models.indexOf(model)}].hostedFallback`;
+  const h = model.spec.hostedFallback!;
+  const rpm = Math.ceil(outageShare * Math.max(...p.requestsPerSecond) * 60);
+  const tpm = Math.ceil(outageShare * Math.max(...p.inputTokensPerSecond.map((x, i) => x + p.outputTokensPerSecond[i]!)) * 60);
+  const limits = [h.requestsPerMinute === undefined ? "" : `${h.requestsPerMinute} requests/min`, h.tokensPerMinute === undefined ? "" : `${h.tokensPerMinute} tokens/min`].filter((x) => x !== "").join(", ");
+  throw new PlanInfeasibleError(
+    `${model.name}: policy.outageCover is hosted, so ${h.name} must carry ${outageShare} × the demand when a provider fails, ` +
+      `but at profile hour ${worst} its rate limit (${limits}) leaves ${Math.ceil(short[worst]!)} replicas' worth uncovered; ` +
+      `raise ${at}.requestsPerMinute to at least ${rpm} and ${at}.tokensPerMinute to at least ${tpm} (or remove them), or set policy.outageCover: both (the GPUs hold what the limit cannot)`,
+  );
+}
+
+/**
+ * Expected hosted API spend per month covering outages: for each provider q, the chance it is down (1 − availability)
+ * × what the hosted API takes at each hour when q's replicas are lost: the part of `outageShare` × demand the other
+ * providers' running capacity does not hold, up to what the hosted API carries then (`levels.outageHosted`; 0 under
+ * `spare`). Before the survivors' burst is ready: a long outage costs less, as they take over.
+ */
+function expectedOutageHostedCost(w: ModelWork, outageShare: number, hoursPerMonth: number): number {
+  const hosted = w.model.spec.hostedFallback;
+  if (hosted === undefined) return 0;
+  const p = w.model.profile;
+  const H = w.levels.required.length;
+  let cost = 0;
+  w.model.pools.forEach((q, qi) => {
+    let perCycle = 0;
+    for (let h = 0; h < H; h++) {
+      const d = p.demandReplicas[h]!;
+      if (d <= 0) continue;
+      const running = w.model.pools.map((pool, i) => pool.k * (w.reserved[i]! + w.spot[h]![i]! + w.onDemand[h]![i]!));
+      const held = running.reduce((a, c) => a + c, 0) - running[qi]!;
+      const taken = Math.min(Math.max(0, outageShare * d - held), w.levels.outageHosted[h]!);
+      const hostedPerHour = ((p.inputTokensPerSecond[h]! * hosted.pricePerMillionInputTokens + p.outputTokensPerSecond[h]! * hosted.pricePerMillionOutputTokens) * 3600) / 1e6;
+      perCycle += (taken / d) * hostedPerHour;
+    }
+    cost += (1 - q.provider.availability) * (perCycle / H) * hoursPerMonth;
+  });
+  return cost;
 }
 
 function reservedDecision(model: ResolvedModel, levels: Levels, reserved: readonly number[], sigma: number, _headroom: number): ReservedDecision | null {
@@ -190,6 +244,7 @@ export function plan(input: FleetSpecInput | FleetSpec): FleetPlan {
   };
   const compute = { reserved: 0, spot: 0, onDemand: 0, total: 0 };
   let gatewayEgress = 0;
+  let hostedSpend = 0;
 
   const models: ModelPlan[] = works.map((w) => {
     const H = w.levels.required.length;
@@ -220,6 +275,8 @@ export function plan(input: FleetSpecInput | FleetSpec): FleetPlan {
       gatewayEgress += toBackend + toGateway;
     });
     const hosted = m.spec.hostedFallback;
+    const monthlyHosted = expectedOutageHostedCost(w, policy.outageShare, hpm);
+    hostedSpend += monthlyHosted;
     return {
       name: m.name,
       huggingFace: { ...m.spec.huggingFace },
@@ -240,6 +297,7 @@ export function plan(input: FleetSpecInput | FleetSpec): FleetPlan {
         demandReplicas: m.profile.demandReplicas.map((x) => Math.round(x * 1000) / 1000),
         requiredReplicas: [...w.levels.required],
         survivorReplicas: [...w.levels.survivor],
+        outageHostedReplicas: w.levels.outageHosted.map((x) => Math.round(x * 1000) / 1000),
         requestsPerSecond: m.profile.requestsPerSecond.map((x) => Math.round(x * 1000) / 1000),
         inputTokensPerSecond: m.profile.inputTokensPerSecond.map((x) => Math.round(x * 10) / 10),
         outputTokensPerSecond: m.profile.outputTokensPerSecond.map((x) => Math.round(x * 10) / 10),
@@ -247,8 +305,21 @@ export function plan(input: FleetSpecInput | FleetSpec): FleetPlan {
       },
       pools,
       reserved: w.reservedDecision,
-      hostedFallback: hosted === undefined ? null : { name: hosted.name, model: hosted.model, requestsPerMinute: hosted.requestsPerMinute ?? null, pricePerMillionInputTokens: hosted.pricePerMillionInputTokens, pricePerMillionOutputTokens: hosted.pricePerMillionOutputTokens, rttMs: hosted.rttMs, availability: hosted.availability },
+      hostedFallback:
+        hosted === undefined
+          ? null
+          : {
+              name: hosted.name,
+              model: hosted.model,
+              requestsPerMinute: hosted.requestsPerMinute ?? null,
+              tokensPerMinute: hosted.tokensPerMinute ?? null,
+              pricePerMillionInputTokens: hosted.pricePerMillionInputTokens,
+              pricePerMillionOutputTokens: hosted.pricePerMillionOutputTokens,
+              rttMs: hosted.rttMs,
+              availability: hosted.availability,
+            },
       monthlyCompute: round2(pools.reduce((a, p) => a + p.monthlyCompute, 0)),
+      monthlyHosted: round2(monthlyHosted),
     };
   });
 
@@ -285,9 +356,10 @@ export function plan(input: FleetSpecInput | FleetSpec): FleetPlan {
     bucket(spec.weightOrigin.provider).egress += d.monthly.egress;
   }
   compute.total = compute.reserved + compute.spot + compute.onDemand;
-  const total = compute.total + storage + weightEgress + gatewayEgress;
+  const total = compute.total + hostedSpend + storage + weightEgress + gatewayEgress;
   const cost: MonthlyCost = {
     compute: { reserved: round2(compute.reserved), spot: round2(compute.spot), onDemand: round2(compute.onDemand), total: round2(compute.total) },
+    hosted: round2(hostedSpend),
     storage: round2(storage),
     weightEgress: round2(weightEgress),
     gatewayEgress: round2(gatewayEgress),
@@ -311,6 +383,7 @@ export function plan(input: FleetSpecInput | FleetSpec): FleetPlan {
       maxSpotShare: policy.maxSpotShare,
       headroom: policy.headroom,
       resilience: policy.resilience,
+      outageShare: policy.outageShare,
       outageCover: policy.outageCover,
       budgetPerMonth: policy.budgetPerMonth ?? null,
       router: { ...spec.router },

@@ -6,10 +6,12 @@
 import { PROVIDER_NODES_AUTOSCALE, getGpuType, gpuWeights, modelWeightGB, objectStoragePricePerGBMonth, replicasPerNode, tensorParallelProblem } from "@switchyard/catalog";
 import type { CapacityType, Dtype, InstanceType, Provider } from "@switchyard/catalog";
 import { ENGINE_START_MINUTES, NODE_PROVISION_MINUTES, RTT_MS, SPOT_BEHAVIOUR } from "./defaults";
-import { profileFromHourly, profileFromSeries, resampleSeries, scaleSeries } from "./demand";
+import { profileFromHourly, profileFromSeries, replicasFor, replicasForRates, resampleSeries, scaleSeries } from "./demand";
 import type { DemandProfile, DemandSeries, HourlyRates, Throughput } from "./demand";
 import { FleetSpecError } from "./errors";
 import { forecastProfile } from "./forecast";
+import { costConfidence, hostedLimitReplicas } from "./hosted-capacity";
+import type { CostBasis } from "./hosted-capacity";
 import type { ForecastReport } from "./forecast";
 import { providerInstanceTypes } from "./instance-types";
 import type { SpecIssue } from "./errors";
@@ -146,6 +148,7 @@ export function resolveModelDemand(
   m: ModelSpec,
   spec: FleetSpec,
   throughput: Throughput,
+  pools: readonly ResolvedPool[],
 ): { profile: DemandProfile; hourly: HourlyRates | undefined; series: DemandSeries | undefined; forecast: ForecastReport | null } {
   const h = m.demand.hourly;
   if (h !== undefined) {
@@ -159,11 +162,65 @@ export function resolveModelDemand(
   // Simulated, and profiled, from Monday 00:00 UTC as the tiers' schedules are: the week before the first step is empty.
   const series = fromWeekStart(history, s.startMinuteOfWeek);
   if (s.forecast !== undefined) {
-    const { profile, report } = forecastProfile(history, throughput, { ...s.forecast, startMinuteOfWeek: s.startMinuteOfWeek });
+    const options = { horizonDays: s.forecast.horizonDays, startMinuteOfWeek: s.startMinuteOfWeek };
+    const stated = s.forecast.confidence;
+    if (stated !== "cost") {
+      const { profile, report } = forecastProfile(history, throughput, { ...options, confidence: stated });
+      return { profile, hourly: undefined, series, forecast: report };
+    }
+    const { profile, report } = costSizedForecast(history, throughput, options, m.hostedFallback!, pools);
     return { profile, hourly: undefined, series, forecast: report };
   }
   return { profile: profileFromSeries(series, throughput, s.profileHours, s.quantile), hourly: undefined, series, forecast: null };
 }
+
+/** Under `confidence: cost`, how much of an hour's demand above the GPUs' level the hosted API's rate limit must take. */
+const RATE_LIMIT_CONFIDENCE = 0.99;
+
+/**
+ * `forecast.confidence: cost`: the forecast at the confidence where the cheapest GPU replica-hour the fleet can add
+ * (`pools`) costs what the hosted API charges for the tokens it would serve, at the history's mix. Where the hosted
+ * API's rate limit could not take what lies above that level in an hour (at the 0.99 forecast), the level is raised
+ * so it can: the GPUs hold what the limit cannot.
+ */
+function costSizedForecast(
+  history: DemandSeries,
+  throughput: Throughput,
+  options: { horizonDays: number; startMinuteOfWeek: number },
+  hosted: NonNullable<ModelSpec["hostedFallback"]>,
+  pools: readonly ResolvedPool[],
+): { profile: DemandProfile; report: ForecastReport } {
+  const basis = costBasis(history, throughput, hosted, pools);
+  const { profile, report } = forecastProfile(history, throughput, { ...options, confidence: costConfidence(basis) });
+  const limit = { requestsPerMinute: hosted.requestsPerMinute ?? null, tokensPerMinute: hosted.tokensPerMinute ?? null };
+  let raised = 0;
+  if (limit.requestsPerMinute !== null || limit.tokensPerMinute !== null) {
+    const high = forecastProfile(history, throughput, { ...options, confidence: RATE_LIMIT_CONFIDENCE }).profile.demandReplicas;
+    profile.demandReplicas = profile.demandReplicas.map((level, h) => {
+      const meanReplicas = replicasForRates(profile.inputTokensPerSecond[h]!, profile.outputTokensPerSecond[h]!, throughput);
+      const takes = hostedLimitReplicas(limit, profile.requestsPerSecond[h]!, profile.inputTokensPerSecond[h]! + profile.outputTokensPerSecond[h]!, meanReplicas);
+      const floor = high[h]! - takes;
+      if (floor <= level) return level;
+      raised++;
+      return floor;
+    });
+  }
+  return { profile, report: { ...report, costBasis: { ...basis, hoursRaisedForRateLimit: raised } } };
+}
+
+/** The prices `costConfidence` weighs, from the model's pools and the history's token mix. */
+function costBasis(history: DemandSeries, throughput: Throughput, hosted: NonNullable<ModelSpec["hostedFallback"]>, pools: readonly ResolvedPool[]): CostBasis {
+  const burst = pools.flatMap((p) => [p.spotExpected, p.onDemandPrice].filter((x): x is number => x !== undefined).map((price) => price / p.k));
+  const fixed = pools.filter((p) => p.reservedPrice !== undefined).map((p) => p.reservedPrice! / p.k);
+  const gpuPerReplicaHour = Math.min(...(burst.length > 0 ? burst : fixed));
+  const input = history.inputTokens.reduce((a, x) => a + x, 0);
+  const output = history.outputTokens.reduce((a, x) => a + x, 0);
+  const replicaHours = replicasFor(input, output, 3600, throughput);
+  const hostedUsd = (input * hosted.pricePerMillionInputTokens + output * hosted.pricePerMillionOutputTokens) / 1e6;
+  return { gpuPerReplicaHour: round4(gpuPerReplicaHour), hostedPerReplicaHour: replicaHours > 0 ? round4(hostedUsd / replicaHours) : Infinity };
+}
+
+const round4 = (x: number) => Math.round(x * 10000) / 10000;
 
 /** The series with empty steps before it, so that its step 0 is Monday 00:00 UTC (its first step at `startMinuteOfWeek`). */
 function fromWeekStart(series: DemandSeries, startMinuteOfWeek: number): DemandSeries {
@@ -181,11 +238,11 @@ export function resolveFleet(spec: FleetSpec): ResolvedFleet {
   const providers = spec.providers.map((p) => resolveProvider(p, spec.gateway.provider));
   const models = spec.models.map((m): ResolvedModel => {
     const throughput = { prefillTokensPerSecond: m.serving.prefillTokensPerSecond, decodeTokensPerSecond: m.serving.decodeTokensPerSecond };
-    const { profile, hourly, series, forecast } = resolveModelDemand(m, spec, throughput);
     const allowed = m.providers ?? spec.providers.map((p) => p.provider);
     const pools = spec.providers
       .map((p, i) => (allowed.includes(p.provider) ? resolvePool(m, p, providers[i]!, warnings) : undefined))
       .filter((p): p is ResolvedPool => p !== undefined);
+    const { profile, hourly, series, forecast } = resolveModelDemand(m, spec, throughput, pools);
     getGpuType(m.serving.gpuType);
     return {
       spec: m,

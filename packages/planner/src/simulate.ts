@@ -18,7 +18,8 @@
  *     the spot obtainable; new ones are billed at once and serve after the pool's scale-up time (provisioning +
  *     weights + engine start); a node its pods left goes after the node autoscaler's own delay.
  *  4. Ready replicas serve; demand beyond them goes to the hosted fallback when the model has one, up to its rate
- *     limit (`requestsPerMinute` × the step), and is unmet beyond it (dropped requests in proportion).
+ *     limit (`requestsPerMinute` and `tokensPerMinute` × the step, `hostedShare`), and is unmet beyond it (dropped
+ *     requests in proportion).
  *
  * The only forecast is the plan's own: each tier's schedule (`PoolTierPlan.schedule`, from `tierSchedule`) asks for
  * the hour's planned replicas a boot time before the hour, step 0 being Monday 00:00 UTC (hour 0 of the profile).
@@ -31,6 +32,7 @@ import { replicasWanted } from "@switchyard/catalog";
 import type { Provider } from "@switchyard/catalog";
 import { spotBudgetReplicas } from "./allocate";
 import { replicasFor } from "./demand";
+import { hostedShare, outageHostedReplicas, survivorReplicas } from "./hosted-capacity";
 import { scalesToZero, tierScaler } from "./scaler";
 import { scheduledReplicas } from "./schedule";
 import type { TierScaler } from "./scaler";
@@ -149,7 +151,7 @@ export function simulate(plan: FleetPlan, trace: DemandTrace, events: Simulation
   for (const model of plan.models) {
     const demand = trace.models[model.name]!;
     const pools: PoolState[] = model.pools.map((p) => ({ plan: p, reservedReadyAt: 0, wasDown: false }));
-    const useFallback = (options.useHostedFallback ?? true) && model.hostedFallback !== null;
+    const hf = (options.useHostedFallback ?? true) ? model.hostedFallback : null;
     const headroom = plan.policy.headroom;
     const tiers = tierStates(plan, model);
 
@@ -238,9 +240,13 @@ export function simulate(plan: FleetPlan, trace: DemandTrace, events: Simulation
       const overCap = paidSpot > spotBudget + EPS;
       if (overCap && up.every(Boolean)) result.spotOverCapSteps++;
       const resilient = plan.policy.resilience === "provider";
-      const needed = replicasWanted(d.replicas, headroom);
-      const neededSurvivor = resilient && !outageActive ? Math.ceil(plan.policy.outageCover * d.replicas - EPS) : 0;
-      const neededSpotSurvivor = resilient && outageActive ? Math.ceil(plan.policy.outageCover * d.replicas - EPS) : 0;
+      const wanted = replicasWanted(d.replicas, headroom);
+      const hostedCover = hf === null ? 0 : d.replicas * hostedShare(hf, d.requests, d.inputTokens + d.outputTokens, step);
+      const survivor = resilient ? survivorReplicas(plan.policy.outageCover, plan.policy.outageShare, d.replicas, hostedCover) : 0;
+      // While a provider is down, what the policy lets the hosted API carry is not asked of the GPUs still up.
+      const needed = outageActive && resilient ? Math.max(0, Math.ceil(wanted - outageHostedReplicas(plan.policy.outageCover, plan.policy.outageShare, d.replicas, hostedCover) - EPS)) : wanted;
+      const neededSurvivor = outageActive ? 0 : survivor;
+      const neededSpotSurvivor = outageActive ? survivor : 0;
       if (
         paidTotal < needed ||
         paid.some((c) => paidTotal - c < neededSurvivor) ||
@@ -258,16 +264,15 @@ export function simulate(plan: FleetPlan, trace: DemandTrace, events: Simulation
       const dropped = d.requests * unmetFraction;
       result.demand.requests += d.requests;
       result.demand.gpuHours += (d.replicas * model.gpusPerReplica * step) / 60;
-      // The hosted API takes what its rate limit (requests per minute, over the step) allows; the rest is unmet.
-      const hf = useFallback ? model.hostedFallback! : null;
-      const hostedShare = hf === null || dropped <= 0 ? 0 : hf.requestsPerMinute === null ? 1 : Math.min(1, (hf.requestsPerMinute * step) / dropped);
-      if (hf !== null && hostedShare > 0) {
-        result.servedByFallback.requests += dropped * hostedShare;
-        result.servedByFallback.gpuHours += unmetGpuHours * hostedShare;
-        result.cost.hostedFallback += (hostedShare * unmetFraction * (d.inputTokens * hf.pricePerMillionInputTokens + d.outputTokens * hf.pricePerMillionOutputTokens)) / 1e6;
+      // The hosted API takes what its rate limit (requests and tokens per minute, over the step) allows; the rest is unmet.
+      const taken = hf === null || dropped <= 0 ? 0 : hostedShare(hf, dropped, unmetFraction * (d.inputTokens + d.outputTokens), step);
+      if (hf !== null && taken > 0) {
+        result.servedByFallback.requests += dropped * taken;
+        result.servedByFallback.gpuHours += unmetGpuHours * taken;
+        result.cost.hostedFallback += (taken * unmetFraction * (d.inputTokens * hf.pricePerMillionInputTokens + d.outputTokens * hf.pricePerMillionOutputTokens)) / 1e6;
       }
-      if (hostedShare < 1 && unmetReplicas > 0) {
-        const left = 1 - hostedShare;
+      if (taken < 1 && unmetReplicas > 0) {
+        const left = 1 - taken;
         result.unmet.requests += dropped * left;
         result.unmet.gpuHours += unmetGpuHours * left;
         if (!result.outages.some((o) => within(o, minute))) {

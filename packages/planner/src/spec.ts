@@ -29,6 +29,7 @@ import { z } from "zod";
 import { GATEWAY_BYTES_PER_TOKEN, POLICY, ROUTER_WEIGHTS, SIMULATION, WEIGHT_LOAD_GBPS } from "./defaults";
 import { FleetSpecError, formatPath } from "./errors";
 import { customInstanceTypes, providerInstanceTypes } from "./instance-types";
+import { OUTAGE_COVERS } from "./hosted-capacity";
 import type { SpecIssue } from "./errors";
 
 // Each schema's error text is the *fix*; the problem and the value received are described from the issue.
@@ -55,14 +56,17 @@ const RouterWeightsSchema = z
     availability: fraction("a weight between 0 and 1; the defaults are latency 0.3, cost 0.4, availability 0.3").default(ROUTER_WEIGHTS.availability),
   }, fix("an object { latency, cost, availability }"));
 
+const OUTAGE_COVER_HINT =
+  '"spare" (the other providers\' GPUs hold outageShare of the demand as a hot spare), "hosted" (the models\' hostedFallback carries it, within its rate limit) or "both" (the hosted API up to its limit, GPUs the rest); the share itself is policy.outageShare, e.g. 1';
 const PolicySchema = z.strictObject({
   maxSpotShare: fraction("the largest fraction of serving capacity that may run on spot, 0–1 (the seeds run 0.6)").default(POLICY.maxSpotShare),
   headroom: num("capacity over demand, ≥ 1 (1.2 = 20% spare)").min(1, fix("capacity over demand, ≥ 1 (1.2 = 20% spare)")).max(10, fix("capacity over demand, at most 10")).default(POLICY.headroom),
   resilience: z.enum(["provider", "none"], fix('"provider" (losing any one provider must not drop demand) or "none"')).default(POLICY.resilience),
-  outageCover: num("the share of demand the other providers must carry the moment one provider fails, 0–headroom (1 = all of it)").min(0, fix("≥ 0; 1 = the survivors carry all demand")).max(10, fix("at most 10")).default(POLICY.outageCover),
+  outageShare: num("the share of demand still served the moment one provider fails, 0–headroom (1 = all of it)").min(0, fix("≥ 0; 1 = all of the demand is still served")).max(10, fix("at most 10")).default(POLICY.outageShare),
+  outageCover: z.enum(OUTAGE_COVERS, fix(OUTAGE_COVER_HINT)).default(POLICY.outageCover),
   budgetPerMonth: positive("a monthly budget in USD, e.g. 250000").optional(),
   baselineProvider: ProviderName.optional(),
-}, fix("an object with maxSpotShare, headroom, resilience, outageCover, budgetPerMonth, baselineProvider"));
+}, fix("an object with maxSpotShare, headroom, resilience, outageShare, outageCover, budgetPerMonth, baselineProvider"));
 
 const SpotBehaviourSchema = z.strictObject({
   availability: num("the long-run fraction of time spot capacity can be obtained, in (0, 1], e.g. 0.68").gt(0, fix("in (0, 1], e.g. 0.68")).max(1, fix("in (0, 1]")),
@@ -116,6 +120,8 @@ const HourlyDemandSchema = z.strictObject({
   scale: positive("a multiplier applied to every rate, e.g. 2 for twice the load").default(1),
 }, fix("an object with file or requestsPerSecond/inputTokensPerSecond/outputTokensPerSecond, and scale"));
 
+const CONFIDENCE_HINT =
+  'the quantile of each hour of the week\'s demand the GPUs are sized for, in (0, 1), e.g. 0.95; or "cost": the quantile at which a GPU replica is cheaper than the hosted fallback serving the same tokens (needs models[].hostedFallback)';
 const SeriesDemandSchema = z.strictObject({
   file: z.string(fix("a per-minute CSV path relative to the spec, columns minute,requests,input_tokens,output_tokens")).min(1).optional(),
   stepMinutes: positiveInt("minutes per entry of the series, e.g. 1").optional(),
@@ -132,7 +138,15 @@ const SeriesDemandSchema = z.strictObject({
     .default(0),
   forecast: z
     .strictObject({
-      confidence: num("the quantile of each hour of the week's demand to plan for, in (0, 1), e.g. 0.95").gt(0, fix("in (0, 1), e.g. 0.95")).lt(1, fix("in (0, 1), e.g. 0.95; for the busiest step use quantile: 1 without forecast")).default(0.95),
+      confidence: z
+        .union(
+          [
+            num(CONFIDENCE_HINT).gt(0, fix(CONFIDENCE_HINT)).lt(1, fix(`${CONFIDENCE_HINT}; for the busiest step use quantile: 1 without forecast`)),
+            z.literal("cost"),
+          ],
+          fix(CONFIDENCE_HINT),
+        )
+        .default(0.95),
       horizonDays: positiveInt("days ahead the plan is for, 1–28, e.g. 7").max(28, fix("at most 28 days: a trend taken further is a guess")).default(7),
     }, fix("an object { confidence, horizonDays }, e.g. { confidence: 0.95, horizonDays: 7 }"))
     .optional(),
@@ -151,9 +165,10 @@ const HostedFallbackSchema = z.strictObject({
   pricePerMillionInputTokens: nonNegative("USD per million prompt tokens"),
   pricePerMillionOutputTokens: nonNegative("USD per million generated tokens"),
   requestsPerMinute: positiveInt("the hosted API's rate limit for this account, requests per minute, e.g. 600").optional(),
+  tokensPerMinute: positiveInt("the hosted API's rate limit for this account, prompt plus generated tokens per minute, e.g. 1000000").optional(),
   rttMs: nonNegative("round trip in ms from the gateway").default(50),
   availability: num("in (0, 1]").gt(0, fix("in (0, 1]")).max(1, fix("in (0, 1]")).default(0.99),
-}, fix("an object { name, model, pricePerMillionInputTokens, pricePerMillionOutputTokens }"));
+}, fix("an object { name, model, pricePerMillionInputTokens, pricePerMillionOutputTokens }, and optionally requestsPerMinute, tokensPerMinute, rttMs, availability"));
 
 const HuggingFaceSchema = z.strictObject({
   repo: z
@@ -334,8 +349,18 @@ function semanticIssues(spec: FleetSpec): SpecIssue[] {
   if (Math.abs(routerSum - 1) > 1e-6) {
     add("router", `weights sum to ${routerSum.toFixed(3)}`, "make latency + cost + availability = 1, e.g. 0.3, 0.4, 0.3");
   }
-  if (spec.policy.outageCover > spec.policy.headroom + 1e-9) {
-    add("policy.outageCover", `(${spec.policy.outageCover}) exceeds headroom (${spec.policy.headroom})`, "set outageCover ≤ headroom (1 = survivors carry all demand)");
+  if (spec.policy.outageShare > spec.policy.headroom + 1e-9) {
+    add("policy.outageShare", `(${spec.policy.outageShare}) exceeds headroom (${spec.policy.headroom})`, "set outageShare ≤ headroom (1 = all of the demand is still served)");
+  }
+  if (spec.policy.outageCover !== "spare") {
+    if (spec.policy.resilience === "none") {
+      add("policy.outageCover", `is ${spec.policy.outageCover}, but resilience is none: nothing covers an outage`, 'set resilience: provider, or leave outageCover out');
+    }
+    spec.models.forEach((m, i) => {
+      if (m.hostedFallback === undefined) {
+        add(`models[${i}].hostedFallback`, `is missing, but policy.outageCover is ${spec.policy.outageCover}: ${m.name} has no hosted API to cover an outage with`, 'give the model a hostedFallback, or set policy.outageCover: spare');
+      }
+    });
   }
 
   // Every region is checked against its provider's catalog list unless its object declares it unlisted.
@@ -394,7 +419,7 @@ function semanticIssues(spec: FleetSpec): SpecIssue[] {
   spec.models.forEach((m, i) => {
     const h = m.hostedFallback;
     if (h === undefined) return;
-    const same = JSON.stringify([h.model, h.pricePerMillionInputTokens, h.pricePerMillionOutputTokens, h.requestsPerMinute ?? null]);
+    const same = JSON.stringify([h.model, h.pricePerMillionInputTokens, h.pricePerMillionOutputTokens, h.requestsPerMinute ?? null, h.tokensPerMinute ?? null]);
     const first = fallbacks.get(h.name);
     if (first !== undefined && first.same !== same) {
       add(`models[${i}].hostedFallback`, `is named ${h.name} like ${first.at}, with another model, price or rate limit`, "give each distinct hosted fallback its own name; models that share one fallback repeat it exactly");
@@ -407,6 +432,11 @@ function semanticIssues(spec: FleetSpec): SpecIssue[] {
       add(`models[${i}].hostedFallback.model`, `uses the hosted provider ${provider}, but ${other.name}'s fallback uses ${other.hostedFallback!.model.split("/")[0]}`, "use one hosted provider for every fallback of a fleet: the shared stack deploys them with one API key (switchyard:hostedFallbackApiKey)");
     }
     if (spec.models.some((other) => other.name === h.name)) add(`models[${i}].hostedFallback.name`, `${h.name} is also a model's name`, "name the fallback after the hosted model, e.g. together-llama-70b: it becomes a model group of its own");
+  });
+  spec.models.forEach((m, i) => {
+    if (m.demand.series?.forecast?.confidence === "cost" && m.hostedFallback === undefined) {
+      add(`models[${i}].demand.series.forecast.confidence`, `is cost, but ${m.name} has no hostedFallback to weigh its GPUs against`, "give the model a hostedFallback, or state a confidence, e.g. 0.95");
+    }
   });
 
   const modelNames = new Map<string, number>();

@@ -5,9 +5,10 @@
  */
 import type { CapacityType, Dtype, InstanceType, Provider, VllmQuantization } from "@switchyard/catalog";
 import type { ForecastReport } from "./forecast";
+import type { OutageCover } from "./hosted-capacity";
 
 export const FLEET_PLAN_KIND = "switchyard.fleet-plan";
-export const FLEET_PLAN_VERSION = 2;
+export const FLEET_PLAN_VERSION = 3;
 
 /** How a provider's GPUs get the model weights (DESIGN.md, ModelWeightCache). */
 export type WeightStrategy = "replicate" | "node-cache" | "stream";
@@ -43,7 +44,10 @@ export interface PlanPolicy {
   maxSpotShare: number;
   headroom: number;
   resilience: "provider" | "none";
-  outageCover: number;
+  /** Share of demand still served the moment one provider fails. */
+  outageShare: number;
+  /** Who carries it: the other providers' GPUs (`spare`), the hosted API (`hosted`), or the hosted API up to its rate limit and GPUs the rest (`both`). */
+  outageCover: OutageCover;
   budgetPerMonth: number | null;
   router: { latency: number; cost: number; availability: number };
   simulation: { stepMinutes: number; days: number; seed: number; scaleDownDelayMinutes: number; outageHours: number };
@@ -94,6 +98,8 @@ export interface ModelPlan {
   hostedFallback: HostedFallbackPlan | null;
   /** Expected compute cost of this model per month (reserved + expected spot + on-demand). */
   monthlyCompute: number;
+  /** Expected hosted API spend per month covering provider outages (0 under outageCover spare); spikes above the forecast come on top, see `simulate`. */
+  monthlyHosted: number;
 }
 
 export interface PlanProfile {
@@ -106,8 +112,10 @@ export interface PlanProfile {
   demandReplicas: number[];
   /** ⌈headroom × demand⌉: replicas the fleet runs per hour. */
   requiredReplicas: number[];
-  /** ⌈outageCover × demand⌉: replicas the fleet keeps after losing any one provider (0 without resilience). */
+  /** Replicas the fleet keeps after losing any one provider (0 without resilience): ⌈outageShare × demand⌉ less what the hosted API carries (`survivorReplicas`). */
   survivorReplicas: number[];
+  /** Replicas of demand the hosted API carries when a provider fails, within its rate limit (0 under outageCover spare). */
+  outageHostedReplicas: number[];
   requestsPerSecond: number[];
   inputTokensPerSecond: number[];
   outputTokensPerSecond: number[];
@@ -208,6 +216,8 @@ export interface HostedFallbackPlan {
   model: string;
   /** The account's rate limit, or null for none given. */
   requestsPerMinute: number | null;
+  /** The account's rate limit in prompt plus generated tokens per minute, or null for none given. */
+  tokensPerMinute: number | null;
   pricePerMillionInputTokens: number;
   pricePerMillionOutputTokens: number;
   rttMs: number;
@@ -248,6 +258,8 @@ export interface WeightDistributionPlan {
 
 export interface MonthlyCost {
   compute: { reserved: number; spot: number; onDemand: number; total: number };
+  /** Expected hosted API spend covering provider outages (the models' `monthlyHosted`). */
+  hosted: number;
   storage: number;
   weightEgress: number;
   gatewayEgress: number;

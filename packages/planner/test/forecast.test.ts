@@ -54,8 +54,8 @@ describe("forecastProfile", () => {
     const end = 10 * 1.1 ** 5;
     expect(Math.max(...profile.demandReplicas)).toBeGreaterThan(end * 0.97);
     expect(Math.max(...profile.demandReplicas)).toBeLessThan(end * 1.05);
-    // Weeks 3 and 4 held out, each forecast from the weeks before it with their trend.
-    expect(report.heldOutSteps).toBe(2 * WEEK_STEPS);
+    // Week 4 held out, forecast from the three weeks before it with their trend (two weeks have none).
+    expect(report.heldOutSteps).toBe(WEEK_STEPS);
     expect(report.heldOutCoverage!.after).toBeGreaterThanOrEqual(0.95);
   });
 
@@ -73,11 +73,19 @@ describe("forecastProfile", () => {
     expect(() => forecastProfile(seriesOf(100, 7, () => 1), T, { confidence: 0.9, horizonDays: 7, startMinuteOfWeek: 0 })).toThrow(/7-minute step does not divide an hour/);
   });
 
-  it("measures growth week over week, so the weekly shape does not read as a trend", () => {
+  it("measures growth week over week, so the weekly shape does not read as a trend, and only what every week agrees on", () => {
     const weekly = [1, 1, 1, 1, 1, 5, 5];
+    const times = (k: number) => weekly.map((x) => k * x);
+    const perWeek = (daily: number[]) => Math.exp(7 * weeklyGrowthPerDay(daily));
     expect(weeklyGrowthPerDay([...weekly, ...weekly, ...weekly])).toBe(0);
     expect(weeklyGrowthPerDay(weekly)).toBe(0);
-    expect(Math.exp(7 * weeklyGrowthPerDay([...weekly, ...weekly.map((x) => 2 * x)]))).toBeCloseTo(2, 9);
+    // One week against another is a level shift, not a trend.
+    expect(weeklyGrowthPerDay([...weekly, ...times(2)])).toBe(0);
+    expect(perWeek([...weekly, ...times(2), ...times(4)])).toBeCloseTo(2, 9);
+    // Weeks that grew ×2 then ×1.5 agree on ×1.5; a week up and a week down agree on nothing.
+    expect(perWeek([...weekly, ...times(2), ...times(3)])).toBeCloseTo(1.5, 9);
+    expect(weeklyGrowthPerDay([...weekly, ...times(2), ...weekly])).toBe(0);
+    expect(perWeek([...times(4), ...times(2), ...weekly])).toBeCloseTo(0.5, 9);
   });
 });
 
@@ -150,5 +158,45 @@ describe("applyHistory", () => {
     })();
     expect(error).toBeInstanceOf(FleetSpecError);
     expect((error as FleetSpecError).issues).toEqual([{ path: "--history", message: 'h.csv names model "llama-8b", which the spec does not have', fix: "use the spec's model names (m), or leave that model's rows out" }]);
+  });
+});
+
+describe("forecast.confidence: cost", () => {
+  // One AWS on-demand pool: p5 at $55.04 a node-hour, 4 replicas a node = $13.76 a replica-hour. Decode-bound at 1,000
+  // tokens/s, a replica-hour serves 3.6 M generated tokens: at $10 a million the hosted API charges $36 for them.
+  // Confidence = 1 − 13.76 / 36. Each hour's twelve 5-minute steps need 10, 11, … 21 replicas, three weeks long.
+  const history = seriesOf(3 * WEEK_STEPS, 5, (i) => 10 + (i % HOUR_STEPS));
+  const hosted = { name: "hosted", model: "openai/gpt-4o-mini", pricePerMillionInputTokens: 1, pricePerMillionOutputTokens: 10 };
+  const specFor = (fallback: Record<string, unknown> | null) => {
+    const spec = specWith({ providers: [{ provider: "aws", capacityTypes: ["on-demand"] }], replicas: [1], policy: { resilience: "none" } });
+    const model = spec.models[0] as Record<string, unknown>;
+    model.demand = { series: { ...history, forecast: { confidence: "cost", horizonDays: 7 } } };
+    if (fallback !== null) model.hostedFallback = fallback;
+    return spec;
+  };
+
+  it("sizes the GPUs at the quantile where a replica costs what the hosted API would charge for its tokens", () => {
+    const p = plan(specFor(hosted));
+    const f = p.models[0]!.profile.forecast!;
+    expect(f.costBasis).toEqual({ gpuPerReplicaHour: 13.76, hostedPerReplicaHour: 36, hoursRaisedForRateLimit: 0 });
+    expect(f.confidence).toBeCloseTo(1 - 13.76 / 36, 12);
+    // The nearest-rank 0.618 quantile of 10 … 21 (three of each) is 17; the held-out week needs no recalibration.
+    expect(f.calibration).toBe(1);
+    expect(new Set(p.models[0]!.profile.demandReplicas)).toEqual(new Set([17]));
+    const stated = forecastProfile(history, T, { confidence: 1 - 13.76 / 36, horizonDays: 7, startMinuteOfWeek: 0 });
+    expect(p.models[0]!.profile.demandReplicas).toEqual(stated.profile.demandReplicas.map((x) => Math.round(x * 1000) / 1000));
+  });
+
+  it("holds on GPUs what the hosted API's rate limit cannot take above that level", () => {
+    // 2 requests/s per replica: 31 a second at the mean of 15.5 replicas. 120 a minute is 1 replica's worth, so each
+    // hour's level is its 0.99 forecast (21) less 1.
+    const p = plan(specFor({ ...hosted, requestsPerMinute: 120 }));
+    expect(p.models[0]!.profile.forecast!.costBasis).toEqual({ gpuPerReplicaHour: 13.76, hostedPerReplicaHour: 36, hoursRaisedForRateLimit: 168 });
+    expect(new Set(p.models[0]!.profile.demandReplicas)).toEqual(new Set([20]));
+  });
+
+  it("is refused without a hosted fallback to weigh the GPUs against", () => {
+    expect(() => plan(specFor(null))).toThrow(FleetSpecError);
+    expect(() => plan(specFor(null))).toThrow(/models\[0\]\.demand\.series\.forecast\.confidence: is cost, but m has no hostedFallback to weigh its GPUs against.*give the model a hostedFallback, or state a confidence, e\.g\. 0\.95/s);
   });
 });

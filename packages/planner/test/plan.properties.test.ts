@@ -40,7 +40,7 @@ const specArb: fc.Arbitrary<FleetSpecInput> = fc
       providers: r.providers,
       replicas: r.replicas,
       gpusPerReplica: r.gpusPerReplica,
-      policy: { maxSpotShare: r.maxSpotShare, headroom: r.headroom, outageCover: Math.min(r.headroom, 1) * r.coverFraction, resilience: r.resilience },
+      policy: { maxSpotShare: r.maxSpotShare, headroom: r.headroom, outageShare: Math.min(r.headroom, 1) * r.coverFraction, resilience: r.resilience },
     }),
   );
 
@@ -77,7 +77,7 @@ describe("plan properties", () => {
     );
   });
 
-  it("survives the loss of any one provider: running capacity elsewhere ≥ outageCover × demand every hour, and the others' autoscaler maxima reach peak × headroom", () => {
+  it("survives the loss of any one provider: running capacity elsewhere ≥ outageShare × demand every hour, and the others' autoscaler maxima reach peak × headroom", () => {
     fc.assert(
       fc.property(specArb, (spec) => {
         const p = tryPlan(spec);

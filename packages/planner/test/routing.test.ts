@@ -27,7 +27,7 @@ describe("routing, hand-computed", () => {
       c({ provider: "lambda", capacityType: "on-demand", costPerReplicaHour: 10, expectedLatencyMs: 1250, availability: 0.8 }),
     ],
     { latency: 0.3, cost: 0.4, availability: 0.3 },
-    { name: "hosted-m", model: "openai/gpt-4o-mini", requestsPerMinute: null, pricePerMillionInputTokens: 1, pricePerMillionOutputTokens: 2, rttMs: 40, availability: 0.99 },
+    { name: "hosted-m", model: "openai/gpt-4o-mini", requestsPerMinute: null, tokensPerMinute: null, pricePerMillionInputTokens: 1, pricePerMillionOutputTokens: 2, rttMs: 40, availability: 0.99 },
     1000,
     2000,
     80,

@@ -8,7 +8,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { FleetSpecError, allocate, classicReservedUnits, parseFleetSpec, plan } from "../src";
 import type { AllocPool, FleetSpecInput } from "../src";
-import { cycleCostFor, demandSizeIssues, levelsFor, planCapacity } from "../src/capacity";
+import { cycleCostFor, demandSizeIssues, modelLevels, planCapacity } from "../src/capacity";
 import { resolveFleet } from "../src/resolve";
 import { LpBuilder, loadSolver } from "../src/solver";
 import { ALL_PROVIDERS, specWith } from "./helpers";
@@ -87,7 +87,7 @@ describe("reserved levels at large demand", () => {
     const fleet = resolveFleet(spec);
     const model = fleet.models[0]!;
     const { policy } = fleet.spec;
-    const levels = levelsFor(model.profile.demandReplicas, policy.headroom, policy.resilience === "provider", policy.outageCover);
+    const levels = modelLevels(model, policy);
     const planned = planCapacity(model, levels, policy.maxSpotShare, false);
     expect(planned.search).toBe("coordinate");
     let best = Infinity;

@@ -19,7 +19,7 @@ const good = (): FleetSpecInput => specWith({ providers: ALL_PROVIDERS, replicas
 describe("parseFleetSpec", () => {
   it("fills every default", () => {
     const spec = parseFleetSpec(good());
-    expect(spec.policy).toEqual({ maxSpotShare: 0.6, headroom: 1.2, resilience: "provider", outageCover: 1 });
+    expect(spec.policy).toEqual({ maxSpotShare: 0.6, headroom: 1.2, resilience: "provider", outageShare: 1, outageCover: "spare" });
     expect(spec.router).toEqual({ latency: 0.3, cost: 0.4, availability: 0.3 });
     expect(spec.simulation).toEqual({ stepMinutes: 5, days: 7, seed: 1, scaleDownDelayMinutes: 10, outageHours: 6 });
   });

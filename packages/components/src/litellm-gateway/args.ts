@@ -79,6 +79,11 @@ export interface HostedFallbackArgs {
    * deployment to it where its pre-call checks run). Defaults to none.
    */
   requestsPerMinute?: number;
+  /**
+   * The account's rate limit in prompt plus completion tokens per minute, rendered as the deployment's `tpm`.
+   * Defaults to none.
+   */
+  tokensPerMinute?: number;
   /** Model groups that fall back to it. Defaults to every model group. */
   modelGroups?: string[];
 }

@@ -234,6 +234,7 @@ function fallbackDeployment(f: HostedFallbackArgs, r: Required<GatewayReliabilit
       input_cost_per_token: f.inputCostPerToken,
       output_cost_per_token: f.outputCostPerToken,
       ...(f.requestsPerMinute !== undefined ? { rpm: f.requestsPerMinute } : {}),
+      ...(f.tokensPerMinute !== undefined ? { tpm: f.tokensPerMinute } : {}),
     },
     // Health checks of a paid API cost money on every interval; it only serves when the backends have failed.
     model_info: { id: fallbackId(f), mode: "chat", disable_background_health_check: true },
@@ -366,6 +367,9 @@ function checkFallback(checks: ArgChecks, f: HostedFallbackArgs, groups: string[
   checks.check(isNonNegative(f.outputCostPerToken), `${path}.outputCostPerToken`, f.outputCostPerToken, "must be a finite USD price ≥ 0 per completion token");
   if (f.requestsPerMinute !== undefined) {
     checks.check(Number.isInteger(f.requestsPerMinute) && f.requestsPerMinute >= 1, `${path}.requestsPerMinute`, f.requestsPerMinute, "must be a whole number of requests per minute ≥ 1, e.g. 600");
+  }
+  if (f.tokensPerMinute !== undefined) {
+    checks.check(Number.isInteger(f.tokensPerMinute) && f.tokensPerMinute >= 1, `${path}.tokensPerMinute`, f.tokensPerMinute, "must be a whole number of tokens per minute ≥ 1, e.g. 1000000");
   }
   if (f.modelGroups !== undefined) {
     if (!checks.check(Array.isArray(f.modelGroups) && f.modelGroups.length > 0, `${path}.modelGroups`, f.modelGroups, "must list at least one model group, or be left out to cover all")) return;

@@ -226,14 +226,14 @@ describe("renderLiteLLMConfig routing options", () => {
 });
 
 describe("renderLiteLLMConfig: what a plan deploys", () => {
-  const together = { ...openAiFallback, modelName: "together-llama-70b", model: "together_ai/meta-llama/Llama-3.3-70B-Instruct-Turbo", requestsPerMinute: 600, modelGroups: ["llama-3.3-70b"] };
+  const together = { ...openAiFallback, modelName: "together-llama-70b", model: "together_ai/meta-llama/Llama-3.3-70B-Instruct-Turbo", requestsPerMinute: 600, tokensPerMinute: 1_000_000, modelGroups: ["llama-3.3-70b"] };
 
   it("renders one group per hosted fallback with its rate limit, and chains a group to the ones covering it, in order", () => {
     const config = renderLiteLLMConfig(fleet, { fallbacks: [together, { ...openAiFallback, modelGroups: ["llama-3.3-70b", "llama-3.1-8b"] }] });
     const hosted = config.model_list.filter((e) => e.model_info.id.startsWith("fallback-"));
-    expect(hosted.map((e) => [e.model_name, e.litellm_params.model, e.litellm_params.rpm])).toEqual([
-      ["together-llama-70b", "together_ai/meta-llama/Llama-3.3-70B-Instruct-Turbo", 600],
-      ["gpt-4o-mini-fallback", "openai/gpt-4o-mini", undefined],
+    expect(hosted.map((e) => [e.model_name, e.litellm_params.model, e.litellm_params.rpm, e.litellm_params.tpm])).toEqual([
+      ["together-llama-70b", "together_ai/meta-llama/Llama-3.3-70B-Instruct-Turbo", 600, 1_000_000],
+      ["gpt-4o-mini-fallback", "openai/gpt-4o-mini", undefined, undefined],
     ]);
     expect(config.router_settings.fallbacks).toEqual([{ "llama-3.1-8b": ["gpt-4o-mini-fallback"] }, { "llama-3.3-70b": ["together-llama-70b", "gpt-4o-mini-fallback"] }]);
   });
@@ -257,8 +257,9 @@ describe("renderLiteLLMConfig: what a plan deploys", () => {
     expect(() => renderLiteLLMConfig([coreweave8b], { singleProviderGroups: ["mistral"] })).toThrow('singleProviderGroups[0] ("mistral") is not a backend model group');
   });
 
-  it("refuses a rate limit that is not a whole number of requests, and two fallbacks of one name", () => {
+  it("refuses a rate limit that is not a whole number of requests or tokens, and two fallbacks of one name", () => {
     expect(() => renderLiteLLMConfig(fleet, { fallbacks: [{ ...together, requestsPerMinute: 0.5 }] })).toThrow("fallbacks[0].requestsPerMinute (0.5) must be a whole number of requests per minute ≥ 1");
+    expect(() => renderLiteLLMConfig(fleet, { fallbacks: [{ ...together, tokensPerMinute: 0 }] })).toThrow("fallbacks[0].tokensPerMinute (0) must be a whole number of tokens per minute ≥ 1");
     expect(() => renderLiteLLMConfig(fleet, { fallbacks: [together, together] })).toThrow('fallbacks[1].modelName ("together-llama-70b") is used by another fallback');
   });
 });
