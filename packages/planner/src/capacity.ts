@@ -20,7 +20,7 @@ import { allocate, spotBudgetReplicas } from "./allocate";
 import type { AllocPool } from "./allocate";
 import { FleetSpecError, PlanInfeasibleError } from "./errors";
 import type { SpecIssue } from "./errors";
-import { hostedShare, outageHostedReplicas, survivorReplicas } from "./hosted-capacity";
+import { hostedShare, outageHostedReplicas, rateLimitOf, survivorReplicas } from "./hosted-capacity";
 import type { OutageCover } from "./hosted-capacity";
 import type { ResolvedFleet, ResolvedModel, ResolvedPool } from "./resolve";
 import type { FleetSpec } from "./spec";
@@ -59,7 +59,7 @@ export function hostedReplicasByHour(model: ResolvedModel): number[] {
   const h = model.spec.hostedFallback;
   const p = model.profile;
   if (h === undefined) return p.demandReplicas.map(() => 0);
-  const limit = { requestsPerMinute: h.requestsPerMinute ?? null, tokensPerMinute: h.tokensPerMinute ?? null };
+  const limit = rateLimitOf(h);
   return p.demandReplicas.map((d, i) => d * hostedShare(limit, p.requestsPerSecond[i]! * 60, (p.inputTokensPerSecond[i]! + p.outputTokensPerSecond[i]!) * 60, 1));
 }
 

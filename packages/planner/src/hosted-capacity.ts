@@ -20,6 +20,16 @@ export interface HostedRateLimit {
 
 const EPS = 1e-9;
 
+/** A hosted fallback's rate limit as the spec gives it (each optional), with null for the ones it leaves out. */
+export function rateLimitOf(fallback: { requestsPerMinute?: number | undefined; tokensPerMinute?: number | undefined }): HostedRateLimit {
+  return { requestsPerMinute: fallback.requestsPerMinute ?? null, tokensPerMinute: fallback.tokensPerMinute ?? null };
+}
+
+/** What the hosted API charges, USD, for these prompt and generated tokens at its per-million list prices. */
+export function hostedUsd(prices: { pricePerMillionInputTokens: number; pricePerMillionOutputTokens: number }, inputTokens: number, outputTokens: number): number {
+  return (inputTokens * prices.pricePerMillionInputTokens + outputTokens * prices.pricePerMillionOutputTokens) / 1e6;
+}
+
 /**
  * The share of a load, `requests` and `tokens` (prompt + generated) over `minutes`, that the hosted API takes within
  * its rate limit: 1 when the limit allows all of it, 0 for no load.

@@ -41,7 +41,7 @@ import type { Highs } from "highs";
 import { allocate } from "./allocate";
 import type { AllocPool } from "./allocate";
 import { replicasFor } from "./demand";
-import { hostedShare, outageHostedReplicas, survivorReplicas } from "./hosted-capacity";
+import { hostedShare, outageHostedReplicas, rateLimitOf, survivorReplicas } from "./hosted-capacity";
 import { isDown, spotFractionAt } from "./events";
 import type { SimulationEvents } from "./events";
 import { resolveFleet } from "./resolve";
@@ -128,7 +128,7 @@ function stepGroups(spec: FleetSpec, fleet: ResolvedFleet, model: ResolvedModel,
   const boot = Math.ceil(shortestScaleUpMinutes(spec, model) / step - EPS);
   const { policy } = spec;
   const h = model.spec.hostedFallback;
-  const limit = h === undefined ? undefined : { requestsPerMinute: h.requestsPerMinute ?? null, tokensPerMinute: h.tokensPerMinute ?? null };
+  const limit = h === undefined ? undefined : rateLimitOf(h);
   const resilient = policy.resilience === "provider";
   const hosted = (t: number) => (limit === undefined ? 0 : demand[t]! * hostedShare(limit, series.requests[t] ?? 0, (series.inputTokens[t] ?? 0) + (series.outputTokens[t] ?? 0), step));
   const survivor = (t: number) => (resilient ? survivorReplicas(policy.outageCover, policy.outageShare, demand[t]!, hosted(t)) : 0);

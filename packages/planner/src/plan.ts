@@ -9,7 +9,7 @@ import { classicReservedUnits, cycleCostFor, demandSizeIssues, fitSpotToBudget, 
 import type { Levels } from "./capacity";
 import { HOURS_PER_MONTH } from "./defaults";
 import { FleetSpecError, PlanInfeasibleError } from "./errors";
-import { hostedCoverShortfall } from "./hosted-capacity";
+import { hostedCoverShortfall, hostedUsd } from "./hosted-capacity";
 import { providerInstanceTypes } from "./instance-types";
 import { resolveFleet } from "./resolve";
 import { tierSchedule } from "./schedule";
@@ -107,7 +107,7 @@ function expectedOutageHostedCost(w: ModelWork, outageShare: number, hoursPerMon
       const running = w.model.pools.map((pool, i) => pool.k * (w.reserved[i]! + w.spot[h]![i]! + w.onDemand[h]![i]!));
       const held = running.reduce((a, c) => a + c, 0) - running[qi]!;
       const taken = Math.min(Math.max(0, outageShare * d - held), w.levels.outageHosted[h]!);
-      const hostedPerHour = ((p.inputTokensPerSecond[h]! * hosted.pricePerMillionInputTokens + p.outputTokensPerSecond[h]! * hosted.pricePerMillionOutputTokens) * 3600) / 1e6;
+      const hostedPerHour = hostedUsd(hosted, p.inputTokensPerSecond[h]! * 3600, p.outputTokensPerSecond[h]! * 3600);
       perCycle += (taken / d) * hostedPerHour;
     }
     cost += (1 - q.provider.availability) * (perCycle / H) * hoursPerMonth;

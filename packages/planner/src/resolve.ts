@@ -10,7 +10,7 @@ import { profileFromHourly, profileFromSeries, replicasFor, replicasForRates, re
 import type { DemandProfile, DemandSeries, HourlyRates, Throughput } from "./demand";
 import { FleetSpecError } from "./errors";
 import { forecastProfile } from "./forecast";
-import { costConfidence, hostedLimitReplicas } from "./hosted-capacity";
+import { costConfidence, hostedLimitReplicas, hostedUsd, rateLimitOf } from "./hosted-capacity";
 import type { CostBasis } from "./hosted-capacity";
 import type { ForecastReport } from "./forecast";
 import { providerInstanceTypes } from "./instance-types";
@@ -192,7 +192,7 @@ function costSizedForecast(
 ): { profile: DemandProfile; report: ForecastReport } {
   const basis = costBasis(history, throughput, hosted, pools);
   const { profile, report } = forecastProfile(history, throughput, { ...options, confidence: costConfidence(basis) });
-  const limit = { requestsPerMinute: hosted.requestsPerMinute ?? null, tokensPerMinute: hosted.tokensPerMinute ?? null };
+  const limit = rateLimitOf(hosted);
   let raised = 0;
   if (limit.requestsPerMinute !== null || limit.tokensPerMinute !== null) {
     const high = forecastProfile(history, throughput, { ...options, confidence: RATE_LIMIT_CONFIDENCE }).profile.demandReplicas;
@@ -216,8 +216,7 @@ function costBasis(history: DemandSeries, throughput: Throughput, hosted: NonNul
   const input = history.inputTokens.reduce((a, x) => a + x, 0);
   const output = history.outputTokens.reduce((a, x) => a + x, 0);
   const replicaHours = replicasFor(input, output, 3600, throughput);
-  const hostedUsd = (input * hosted.pricePerMillionInputTokens + output * hosted.pricePerMillionOutputTokens) / 1e6;
-  return { gpuPerReplicaHour: round4(gpuPerReplicaHour), hostedPerReplicaHour: replicaHours > 0 ? round4(hostedUsd / replicaHours) : Infinity };
+  return { gpuPerReplicaHour: round4(gpuPerReplicaHour), hostedPerReplicaHour: replicaHours > 0 ? round4(hostedUsd(hosted, input, output) / replicaHours) : Infinity };
 }
 
 const round4 = (x: number) => Math.round(x * 10000) / 10000;

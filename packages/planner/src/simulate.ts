@@ -32,7 +32,7 @@ import { replicasWanted } from "@switchyard/catalog";
 import type { Provider } from "@switchyard/catalog";
 import { spotBudgetReplicas } from "./allocate";
 import { replicasFor } from "./demand";
-import { hostedShare, outageHostedReplicas, survivorReplicas } from "./hosted-capacity";
+import { hostedShare, hostedUsd, outageHostedReplicas, survivorReplicas } from "./hosted-capacity";
 import { scalesToZero, tierScaler } from "./scaler";
 import { scheduledReplicas } from "./schedule";
 import type { TierScaler } from "./scaler";
@@ -269,7 +269,7 @@ export function simulate(plan: FleetPlan, trace: DemandTrace, events: Simulation
       if (hf !== null && taken > 0) {
         result.servedByFallback.requests += dropped * taken;
         result.servedByFallback.gpuHours += unmetGpuHours * taken;
-        result.cost.hostedFallback += (taken * unmetFraction * (d.inputTokens * hf.pricePerMillionInputTokens + d.outputTokens * hf.pricePerMillionOutputTokens)) / 1e6;
+        result.cost.hostedFallback += taken * unmetFraction * hostedUsd(hf, d.inputTokens, d.outputTokens);
       }
       if (taken < 1 && unmetReplicas > 0) {
         const left = 1 - taken;
