@@ -184,6 +184,8 @@ export const SharedConfigSchema = z.strictObject({
         provider: z.enum(["coreweave", "lambda", "aws", "gcp"]),
         identity: z.enum(["web-identity", "access-key"]),
         webIdentity: z.strictObject({ issuerUrl: z.url(), subjects: z.array(z.string()).min(1) }).optional(),
+        /** access-key readers: days between key rotations (SharedServices checks the range). */
+        keyRotationDays: z.number().int().positive().optional(),
       }),
     )
     .default([]),

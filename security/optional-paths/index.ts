@@ -48,7 +48,7 @@ export = () => {
   new VllmServing("llama-70b-cached", {
     placement: pool.placement,
     namespace: "inference",
-    image: "vllm/vllm-openai:v0.11.0",
+    image: "vllm/vllm-openai:v0.11.0@sha256:014a95f21c9edf6abe0aea6b07353f96baa4ec291c427bb1176dc7c93a85845c",
     model: { id: "meta-llama/Llama-3.3-70B-Instruct", revision: REVISION, servedModelName: "llama-70b", parameterCountBillions: 70, dtype: "bf16" },
     quantization: "fp8",
     tensorParallelSize: 2,

@@ -46,6 +46,7 @@ describe("ModelWeightCache children (public contract: types and names)", () => {
         `${NETWORK_POLICY} llama-70b-sync-netpol`,
         `${JOB} llama-70b-sync`,
         `${KMS_KEY} llama-70b-key`,
+        "aws:kms/keyPolicy:KeyPolicy llama-70b-key-policy",
         `${BUCKET} llama-70b-bucket`,
         "aws:s3/bucketVersioning:BucketVersioning llama-70b-bucket-versioning",
         "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration llama-70b-bucket-lifecycle",
@@ -53,6 +54,14 @@ describe("ModelWeightCache children (public contract: types and names)", () => {
         "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock llama-70b-bucket-public-access",
         "aws:s3/bucketOwnershipControls:BucketOwnershipControls llama-70b-bucket-ownership",
         "aws:s3/bucketPolicy:BucketPolicy llama-70b-bucket-policy",
+        "aws:s3/bucketLogging:BucketLogging llama-70b-bucket-logging",
+        `${BUCKET} llama-70b-access-logs`,
+        "aws:s3/bucketVersioning:BucketVersioning llama-70b-access-logs-versioning",
+        "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration llama-70b-access-logs-lifecycle",
+        "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration llama-70b-access-logs-encryption",
+        "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock llama-70b-access-logs-public-access",
+        "aws:s3/bucketOwnershipControls:BucketOwnershipControls llama-70b-access-logs-ownership",
+        "aws:s3/bucketPolicy:BucketPolicy llama-70b-access-logs-policy",
       ],
     ],
     ["replicate on GCP", { ...replicateArgs, placement: gcpG2, replica: { ...replicateArgs.replica!, bucketName: "switchyard-weights-usc1" } }, [
@@ -116,6 +125,8 @@ describe("ModelWeightCache AWS replica hardening", () => {
     const { resources } = await cache(awsReplicate);
     const key = findResource(resources, KMS_KEY, "llama-70b-key");
     expect(key.inputs).toMatchObject({ enableKeyRotation: true, deletionWindowInDays: 30, region: "us-west-2" });
+    const keyPolicy = JSON.parse(resources.find((r) => r.name === "llama-70b-key-policy")!.inputs["policy"] as string);
+    expect(keyPolicy.Statement[1].Condition.StringEquals).toEqual({ "kms:ViaService": ["s3.us-west-2.amazonaws.com"], "kms:CallerAccount": "123456789012" });
     const sse = resources.find((r) => r.name === "llama-70b-bucket-encryption")!;
     const rule = (sse.inputs["rules"] as any[])[0];
     expect(rule.applyServerSideEncryptionByDefault.sseAlgorithm).toBe("aws:kms");
@@ -124,6 +135,30 @@ describe("ModelWeightCache AWS replica hardening", () => {
     expect(resources.find((r) => r.name === "llama-70b-bucket-public-access")!.inputs).toMatchObject({ blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true });
     const policy = JSON.parse(resources.find((r) => r.name === "llama-70b-bucket-policy")!.inputs["policy"] as string);
     expect(policy.Statement[0]).toMatchObject({ Effect: "Deny", Condition: { Bool: { "aws:SecureTransport": "false" } }, Resource: ["arn:aws:s3:::switchyard-weights-usw2", "arn:aws:s3:::switchyard-weights-usw2/*"] });
+  });
+});
+
+describe("ModelWeightCache AWS replica access logs", () => {
+  it("a log bucket in the replica's region (SSE-S3, logs kept a year, written only by S3 log delivery for this bucket) receives its server access logs", async () => {
+    const { resources } = await cache(awsReplicate);
+    const logs = findResource(resources, BUCKET, "llama-70b-access-logs");
+    expect(logs.retainOnDelete).toBe(true);
+    expect(logs.inputs["region"]).toBe("us-west-2");
+    expect(findResource(resources, "aws:s3/bucketLogging:BucketLogging", "llama-70b-bucket-logging").inputs).toEqual({
+      bucket: "switchyard-weights-usw2",
+      region: "us-west-2",
+      targetBucket: expect.stringMatching(/^llama-70b-access-logs/),
+      targetPrefix: "llama-70b-bucket/",
+    });
+    expect(resources.find((r) => r.name === "llama-70b-access-logs-encryption")!.inputs["rules"]).toEqual([{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }]);
+    const lifecycle = resources.find((r) => r.name === "llama-70b-access-logs-lifecycle")!.inputs["rules"] as { id: string; expiration?: { days: number } }[];
+    expect(lifecycle.find((rule) => rule.id === "expire-objects")?.expiration).toEqual({ days: 365 });
+    const policy = JSON.parse(resources.find((r) => r.name === "llama-70b-access-logs-policy")!.inputs["policy"] as string);
+    expect(policy.Statement.find((st: { Sid: string }) => st.Sid === "S3ServerAccessLogDelivery")).toMatchObject({
+      Principal: { Service: "logging.s3.amazonaws.com" },
+      Action: "s3:PutObject",
+      Condition: { ArnLike: { "aws:SourceArn": ["arn:aws:s3:::switchyard-weights-usw2"] } },
+    });
   });
 });
 

@@ -1,10 +1,11 @@
 import * as pulumi from "@pulumi/pulumi";
-import { describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { ModelWeightCache } from "@switchyard/components/src/model-weight-cache";
 import { SharedServices } from "@switchyard/components/src/shared-services";
-import type { SharedServicesArgs } from "@switchyard/components/src/shared-services";
+import type { SharedServicesArgs, WeightReaderArgs } from "@switchyard/components/src/shared-services";
+import { accessKeySlots } from "@switchyard/components/src/shared-services/key-rotation";
 import { replicateArgs } from "../../packages/components/test/model-weight-cache/fixtures";
-import { ACCOUNT_ID, dependenciesOf, withAwsAttributes } from "../harness/aws-attributes";
+import { ACCOUNT_ID, dependenciesOf, mockAccessKeyId, withAwsAttributes } from "../harness/aws-attributes";
 import { COREWEAVE_ISSUER, fullArgs, minimalArgs } from "../../packages/components/test/shared-services/fixtures";
 import { childrenOf, findResource, stringLeaves, synthesize, synthesizeFailure, valueOf } from "../harness/mocks";
 import type { RecordedResource } from "../harness/mocks";
@@ -30,6 +31,7 @@ const T = {
   user: "aws:iam/user:User",
   userPolicy: "aws:iam/userPolicy:UserPolicy",
   accessKey: "aws:iam/accessKey:AccessKey",
+  keyPolicy: "aws:kms/keyPolicy:KeyPolicy",
   redis: "aws:elasticache/replicationGroup:ReplicationGroup",
   subnetGroup: "aws:elasticache/subnetGroup:SubnetGroup",
   securityGroup: "aws:ec2/securityGroup:SecurityGroup",
@@ -54,6 +56,7 @@ const hardened = (prefix: string) => bucketParts.map((suffix, i) => `${bucketTyp
 /** Children every SharedServices has: the key, the weights and audit buckets, their access logs, the budget. */
 const ALWAYS = [
   `${T.key} shared-kms`,
+  `${T.keyPolicy} shared-kms-policy`,
   ...hardened("shared-weights"),
   ...hardened("shared-audit"),
   `${T.objectLock} shared-audit-lock`,
@@ -76,6 +79,7 @@ describe("SharedServices children (public contract: types and names)", () => {
       [
         ...ALWAYS,
         `${T.key} shared-replica-kms`,
+        `${T.keyPolicy} shared-replica-kms-policy`,
         ...hardened("shared-weights-replica"),
         ...hardened("shared-access-logs-replica"),
         `${T.logging} shared-weights-replica-logging`,
@@ -93,7 +97,8 @@ describe("SharedServices children (public contract: types and names)", () => {
         `${T.rolePolicy} shared-reader-eks-usw2`,
         `${T.user} shared-reader-lambda`,
         `${T.userPolicy} shared-reader-lambda`,
-        `${T.accessKey} shared-reader-lambda-key`,
+        `${T.accessKey} shared-reader-lambda-key-a`,
+        `${T.accessKey} shared-reader-lambda-key-b`,
         `${T.secret} shared-reader-lambda-key`,
         `${T.secretVersion} shared-reader-lambda-key-version`,
         `${T.password} shared-redis-auth`,
@@ -209,6 +214,40 @@ describe("KMS key", () => {
     const key = findResource(resources, T.key, "shared-kms");
     expect(key.inputs).toMatchObject({ enableKeyRotation: true, deletionWindowInDays: 30, region: "us-east-1" });
     expect(key.retainOnDelete).toBe(true);
+  });
+
+  const policyOf = (resources: RecordedResource[], name: string) => {
+    const policy = findResource(resources, T.keyPolicy, `${name}-policy`);
+    expect(policy.retainOnDelete).toBe(true);
+    expect(policy.inputs["keyId"]).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
+    expect(dependenciesOf(T.keyPolicy, `${name}-policy`)).toContain(name);
+    return JSON.parse(policy.inputs["policy"] as string) as { Statement: Record<string, any>[] };
+  };
+
+  it("has an explicit policy: the account administers it through IAM but cannot use it directly, only through S3 and Secrets Manager", async () => {
+    const { resources } = await shared(minimalArgs);
+    const [administer, use] = policyOf(resources, "shared-kms").Statement;
+    expect(administer).toMatchObject({ Sid: "AccountAdministersThroughIam", Effect: "Allow", Principal: { AWS: `arn:aws:iam::${ACCOUNT_ID}:root` }, Resource: "*" });
+    expect(administer!.Action).toEqual(expect.arrayContaining(["kms:Put*", "kms:ScheduleKeyDeletion", "kms:Describe*"]));
+    expect((administer!.Action as string[]).filter((a) => /Encrypt|Decrypt|GenerateDataKey|^kms:\*$/.test(a))).toEqual([]);
+    expect(use).toEqual({
+      Sid: "AccountUsesThroughServices",
+      Effect: "Allow",
+      Principal: { AWS: `arn:aws:iam::${ACCOUNT_ID}:root` },
+      Action: ["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:DescribeKey", "kms:CreateGrant"],
+      Resource: "*",
+      Condition: { StringEquals: { "kms:ViaService": ["s3.us-east-1.amazonaws.com", "secretsmanager.us-east-1.amazonaws.com"], "kms:CallerAccount": ACCOUNT_ID } },
+    });
+  });
+
+  it("with Redis, ElastiCache may use the shared key too; the replica's key serves S3 in its own region only", async () => {
+    const { resources } = await shared(fullArgs());
+    expect(policyOf(resources, "shared-kms").Statement[1]!.Condition.StringEquals["kms:ViaService"]).toEqual([
+      "elasticache.us-east-1.amazonaws.com",
+      "s3.us-east-1.amazonaws.com",
+      "secretsmanager.us-east-1.amazonaws.com",
+    ]);
+    expect(policyOf(resources, "shared-replica-kms").Statement[1]!.Condition.StringEquals["kms:ViaService"]).toEqual(["s3.us-west-2.amazonaws.com"]);
   });
 });
 
@@ -344,13 +383,70 @@ describe("read-only identities for the other clouds", () => {
 
   it("access keys exist only for access-key readers, and their secret lands only in Secrets Manager, marked secret", async () => {
     const { resources, component } = await shared(fullArgs());
-    expect(resources.filter((r) => r.type === T.accessKey).map((r) => r.name)).toEqual(["shared-reader-lambda-key"]);
+    expect(resources.filter((r) => r.type === T.accessKey).map((r) => r.name)).toEqual(["shared-reader-lambda-key-a", "shared-reader-lambda-key-b"]);
     const version = findResource(resources, T.secretVersion, "shared-reader-lambda-key-version");
-    expect(JSON.parse(version.inputs["secretString"] as string)).toEqual({ accessKeyId: expect.stringMatching(/^AKIA/), secretAccessKey: "mock-provider-generated-secret" });
+    expect(JSON.parse(version.inputs["secretString"] as string)).toEqual({ accessKeyId: expect.stringMatching(/^AKIA[0-9A-F]{16}$/), secretAccessKey: "mock-provider-generated-secret" });
     expect(version.secretPaths).toContain("secretString");
-    expect(findResource(resources, T.accessKey, "shared-reader-lambda-key").additionalSecretOutputs).toContain("secret");
+    for (const slot of ["a", "b"]) expect(findResource(resources, T.accessKey, `shared-reader-lambda-key-${slot}`).additionalSecretOutputs).toContain("secret");
     expect(await valueOf(component.readerAccessKeySecretArns["lambda"]!)).toMatch(/^arn:aws:secretsmanager:us-east-1:\d{12}:secret:switchyard\/shared\/readers\/lambda-/);
     expect(Object.keys(component.readerRoleArns).sort()).toEqual(["coreweave", "eks-usw2"]);
+  });
+
+  describe("access keys rotate on a schedule: two slots, one replaced per period, the secret on the newer", () => {
+    afterEach(() => vi.useRealTimers());
+    // 2026-12-05 is day 20,792 since the epoch: in period 231 of 90 days (from 2026-12-03), so slot b (odd) is current.
+    const atDay = (day: number) => vi.useFakeTimers({ toFake: ["Date"], now: day * 86_400_000 });
+    const keyIdOf = (slot: string) => mockAccessKeyId(`shared-reader-lambda-key-${slot}`);
+    const published = (resources: RecordedResource[]) => JSON.parse(findResource(resources, T.secretVersion, "shared-reader-lambda-key-version").inputs["secretString"] as string).accessKeyId;
+    const slots = (resources: RecordedResource[]) =>
+      Object.fromEntries(["a", "b"].map((slot) => {
+        const key = findResource(resources, T.accessKey, `shared-reader-lambda-key-${slot}`);
+        return [slot, { trigger: key.replacementTrigger, deleteBeforeReplace: key.deleteBeforeReplace }];
+      }));
+
+    it("accessKeySlots: the previous and the current period, slot by parity, with the day each became due", () => {
+      expect(accessKeySlots(new Date("2026-12-05T12:00:00Z"), 90)).toEqual([
+        { slot: "a", generation: 230, current: false, since: "2026-09-04" },
+        { slot: "b", generation: 231, current: true, since: "2026-12-03" },
+      ]);
+      expect(accessKeySlots(new Date("2027-03-03T00:00:00Z"), 90)[1]).toEqual({ slot: "a", generation: 232, current: true, since: "2027-03-03" });
+      expect(accessKeySlots(new Date("2027-03-02T23:59:59Z"), 90)[1]!.generation).toBe(231);
+      expect(accessKeySlots(new Date("2026-12-05T00:00:00Z"), 30).map((s) => s.generation)).toEqual([692, 693]);
+    });
+
+    it("on the day a period starts, exactly the older slot's key is replaced (delete first), and the secret moves to it", async () => {
+      atDay(20_792);
+      const before = (await shared(fullArgs())).resources;
+      expect(slots(before)).toEqual({ a: { trigger: 230, deleteBeforeReplace: true }, b: { trigger: 231, deleteBeforeReplace: true } });
+      expect(published(before)).toBe(keyIdOf("b"));
+
+      atDay(20_880); // 2027-03-03: period 232 begins
+      const after = (await shared(fullArgs())).resources;
+      expect(slots(after)).toEqual({ a: { trigger: 232, deleteBeforeReplace: true }, b: { trigger: 231, deleteBeforeReplace: true } });
+      expect(published(after)).toBe(keyIdOf("a"));
+      // The key the other cloud still holds (slot b) is untouched until period 233.
+      expect(the(after, T.accessKey, "shared-reader-lambda-key-b")).toEqual(the(before, T.accessKey, "shared-reader-lambda-key-b"));
+    });
+
+    it("keyRotationDays sets the period, and says it in the secret's description", async () => {
+      atDay(20_792);
+      const { resources } = await shared({ ...fullArgs(), readers: [{ name: "lambda", provider: "lambda", identity: "access-key", keyRotationDays: 30 }] });
+      expect(slots(resources)).toEqual({ a: { trigger: 692, deleteBeforeReplace: true }, b: { trigger: 693, deleteBeforeReplace: true } });
+      expect(published(resources)).toBe(keyIdOf("b"));
+      expect(the(resources, T.secret, "shared-reader-lambda-key").description).toMatch(/every 30 days, the previous key stays valid one more period/);
+    });
+
+    it.each<[string, Partial<WeightReaderArgs>, RegExp]>([
+      ["zero days", { keyRotationDays: 0 }, /readers\[0\]\.keyRotationDays \(0\) must be a whole number of days from 1 to 365/],
+      ["a fraction", { keyRotationDays: 1.5 }, /readers\[0\]\.keyRotationDays \(1\.5\) must be a whole number of days from 1 to 365/],
+      ["over a year", { keyRotationDays: 400 }, /readers\[0\]\.keyRotationDays \(400\) must be a whole number/],
+      ["a web identity", { identity: "web-identity", webIdentity: { issuerUrl: "https://oidc.example.com/id/ABC", subjects: ["system:serviceaccount:inference:vllm"] }, keyRotationDays: 30 }, /readers\[0\]\.keyRotationDays \(30\) only applies when identity is "access-key"/],
+    ])("refuses %s before registering anything", async (_label, patch, message) => {
+      const reader: WeightReaderArgs = { name: "lambda", provider: "lambda", identity: "access-key", ...patch };
+      const { error, resources } = await synthesizeFailure(() => new SharedServices("shared", { ...minimalArgs, readers: [reader] }));
+      expect(error.message).toMatch(message);
+      expect(resources).toEqual([]);
+    });
   });
 
   it("no reader without web identity on clouds that can federate", async () => {

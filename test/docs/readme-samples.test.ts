@@ -219,7 +219,7 @@ import { llama70bFiles as manifest } from "../../../packages/components/test/mod
 const pool = new GpuNodePool("h100", { ...coreweaveSpot, minNodes: 1, maxNodes: 4 });
 const originBucket = "switchyard-weights";
 const args: VllmServingArgs = {
-  placement: pool.placement, namespace: "inference", image: "vllm/vllm-openai:v0.11.0",
+  placement: pool.placement, namespace: "inference", image: "vllm/vllm-openai:v0.11.0@sha256:014a95f21c9edf6abe0aea6b07353f96baa4ec291c427bb1176dc7c93a85845c",
   model: { id: "meta-llama/Llama-3.3-70B-Instruct", revision: "6f6073b423013f6a7d4d9f39144961bfbfbc386b", servedModelName: "llama-70b", parameterCountBillions: 70, dtype: "bf16" },
   quantization: "fp8", tensorParallelSize: 2, minReplicas: 4, maxReplicas: 4,
   gateway: { namespace: "gateway", podLabels: { app: "litellm" } },

@@ -10,6 +10,11 @@ import type { MockResourceArgs, Mocks } from "@pulumi/pulumi/runtime/mocks.js";
 
 export const ACCOUNT_ID = "123456789012";
 
+/** The access key id the mocks give an `aws.iam.AccessKey` of this logical name (distinct per name). */
+export function mockAccessKeyId(name: string): string {
+  return `AKIA${fakeUuid(name).replace(/-/g, "").slice(0, 16).toUpperCase()}`;
+}
+
 function fakeUuid(seed: string): string {
   const h = createHash("sha256").update(seed).digest("hex");
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20, 32)}`;
@@ -34,7 +39,7 @@ function computed(args: MockResourceArgs): Record<string, unknown> {
     case "aws:iam/openIdConnectProvider:OpenIdConnectProvider":
       return { arn: `arn:aws:iam::${ACCOUNT_ID}:oidc-provider/${String(inputs["url"]).replace(/^https:\/\//, "")}` };
     case "aws:iam/accessKey:AccessKey":
-      return { id: `AKIA${args.name.length.toString().padStart(16, "0")}`, secret: "mock-provider-generated-secret" };
+      return { id: mockAccessKeyId(args.name), secret: "mock-provider-generated-secret" };
     case "aws:secretsmanager/secret:Secret":
       return { id: `${inputs["name"]}`, arn: `arn:aws:secretsmanager:${region}:${ACCOUNT_ID}:secret:${inputs["name"]}-AbCdEf` };
     case "aws:elasticache/subnetGroup:SubnetGroup":
@@ -86,7 +91,11 @@ export function withAwsAttributes(): void {
       const { id, ...extra } = computed(args);
       return { id: (id as string | undefined) ?? result.id, state: { ...result.state, ...extra } };
     },
-    call: (args) => base.call(args),
+    call: (args) => {
+      if (args.token === "aws:index/getCallerIdentity:getCallerIdentity") return { accountId: ACCOUNT_ID, arn: `arn:aws:iam::${ACCOUNT_ID}:user/deployer`, userId: "AIDAEXAMPLE", id: ACCOUNT_ID };
+      if (args.token === "aws:index/getPartition:getPartition") return { partition: "aws", dnsSuffix: "amazonaws.com", reverseDnsPrefix: "com.amazonaws", id: "aws" };
+      return base.call(args);
+    },
   };
   monitor.mocks = wrapped;
 }

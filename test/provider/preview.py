@@ -46,7 +46,7 @@ def fleet(region: str):
             "llama-8b",
             placement=pool.placement,
             namespace="inference",
-            image="vllm/vllm-openai:v0.11.0",
+            image="vllm/vllm-openai:v0.11.0@sha256:014a95f21c9edf6abe0aea6b07353f96baa4ec291c427bb1176dc7c93a85845c",
             model=switchyard.VllmModelArgs(
                 id="meta-llama/Llama-3.1-8B-Instruct",
                 revision=REVISION,

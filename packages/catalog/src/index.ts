@@ -99,4 +99,6 @@ export {
   nodeDiskGiB,
   vllmEphemeralStorageGiB,
 } from "./local-disk";
+export { IMAGES, imageReference } from "./images";
+export type { ImageName, PinnedImage } from "./images";
 export { BYTES_PER_GB, BYTES_PER_GIB, decimalGBToGiB } from "./units";

@@ -29,6 +29,10 @@ export interface RecordedResource {
   retainOnDelete: boolean;
   protect: boolean;
   additionalSecretOutputs: string[];
+  /** Whether a replacement deletes the old resource before creating the new one. */
+  deleteBeforeReplace: boolean;
+  /** The `replacementTrigger` option: a change of this value replaces the resource. Undefined when not set. */
+  replacementTrigger: unknown;
   /** Outputs a component registered with `registerOutputs`, secrets unwrapped. */
   outputs: Record<string, unknown> | undefined;
   /** Dotted paths of the registered outputs that were marked secret. */
@@ -79,6 +83,8 @@ type RegisterRequest = {
   getRetainondelete(): boolean;
   getProtect(): boolean;
   getAdditionalsecretoutputsList(): string[];
+  getDeletebeforereplace(): boolean;
+  getReplacementTrigger(): { toJavaScript(): unknown } | undefined;
 };
 type ReadRequest = { getProperties(): RawStruct; getName(): string; getType(): string; getParent(): string; getAdditionalsecretoutputsList(): string[] };
 type OutputsRequest = { getUrn(): string; getOutputs(): RawStruct | undefined };
@@ -111,6 +117,8 @@ class RecordingMonitor extends MockMonitor {
         retainOnDelete: false,
         protect: false,
         additionalSecretOutputs: req.getAdditionalsecretoutputsList(),
+        deleteBeforeReplace: false,
+        replacementTrigger: undefined,
         outputs: undefined,
         secretOutputPaths: [],
       });
@@ -134,6 +142,8 @@ class RecordingMonitor extends MockMonitor {
       retainOnDelete: req.getRetainondelete(),
       protect: req.getProtect(),
       additionalSecretOutputs: req.getAdditionalsecretoutputsList(),
+      deleteBeforeReplace: req.getDeletebeforereplace(),
+      replacementTrigger: req.getReplacementTrigger()?.toJavaScript(),
       outputs: undefined,
       secretOutputPaths: [],
     };
@@ -182,6 +192,12 @@ export const echoMocks: Mocks = {
  */
 const REFERENCED_OUTPUTS = ["arn", "bucket", "name", "keyId", "endpoint", "primaryEndpointAddress", "latestVersion"] as const;
 
+/** Invokes whose answers programs put into inputs (the deploying account into a key policy), as placeholders. */
+const REFERENCED_INVOKES: Record<string, Record<string, string>> = {
+  "aws:index/getCallerIdentity:getCallerIdentity": { accountId: "<aws:getCallerIdentity accountId>", arn: "<aws:getCallerIdentity arn>", userId: "<aws:getCallerIdentity userId>" },
+  "aws:index/getPartition:getPartition": { partition: "<aws:getPartition partition>", dnsSuffix: "<aws:getPartition dnsSuffix>" },
+};
+
 /** `aws:kms/key:Key` → `aws:kms/Key`: the package, module and kind a reader recognises. */
 export function shortType(type: string): string {
   const [pkg = "", module = "", kind = ""] = type.split(":");
@@ -202,7 +218,7 @@ export const placeholderMocks: Mocks = {
     for (const output of REFERENCED_OUTPUTS) state[output] ??= `<${shortType(args.type)} ${args.name}.${output}>`;
     return { id: echoed.id, state };
   },
-  call: (args: MockCallArgs) => echoMocks.call(args),
+  call: (args: MockCallArgs) => REFERENCED_INVOKES[args.token] ?? echoMocks.call(args),
 };
 
 /** Answers stack references from `stackOutputs`; everything else goes to `inner`. */

@@ -47,7 +47,7 @@ const llama = new VllmServing(
     placement: pool.placement,
     apiKey: derivedKey(keySeed, "vllm-api-key/llama-8b"),
     namespace: "inference",
-    image: "vllm/vllm-openai:v0.11.0",
+    image: "vllm/vllm-openai:v0.11.0@sha256:014a95f21c9edf6abe0aea6b07353f96baa4ec291c427bb1176dc7c93a85845c",
     model: { id: "meta-llama/Llama-3.1-8B-Instruct", revision: "0e9e39f249a16976918f6564b8830bc894c89659", servedModelName: "llama-8b", parameterCountBillions: 8, dtype: "bf16" },
     maxModelLen: 16384,
     minReplicas: 2,

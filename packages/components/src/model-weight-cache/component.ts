@@ -1,9 +1,9 @@
-import * as aws from "@pulumi/aws";
 import * as gcp from "@pulumi/gcp";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { WeightSource } from "../contracts";
-import { createHardenedBucket, kmsKeyArgs } from "../shared-services/s3-bucket";
+import { createKmsKey } from "../shared-services/kms";
+import { createAccessLogBucket, createHardenedBucket } from "../shared-services/s3-bucket";
 import type { ModelWeightCacheArgs } from "./args";
 import { awsReplicaBucketOptions, gcsReplicaBucketArgs } from "./buckets";
 import type { WeightEgressEstimate } from "./egress";
@@ -98,9 +98,12 @@ export class ModelWeightCache extends pulumi.ComponentResource {
     if (!replica.createsBucket) return { name: pulumi.output<string | undefined>(replica.bucket), resources: [] };
     if (replica.provider === "aws") {
       const key = replica.createsKmsKey
-        ? new aws.kms.Key(`${name}-key`, kmsKeyArgs(`Switchyard weights replica ${name}`, replica.region!, { "switchyard-instance": name }), { parent: this, retainOnDelete: true })
+        ? createKmsKey(`${name}-key`, { description: `Switchyard weights replica ${name}`, region: replica.region!, tags: { "switchyard-instance": name }, services: ["s3"] }, this)
         : undefined;
-      const hardened = createHardenedBucket(`${name}-bucket`, awsReplicaBucketOptions(r, key ? key.arn : replica.kmsKeyArn!), this);
+      const options = awsReplicaBucketOptions(r, key ? key.arn : replica.kmsKeyArn!);
+      const hardened = createHardenedBucket(`${name}-bucket`, options, this);
+      // Server access logs beside it, in its region, like SharedServices' buckets (checkov CKV_AWS_18).
+      createAccessLogBucket(`${name}-access-logs`, options.region, [{ logicalName: `${name}-bucket`, bucket: hardened.bucket }], options.tags, this);
       return { name: hardened.bucket.bucket, resources: [hardened.bucket, ...hardened.companions] };
     }
     const bucket = new gcp.storage.Bucket(`${name}-bucket`, gcsReplicaBucketArgs(r), { parent: this, retainOnDelete: true });

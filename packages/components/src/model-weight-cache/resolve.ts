@@ -3,8 +3,10 @@ import {
   BYTES_PER_GIB,
   COMMIT_SHA,
   HUGGING_FACE_REPO_ID,
+  IMAGES,
   PROVIDERS,
   findInstanceType,
+  imageReference,
   objectStoragePricePerGBMonth,
 } from "@switchyard/catalog";
 import type { Provider } from "@switchyard/catalog";
@@ -30,10 +32,10 @@ import { estimateWeightEgress } from "./egress";
 import type { WeightEgressEstimate } from "./egress";
 import { READY_MARKER, fileListText, isPickleFile, isSafeRelativePath, isSha256Hex, manifestDigest, sha256SumsText, sortedFiles, totalBytes } from "./manifest";
 
-/** rclone: one static binary in a small Alpine image with busybox `sh` (tag confirmed in public manifests). */
-export const DEFAULT_SYNC_IMAGE = "rclone/rclone:1.68.2";
+/** rclone: one static binary in a small Alpine image with busybox `sh`, pinned by tag and digest in the catalog. */
+export const DEFAULT_SYNC_IMAGE = imageReference(IMAGES.rclone);
 /** The DaemonSet's long-running container does nothing: its work is done by its init containers. */
-export const PAUSE_IMAGE = "registry.k8s.io/pause:3.10";
+export const PAUSE_IMAGE = imageReference(IMAGES.pause);
 /** Unprivileged user the copy runs as. */
 export const SYNC_UID = 65532;
 /** The pause image's own user. */

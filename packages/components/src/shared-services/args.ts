@@ -50,15 +50,21 @@ export interface WeightReaderArgs {
   provider: Provider;
   /**
    * `web-identity`: an IAM role assumed with the cluster's service-account tokens (the narrowest option; required
-   * on `aws` and `gcp`, whose clusters always have a public issuer). `access-key`: an IAM user with one access key,
-   * stored only in Secrets Manager; allowed only on `coreweave` and `lambda`, whose clusters may have no issuer AWS
-   * can reach. Required.
+   * on `aws` and `gcp`, whose clusters always have a public issuer). `access-key`: an IAM user whose access key
+   * rotates on a schedule (`keyRotationDays`), stored only in Secrets Manager; allowed only on `coreweave` and
+   * `lambda`, whose clusters may have no issuer AWS can reach. Required.
    */
   identity: ReaderIdentity;
   /** Required when `identity` is `web-identity`. */
   webIdentity?: ReaderWebIdentityArgs;
   /** Key prefix the reader may read, inside the weights prefix. Defaults to the weights prefix. */
   prefix?: string;
+  /**
+   * `access-key` only: days each access key is current before the next `pulumi up` replaces it (whole days, 1 to
+   * 365). The user holds two keys: the one in the secret and the one before it, still valid for one more period so
+   * that the other cloud has that long to pick up the new one. Defaults to 90.
+   */
+  keyRotationDays?: number;
 }
 
 /** ElastiCache Redis for the gateway's shared router state. */

@@ -3,9 +3,10 @@ import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import type { SharedServicesArgs } from "./args";
 import { readerPolicy, replicationRolePolicy, replicationTrustPolicy, webIdentityTrustPolicy } from "./policies";
-import { ACCESS_LOG_RETENTION_DAYS, GENERATED_REDIS_TOKEN_LENGTH, REDIS_PORT, SECRET_RECOVERY_WINDOW_DAYS, budgetNotifications, resolveSharedServicesArgs } from "./resolve";
+import { GENERATED_REDIS_TOKEN_LENGTH, REDIS_PORT, SECRET_RECOVERY_WINDOW_DAYS, budgetNotifications, resolveSharedServicesArgs } from "./resolve";
 import type { ResolvedReader, ResolvedRedis, ResolvedSharedServices } from "./resolve";
-import { createHardenedBucket, kmsKeyArgs, logDeliveryStatement } from "./s3-bucket";
+import { createKmsKey } from "./kms";
+import { createAccessLogBucket, createHardenedBucket } from "./s3-bucket";
 import type { HardenedBucket } from "./s3-bucket";
 
 /**
@@ -46,14 +47,17 @@ export class SharedServices extends pulumi.ComponentResource {
     const r = resolveSharedServicesArgs(name, args);
     super("switchyard:index:SharedServices", name, {}, opts);
 
-    const stateful = { parent: this, retainOnDelete: true };
-    const key = new aws.kms.Key(`${name}-kms`, kmsKeyArgs(`Switchyard shared services ${name}: weights, audit log, secrets, Redis`, r.region, r.tags), stateful);
+    const key = createKmsKey(
+      `${name}-kms`,
+      { description: `Switchyard shared services ${name}: weights, audit log, secrets, Redis`, region: r.region, tags: r.tags, services: r.keyCallerServices },
+      this,
+    );
     const weights = createHardenedBucket(`${name}-weights`, { region: r.region, bucketName: r.weights.bucketName, kmsKeyArn: key.arn, objectLockEnabled: false, tags: r.tags }, this);
     const replica = r.replication ? this.createReplication(name, r, weights, key) : undefined;
     const audit = this.createAuditLog(name, r, key);
     // Server access logs go to a bucket in each bucket's own region (S3 delivers only within a region).
-    this.createAccessLogs(`${name}-access-logs`, r.region, [{ logicalName: `${name}-weights`, bucket: weights.bucket }, { logicalName: `${name}-audit`, bucket: audit.bucket }], r);
-    if (replica) this.createAccessLogs(`${name}-access-logs-replica`, r.replication!.region, [{ logicalName: `${name}-weights-replica`, bucket: replica.bucket }], r);
+    createAccessLogBucket(`${name}-access-logs`, r.region, [{ logicalName: `${name}-weights`, bucket: weights.bucket }, { logicalName: `${name}-audit`, bucket: audit.bucket }], r.tags, this);
+    if (replica) createAccessLogBucket(`${name}-access-logs-replica`, r.replication!.region, [{ logicalName: `${name}-weights-replica`, bucket: replica.bucket }], r.tags, this);
     this.providerApiKeySecretArns = Object.fromEntries(
       r.providerApiKeys.map((k) => [k.name, this.createSecret(`${name}-provider-key-${k.name}`, k.secretName, `${k.name} API key for the Switchyard gateway`, k.value, key, r).arn]),
     );
@@ -128,7 +132,7 @@ export class SharedServices extends pulumi.ComponentResource {
    */
   private createReplication(name: string, r: ResolvedSharedServices, source: HardenedBucket, sourceKey: aws.kms.Key) {
     const rep = r.replication!;
-    const key = new aws.kms.Key(`${name}-replica-kms`, kmsKeyArgs(`Switchyard weights replica ${name}`, rep.region, r.tags), { parent: this, retainOnDelete: true });
+    const key = createKmsKey(`${name}-replica-kms`, { description: `Switchyard weights replica ${name}`, region: rep.region, tags: r.tags, services: ["s3"] }, this);
     const bucket = createHardenedBucket(`${name}-weights-replica`, { region: rep.region, bucketName: rep.bucketName, kmsKeyArn: key.arn, objectLockEnabled: false, tags: r.tags }, this);
     const role = new aws.iam.Role(`${name}-replication`, { assumeRolePolicy: JSON.stringify(replicationTrustPolicy()), description: `S3 replication of the ${name} weights bucket`, tags: r.tags }, { parent: this });
     const policy = new aws.iam.RolePolicy(
@@ -166,34 +170,6 @@ export class SharedServices extends pulumi.ComponentResource {
       { parent: this, retainOnDelete: true, dependsOn: [source.versioning, bucket.versioning, policy] },
     );
     return { bucket: bucket.bucket, key, role };
-  }
-
-  /**
-   * An access-log bucket for `sources` (all in `region`): hardened like the others but SSE-S3, since S3 log
-   * delivery cannot write SSE-KMS; writable only by the logging service on behalf of those buckets; logs expire
-   * after ACCESS_LOG_RETENTION_DAYS. Each source gets a `<source>-logging` configuration under its own prefix.
-   */
-  private createAccessLogs(prefix: string, region: string, sources: { logicalName: string; bucket: aws.s3.Bucket }[], r: ResolvedSharedServices): void {
-    const logs = createHardenedBucket(
-      prefix,
-      {
-        region,
-        bucketName: undefined,
-        kmsKeyArn: undefined,
-        objectLockEnabled: false,
-        tags: r.tags,
-        expireAfterDays: ACCESS_LOG_RETENTION_DAYS,
-        extraPolicyStatements: (arn) => pulumi.all([arn, pulumi.all(sources.map((source) => source.bucket.arn))]).apply(([logArn, sourceArns]) => [logDeliveryStatement(logArn, sourceArns)]),
-      },
-      this,
-    );
-    for (const source of sources) {
-      new aws.s3.BucketLogging(
-        `${source.logicalName}-logging`,
-        { bucket: source.bucket.id, region, targetBucket: logs.bucket.id, targetPrefix: `${source.logicalName}/` },
-        { parent: this, retainOnDelete: true, dependsOn: logs.companions },
-      );
-    }
   }
 
   /** The audit-log bucket: Object Lock with a default retention; never a server-access-log target. */
@@ -245,12 +221,36 @@ export class SharedServices extends pulumi.ComponentResource {
       new aws.iam.RolePolicy(base, { role: role.id, policy }, { parent: this });
       return { name: reader.name, roleArn: role.arn };
     }
-    // Last resort (security-and-reliability §6.2): one user, one key, scoped like the role, stored only as a secret.
+    // Last resort (security-and-reliability §6.2): one user, scoped like the role, whose keys rotate on a schedule
+    // (key-rotation.ts) and are stored only as a secret.
     const user = new aws.iam.User(base, { path: "/switchyard/", tags }, { parent: this });
     new aws.iam.UserPolicy(base, { user: user.name, policy }, { parent: this });
-    const accessKey = new aws.iam.AccessKey(`${base}-key`, { user: user.name }, { parent: this, additionalSecretOutputs: ["secret"] });
-    const secretValue = pulumi.secret(pulumi.all([accessKey.id, accessKey.secret]).apply(([accessKeyId, secretAccessKey]) => JSON.stringify({ accessKeyId, secretAccessKey })));
-    const secret = this.createSecret(`${base}-key`, `switchyard/${name}/readers/${reader.name}`, `Weights read key for ${reader.provider} (${reader.name}); rotate regularly`, secretValue, key, r);
+    const keys = reader.keySlots.map((slot) => ({
+      slot,
+      accessKey: new aws.iam.AccessKey(
+        `${base}-key-${slot.slot}`,
+        { user: user.name },
+        {
+          parent: this,
+          additionalSecretOutputs: ["secret"],
+          replacementTrigger: slot.generation,
+          // IAM allows two keys per user: the slot's old key goes before its new one is made.
+          deleteBeforeReplace: true,
+          // The single key of earlier versions becomes the current slot (and is rotated on this update).
+          aliases: slot.current ? [{ name: `${base}-key` }] : [],
+        },
+      ),
+    }));
+    const current = keys.find((k) => k.slot.current)!.accessKey;
+    const secretValue = pulumi.secret(pulumi.all([current.id, current.secret]).apply(([accessKeyId, secretAccessKey]) => JSON.stringify({ accessKeyId, secretAccessKey })));
+    const secret = this.createSecret(
+      `${base}-key`,
+      `switchyard/${name}/readers/${reader.name}`,
+      `Weights read key for ${reader.provider} (${reader.name}); replaced by pulumi up every ${reader.keyRotationDays} days, the previous key stays valid one more period`,
+      secretValue,
+      key,
+      r,
+    );
     return { name: reader.name, accessKeySecretArn: secret.arn };
   }
 

@@ -5,6 +5,9 @@ import { ArgChecks, isKnown, oneOf } from "../internal/errors";
 import { isDns1123Label } from "../internal/names";
 import { OBJECT_LOCK_MODES, READER_IDENTITIES } from "./args";
 import type { AuditLogArgs, BudgetArgs, ElastiCacheRedisArgs, ObjectLockMode, ReaderIdentity, SharedServicesArgs, WeightReaderArgs } from "./args";
+import { DEFAULT_KEY_ROTATION_DAYS, MAX_KEY_ROTATION_DAYS, accessKeySlots } from "./key-rotation";
+import type { AccessKeySlot } from "./key-rotation";
+import type { KmsCallerService } from "./kms";
 
 /** Redis OSS version when none is given: pinned, so an engine upgrade is a reviewed change. */
 export const DEFAULT_REDIS_ENGINE_VERSION = "7.1";
@@ -14,8 +17,6 @@ export const GENERATED_REDIS_TOKEN_LENGTH = 64;
 export const DEFAULT_AUDIT_RETENTION_DAYS = 365;
 /** Secrets Manager waits this long before a deleted secret is gone (its maximum). */
 export const SECRET_RECOVERY_WINDOW_DAYS = 30;
-/** Days S3 server access logs are kept. */
-export const ACCESS_LOG_RETENTION_DAYS = 365;
 export const DEFAULT_STS_AUDIENCE = "sts.amazonaws.com";
 
 const COMPONENT = "SharedServices";
@@ -40,6 +41,10 @@ export interface ResolvedReader {
   webIdentity: { issuerUrl: string; issuerHost: string; subjects: string[]; audience: string; providerArn: pulumi.Input<string> | undefined } | undefined;
   /** Key prefix the reader may read (ends in '/'). */
   prefix: string;
+  /** `access-key`: days between key rotations; undefined for `web-identity`. */
+  keyRotationDays: number | undefined;
+  /** `access-key`: its two key slots at the time of resolution (see `accessKeySlots`); empty for `web-identity`. */
+  keySlots: AccessKeySlot[];
 }
 
 export interface ResolvedRedis {
@@ -63,6 +68,8 @@ export interface ResolvedSharedServices {
   /** Sorted by name; values wrapped with `pulumi.secret`. */
   providerApiKeys: { name: string; secretName: string; value: pulumi.Output<string> }[];
   readers: ResolvedReader[];
+  /** Services that may use the shared key on a caller's behalf (its key policy). */
+  keyCallerServices: KmsCallerService[];
   redis: ResolvedRedis | undefined;
   auditLog: { bucketName: string | undefined; retentionDays: number; mode: ObjectLockMode };
   budget: { monthlyLimitUsd: number; alertEmails: string[]; actualThresholdsPercent: number[]; forecastThresholdsPercent: number[] };
@@ -72,7 +79,8 @@ export interface ResolvedSharedServices {
  * Validates SharedServices' arguments and fills the defaults. Throws one `pulumi.InputPropertiesError` listing
  * every problem (never echoing a credential); pure, so tests call it without mocks.
  */
-export function resolveSharedServicesArgs(name: string, args: SharedServicesArgs): ResolvedSharedServices {
+/** `now` decides which access keys are due (key-rotation.ts); the component passes the clock. */
+export function resolveSharedServicesArgs(name: string, args: SharedServicesArgs, now: Date = new Date()): ResolvedSharedServices {
   const checks = new ArgChecks(COMPONENT, name);
   checks.check(
     typeof name === "string" && name.length <= NAME_MAX && isDns1123Label(name),
@@ -95,7 +103,7 @@ export function resolveSharedServicesArgs(name: string, args: SharedServicesArgs
   }
 
   const providerApiKeys = resolveProviderApiKeys(checks, name, args.providerApiKeys ?? {});
-  const readers = resolveReaders(checks, args.readers ?? [], weightsPrefix);
+  const readers = resolveReaders(checks, args.readers ?? [], weightsPrefix, now);
   const redis = args.redis !== undefined ? resolveRedis(checks, args.redis) : undefined;
   const auditLog = resolveAuditLog(checks, args.auditLog ?? {});
   const budget = resolveBudget(checks, args.budget);
@@ -110,6 +118,8 @@ export function resolveSharedServicesArgs(name: string, args: SharedServicesArgs
     providerApiKeys,
     readers,
     redis,
+    // The buckets and secrets always use the shared key; ElastiCache only when there is a Redis.
+    keyCallerServices: redis ? ["s3", "secretsmanager", "elasticache"] : ["s3", "secretsmanager"],
     auditLog,
     budget: budget!,
   };
@@ -154,7 +164,7 @@ function resolveProviderApiKeys(checks: ArgChecks, component: string, keys: Reco
   return resolved;
 }
 
-function resolveReaders(checks: ArgChecks, readers: WeightReaderArgs[], weightsPrefix: string): ResolvedReader[] {
+function resolveReaders(checks: ArgChecks, readers: WeightReaderArgs[], weightsPrefix: string, now: Date): ResolvedReader[] {
   const seen = new Set<string>();
   return readers.flatMap((reader, i): ResolvedReader[] => {
     const at = `readers[${i}]`;
@@ -181,8 +191,20 @@ function resolveReaders(checks: ArgChecks, readers: WeightReaderArgs[], weightsP
     } else if (reader.webIdentity !== undefined) {
       checks.add(`${at}.webIdentity`, "{...}", 'only applies when identity is "web-identity"; remove it');
     }
+    const rotationDays = reader.keyRotationDays ?? DEFAULT_KEY_ROTATION_DAYS;
+    if (identityOk && reader.identity !== "access-key" && reader.keyRotationDays !== undefined) {
+      checks.add(`${at}.keyRotationDays`, reader.keyRotationDays, 'only applies when identity is "access-key" (a web identity\'s credentials last an hour); remove it');
+    } else {
+      checks.check(
+        Number.isInteger(rotationDays) && rotationDays >= 1 && rotationDays <= MAX_KEY_ROTATION_DAYS,
+        `${at}.keyRotationDays`,
+        rotationDays,
+        `must be a whole number of days from 1 to ${MAX_KEY_ROTATION_DAYS} (90 is the usual policy)`,
+      );
+    }
     if (checks.count !== before) return [];
-    return [{ name: reader.name, provider: reader.provider, identity: reader.identity, webIdentity, prefix }];
+    const accessKey = reader.identity === "access-key";
+    return [{ name: reader.name, provider: reader.provider, identity: reader.identity, webIdentity, prefix, keyRotationDays: accessKey ? rotationDays : undefined, keySlots: accessKey ? accessKeySlots(now, rotationDays) : [] }];
   });
 }
 

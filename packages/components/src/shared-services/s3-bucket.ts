@@ -1,6 +1,9 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 
+/** Days S3 server access logs are kept. */
+export const ACCESS_LOG_RETENTION_DAYS = 365;
+
 /**
  * A private S3 bucket with every control Switchyard requires declared explicitly (security-and-reliability.md
  * §6.1, checks 19–20), even where AWS now defaults to them, so that drift shows up and tests can see them:
@@ -147,6 +150,41 @@ export function createHardenedBucket(prefix: string, o: HardenedBucketOptions, p
     { ...opts, dependsOn: [publicAccess] },
   );
   return { bucket, versioning, companions: [versioning, lifecycle, encryption, publicAccess, ownership, policy] };
+}
+
+/**
+ * An access-log bucket for `sources` (all in `region`): hardened like the others but SSE-S3, since S3 log delivery
+ * cannot write SSE-KMS; writable only by the logging service on behalf of those buckets; logs expire after
+ * ACCESS_LOG_RETENTION_DAYS. Each source gets a `<source>-logging` configuration under its own prefix.
+ */
+export function createAccessLogBucket(
+  prefix: string,
+  region: string,
+  sources: { logicalName: string; bucket: aws.s3.Bucket }[],
+  tags: Record<string, string>,
+  parent: pulumi.Resource,
+): HardenedBucket {
+  const logs = createHardenedBucket(
+    prefix,
+    {
+      region,
+      bucketName: undefined,
+      kmsKeyArn: undefined,
+      objectLockEnabled: false,
+      tags,
+      expireAfterDays: ACCESS_LOG_RETENTION_DAYS,
+      extraPolicyStatements: (arn) => pulumi.all([arn, pulumi.all(sources.map((source) => source.bucket.arn))]).apply(([logArn, sourceArns]) => [logDeliveryStatement(logArn, sourceArns)]),
+    },
+    parent,
+  );
+  for (const source of sources) {
+    new aws.s3.BucketLogging(
+      `${source.logicalName}-logging`,
+      { bucket: source.bucket.id, region, targetBucket: logs.bucket.id, targetPrefix: `${source.logicalName}/` },
+      { parent, retainOnDelete: true, dependsOn: logs.companions },
+    );
+  }
+  return logs;
 }
 
 /** A customer-managed KMS key with yearly rotation and the 30-day deletion window (check 21). */

@@ -5,6 +5,7 @@ import {
   CAIOS_ENDPOINT,
   CAIOS_LOTA_ENDPOINT,
   DEFAULT_SYNC_IMAGE,
+  PAUSE_IMAGE,
   READY_MARKER,
   estimateWeightEgress,
   manifestDigest,
@@ -209,7 +210,7 @@ describe("copy workloads", () => {
     expect(pod.automountServiceAccountToken).toBe(false);
     expect(pod.restartPolicy).toBe("Never");
     expect(job.spec.activeDeadlineSeconds).toBe(7200);
-    expect(c.image).toBe("rclone/rclone:1.68.2");
+    expect(c.image).toBe(DEFAULT_SYNC_IMAGE);
     expect(c.securityContext).toEqual({
       runAsNonRoot: true,
       runAsUser: 65532,
@@ -259,7 +260,7 @@ describe("copy workloads", () => {
     expect(prepare.securityContext).toMatchObject({ runAsUser: 0, allowPrivilegeEscalation: false, capabilities: { drop: ["ALL"], add: ["CHOWN"] } });
     expect(prepare.command[2]).toBe(`mkdir -p /cache/llama-3-3-70b/${r.model.pin} && chown 65532:65532 /cache/llama-3-3-70b/${r.model.pin}`);
     expect(fetch.securityContext).toMatchObject({ runAsNonRoot: true, runAsUser: 65532, capabilities: { drop: ["ALL"] } });
-    expect(pod.containers).toEqual([expect.objectContaining({ name: "hold", image: "registry.k8s.io/pause:3.10" })]);
+    expect(pod.containers).toEqual([expect.objectContaining({ name: "hold", image: PAUSE_IMAGE })]);
     for (const c of [...pod.initContainers, ...pod.containers]) {
       expect(c.resources.requests).toBeDefined();
       expect(c.resources.limits.memory).toBe(c.resources.requests.memory);
