@@ -122,6 +122,7 @@ const EXPECTED = [
   "pulumi:pulumi:Stack outside-dev",
   "switchyard:index:SharedServices shared",
   "aws:kms/key:Key shared-kms",
+  "aws:kms/keyPolicy:KeyPolicy shared-kms-policy",
   "aws:budgets/budget:Budget shared-budget",
   ...["shared-weights", "shared-audit", "shared-access-logs"].flatMap((bucket) => [
     `aws:s3/bucket:Bucket ${bucket}`,

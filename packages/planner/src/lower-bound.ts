@@ -23,6 +23,15 @@
  *   R_p + s + o ≤ quota_p;  s = 0 while the provider's spot is unavailable
  * minimising Σ_p c^R_p·R_p·hours + Σ_t Σ_p (c^S_p·s + c^O_p·o)·stepHours, with the actual spot price.
  *
+ * **With the hosted tier for spikes** (`hostedSpikes: true`, LP only) — for models with a hosted fallback, a bound on
+ * the GPU plus hosted spend of a run whose GPUs *or hosted API* serve every step outside outages, as `simulate`
+ * bills them: per step a hosted amount h ∈ [0, what the rate limit takes of the step] at the step's hosted price per
+ * replica, and in place of the capacity row
+ *   Σ_p k_p(R_p + s + o) + h  ≥ D_t                       (served; with perfect foresight no headroom is needed)
+ *   Σ_p k_p(R_p + s + o)      ≥ max_{u ∈ [t, t+b]} (D_u − H_u)   (boot look-ahead: what the limit H_u leaves to GPUs)
+ * The resilience rows stay. It is the bound for plans sized against the hosted price (`forecast.confidence: cost`),
+ * whose runs let the hosted API serve spikes and so fall outside the GPU-only bound's premise.
+ *
  * Both know every outage, reclaim and demand spike in advance. They do pay for boot time: a burst node
  * serves only after its pool's scale-up (provisioning, weights, engine start), and it is paid from the
  * moment it is ordered, so the nodes ready at step t were paid at every step from t − b to t, where b is
@@ -41,7 +50,7 @@ import type { Highs } from "highs";
 import { allocate } from "./allocate";
 import type { AllocPool } from "./allocate";
 import { replicasFor } from "./demand";
-import { hostedShare, outageHostedReplicas, rateLimitOf, survivorReplicas } from "./hosted-capacity";
+import { hostedShare, hostedUsd, outageHostedReplicas, rateLimitOf, survivorReplicas } from "./hosted-capacity";
 import { isDown, spotFractionAt } from "./events";
 import type { SimulationEvents } from "./events";
 import { resolveFleet } from "./resolve";
@@ -60,6 +69,8 @@ export interface LowerBoundResult {
   relaxation: number;
   /** How `cost` was obtained: the exact whole-node search, or the LP relaxation where that search was too large. */
   method: "exact" | "lp-relaxation";
+  /** USD of the hosted API inside `cost` (`hostedSpikes` only; 0 otherwise). */
+  hosted: number;
   models: {
     model: string;
     cost: number;
@@ -91,6 +102,8 @@ interface StepGroup {
   spotOpen: number[];
   /** Replicas the GPUs keep after losing any one provider or its spot (`survivorReplicas`: the policy's cover, less what the hosted API carries). */
   survivor: number;
+  /** `hostedSpikes` only: replicas of the step the hosted API may serve within its limit, and its USD per replica-hour. */
+  hosted?: { cap: number; usdPerReplicaHour: number; serve: number; gpuAhead: number };
 }
 
 /**
@@ -119,7 +132,15 @@ function longestScaleUpMinutes(spec: FleetSpec, models: readonly ResolvedModel[]
   );
 }
 
-function stepGroups(spec: FleetSpec, fleet: ResolvedFleet, model: ResolvedModel, series: DemandTrace["models"][string], step: number, events: SimulationEvents): StepGroup[] {
+function stepGroups(
+  spec: FleetSpec,
+  fleet: ResolvedFleet,
+  model: ResolvedModel,
+  series: DemandTrace["models"][string],
+  step: number,
+  events: SimulationEvents,
+  hostedSpikes: boolean,
+): StepGroup[] {
   const steps = series.requests.length;
   const demand = Array.from({ length: steps }, (_, t) => replicasFor(series.inputTokens[t] ?? 0, series.outputTokens[t] ?? 0, step * 60, model.throughput));
   const excused = (events.outages ?? []).map((o) => ({ from: o.startMinute, to: o.startMinute + o.durationMinutes + longestScaleUpMinutes(spec, fleet.models, o.provider) }));
@@ -134,18 +155,34 @@ function stepGroups(spec: FleetSpec, fleet: ResolvedFleet, model: ResolvedModel,
   const survivor = (t: number) => (resilient ? survivorReplicas(policy.outageCover, policy.outageShare, demand[t]!, hosted(t)) : 0);
   // While a provider is down, the hosted API's part of the outage cover is not asked of the GPUs still up (as in simulate).
   const outageHosted = (t: number) => (resilient ? outageHostedReplicas(policy.outageCover, policy.outageShare, demand[t]!, hosted(t)) : 0);
+  // The hosted tier for spikes: what it may serve of each step, and what a step leaves to GPUs within the limit.
+  const spikes = hostedSpikes && h !== undefined;
+  const hostedCap = (t: number) => (spikes ? Math.min(mustServe[t]!, hosted(t)) : 0);
   const groups = new Map<string, StepGroup>();
   for (let t = 0; t < steps; t++) {
     const minute = t * step;
     let ahead = 0;
-    for (let u = t; u <= Math.min(steps - 1, t + boot); u++) ahead = Math.max(ahead, mustServe[u]!);
+    let gpuAhead = 0;
+    for (let u = t; u <= Math.min(steps - 1, t + boot); u++) {
+      ahead = Math.max(ahead, mustServe[u]!);
+      gpuAhead = Math.max(gpuAhead, mustServe[u]! - hostedCap(u));
+    }
     const up = model.pools.map((p) => !isDown(events, p.provider.provider, minute));
     const capacity = Math.max(spec.policy.headroom * demand[t]! - (up.every(Boolean) ? 0 : outageHosted(t)), ahead);
     const spotOpen = model.pools.map((p) => (p.spotPrice === undefined ? 0 : spotFractionAt(events, p.provider.provider, minute)));
     const covered = survivor(t);
-    const key = `${demand[t]}|${capacity}|${up.map(Number).join("")}|${spotOpen.join(",")}|${covered}`;
+    const tokens = { input: series.inputTokens[t] ?? 0, output: series.outputTokens[t] ?? 0 };
+    const hostedStep = spikes
+      ? {
+          cap: hostedCap(t),
+          usdPerReplicaHour: demand[t]! > 0 ? (hostedUsd(h, tokens.input, tokens.output) / demand[t]!) * (60 / step) : 0,
+          serve: mustServe[t]!,
+          gpuAhead,
+        }
+      : undefined;
+    const key = `${demand[t]}|${capacity}|${up.map(Number).join("")}|${spotOpen.join(",")}|${covered}|${hostedStep === undefined ? "" : Object.values(hostedStep).join(",")}`;
     const g = groups.get(key);
-    if (g === undefined) groups.set(key, { weight: 1, demand: demand[t]!, capacity, up, spotOpen, survivor: covered });
+    if (g === undefined) groups.set(key, { weight: 1, demand: demand[t]!, capacity, up, spotOpen, survivor: covered, ...(hostedStep ? { hosted: hostedStep } : {}) });
     else g.weight++;
   }
   return [...groups.values()];
@@ -159,6 +196,7 @@ function relaxedBound(highs: Highs, spec: FleetSpec, pools: readonly ResolvedPoo
     p.reservedPrice === undefined ? -1 : lp.addVariable({ name: `R${i}`, cost: p.reservedPrice * hours, lower: 0, upper: p.maxNodes, integer: false }),
   );
   const stepHours = step / 60;
+  const hostedVars: number[] = [];
   groups.forEach((g, gi) => {
     const cap: [number, number][] = [];
     const perPool: [number, number][][] = pools.map(() => []);
@@ -182,7 +220,14 @@ function relaxedBound(highs: Highs, spec: FleetSpec, pools: readonly ResolvedPoo
       cap.push(...terms);
       if (Number.isFinite(p.maxNodes)) lp.addRow(`q${gi}_${i}`, terms.map(([v]) => [v, 1] as [number, number]), -Infinity, p.maxNodes);
     });
-    lp.addRow(`cap${gi}`, cap, g.capacity, Infinity);
+    if (g.hosted === undefined) {
+      lp.addRow(`cap${gi}`, cap, g.capacity, Infinity);
+    } else {
+      const hv = lp.addVariable({ name: `h${gi}`, cost: g.hosted.usdPerReplicaHour * stepHours * g.weight, lower: 0, upper: g.hosted.cap, integer: false });
+      hostedVars.push(hv);
+      lp.addRow(`serve${gi}`, [...cap, [hv, 1]], g.hosted.serve, Infinity);
+      lp.addRow(`ahead${gi}`, cap, g.hosted.gpuAhead, Infinity);
+    }
     if (g.survivor > 0 && g.up.every(Boolean)) {
       pools.forEach((_, q) => lp.addRow(`n1_${gi}_${q}`, perPool.filter((_, j) => j !== q).flat(), g.survivor, Infinity));
     } else if (g.survivor > 0) {
@@ -196,7 +241,8 @@ function relaxedBound(highs: Highs, spec: FleetSpec, pools: readonly ResolvedPoo
     if (sigma < 1) lp.addRow(`spot${gi}`, [...spot.map(([v, c]) => [v, (1 - sigma) * c] as [number, number]), ...reservedUp], -Infinity, 0);
   });
   const solution = lp.solve(highs);
-  return { solution, R, variables: lp.variables.length, constraints: lp.rows.length };
+  const hostedCost = solution.status === "optimal" ? hostedVars.reduce((a, v) => a + lp.variables[v]!.cost * solution.values[v]!, 0) : Number.NaN;
+  return { solution, R, hostedCost, variables: lp.variables.length, constraints: lp.rows.length };
 }
 
 /**
@@ -289,6 +335,12 @@ export interface LowerBoundOptions {
    * Defaults to true.
    */
   exact?: boolean;
+  /**
+   * Let each model's hosted fallback serve any step within its rate limit at its token prices (see the module
+   * comment): `cost` is then GPUs plus hosted, `hosted` the hosted part, and the bound is the LP relaxation. Defaults
+   * to false (the GPU-only bound of runs that keep the policy).
+   */
+  hostedSpikes?: boolean;
 }
 
 export async function lowerBound(input: FleetSpecInput | FleetSpec, trace: DemandTrace, events: SimulationEvents = {}, options: LowerBoundOptions = {}): Promise<LowerBoundResult> {
@@ -296,12 +348,13 @@ export async function lowerBound(input: FleetSpecInput | FleetSpec, trace: Deman
   const fleet = resolveFleet(spec);
   const highs = await loadSolver();
   const step = trace.stepMinutes;
-  const result: LowerBoundResult = { status: "optimal", cost: 0, relaxation: 0, method: "exact", models: [], detail: "" };
+  const result: LowerBoundResult = { status: "optimal", cost: 0, relaxation: 0, method: "exact", hosted: 0, models: [], detail: "" };
+  const hostedSpikes = options.hostedSpikes === true;
   for (const model of fleet.models) {
     const series = trace.models[model.name];
     if (series === undefined) throw new Error(`trace has no demand for model ${model.name}; give trace.models["${model.name}"]`);
     const hours = (series.requests.length * step) / 60;
-    const groups = stepGroups(spec, fleet, model, series, step, events);
+    const groups = stepGroups(spec, fleet, model, series, step, events, hostedSpikes);
     const relaxed = relaxedBound(highs, spec, model.pools, groups, step, hours);
     if (relaxed.solution.status !== "optimal") {
       result.status = relaxed.solution.status === "infeasible" ? "infeasible" : "error";
@@ -310,7 +363,8 @@ export async function lowerBound(input: FleetSpecInput | FleetSpec, trace: Deman
       result.detail = `${model.name}: ${relaxed.solution.detail}`;
       return result;
     }
-    const exact = options.exact === false ? undefined : exactBound(spec, model.pools, groups, step, hours);
+    // The exact search has no hosted tier: with one, the relaxation is the bound.
+    const exact = options.exact === false || hostedSpikes ? undefined : exactBound(spec, model.pools, groups, step, hours);
     const relaxation = relaxed.solution.objective;
     // The exact bound can only be higher; max() guards against solver tolerance.
     const cost = exact === undefined ? relaxation : Math.max(exact.cost, relaxation);
@@ -318,6 +372,7 @@ export async function lowerBound(input: FleetSpecInput | FleetSpec, trace: Deman
     if (method === "lp-relaxation") result.method = "lp-relaxation";
     result.cost += cost;
     result.relaxation += relaxation;
+    if (hostedSpikes) result.hosted += relaxed.hostedCost;
     result.models.push({
       model: model.name,
       cost,

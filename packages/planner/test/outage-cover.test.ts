@@ -142,3 +142,42 @@ describe("the hosted API's token rate limit in simulate", () => {
     expect(limited.cost.hostedFallback).toBeCloseTo(all.cost.hostedFallback / 2, 6);
   });
 });
+
+describe("lowerBound with the hosted tier for spikes (hostedSpikes)", () => {
+  // Lambda is planned as what its stack deploys (fixed nodes at its on-demand price): its replica-hour is the cheaper.
+  const gpuPerReplicaHour = (spec: FleetSpecInput) => Math.min(...plan(spec).models[0]!.pools.map((x) => (x.pricePerNodeHour.reserved ?? x.pricePerNodeHour.onDemand!) / x.replicasPerNode));
+
+  it("buys the hosted API where a replica of it costs less than a GPU replica, up to its limit, and GPUs for the rest", async () => {
+    // 240 requests a minute is half the demand: the hosted API may serve 4 of the 8 replicas, at $7.20 a replica-hour.
+    const spec = fleet({ resilience: "none" }, { ...HOSTED, requestsPerMinute: 240 });
+    expect(gpuPerReplicaHour(spec)).toBeGreaterThan(HOSTED_PER_HOUR / 8);
+    const lb = await lowerBound(spec, traceFromSpec(spec), {}, { hostedSpikes: true });
+    expect(lb.status).toBe("optimal");
+    expect(lb.method).toBe("lp-relaxation");
+    expect(lb.hosted).toBeCloseTo((24 * HOSTED_PER_HOUR) / 2, 6);
+    expect(lb.cost).toBeCloseTo(24 * 4 * gpuPerReplicaHour(spec) + lb.hosted, 6);
+    const gpuOnly = await lowerBound(spec, traceFromSpec(spec), {}, { exact: false });
+    expect(gpuOnly.hosted).toBe(0);
+    expect(gpuOnly.cost).toBeCloseTo(24 * 8 * gpuPerReplicaHour(spec), 6);
+  });
+
+  it("without a limit, all of it goes to the cheaper hosted API; priced above a GPU replica, none does", async () => {
+    const open = fleet({ resilience: "none" });
+    const all = await lowerBound(open, traceFromSpec(open), {}, { hostedSpikes: true });
+    expect(all.hosted).toBeCloseTo(24 * HOSTED_PER_HOUR, 6);
+    expect(all.cost).toBeCloseTo(all.hosted, 6);
+
+    const dear = fleet({ resilience: "none" }, { ...HOSTED, pricePerMillionOutputTokens: 20 });
+    const none = await lowerBound(dear, traceFromSpec(dear), {}, { hostedSpikes: true });
+    expect(none.hosted).toBeCloseTo(0, 9);
+    expect(none.cost).toBeCloseTo(24 * 8 * gpuPerReplicaHour(dear), 6);
+  });
+
+  it("keeps the resilience rows: under outageCover spare each provider still runs all of the demand, so the hosted API buys nothing", async () => {
+    const spec = fleet({ outageCover: "spare" });
+    const lb = await lowerBound(spec, traceFromSpec(spec), {}, { hostedSpikes: true });
+    const gpuOnly = await lowerBound(spec, traceFromSpec(spec), {}, { exact: false });
+    expect(lb.hosted).toBeCloseTo(0, 9);
+    expect(lb.cost).toBeCloseTo(gpuOnly.cost, 6);
+  });
+});
