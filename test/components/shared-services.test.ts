@@ -229,7 +229,7 @@ describe("KMS key", () => {
     const [administer, use] = policyOf(resources, "shared-kms").Statement;
     expect(administer).toMatchObject({ Sid: "AccountAdministersThroughIam", Effect: "Allow", Principal: { AWS: `arn:aws:iam::${ACCOUNT_ID}:root` }, Resource: "*" });
     expect(administer!.Action).toEqual(expect.arrayContaining(["kms:Put*", "kms:ScheduleKeyDeletion", "kms:Describe*"]));
-    expect((administer!.Action as string[]).filter((a) => /Encrypt|Decrypt|GenerateDataKey|^kms:\*$/.test(a))).toEqual([]);
+    expect((administer!.Action as string[]).filter((a) => /Encrypt|Decrypt|GenerateDataKey|Grant$|^kms:Create\*$|^kms:\*$/.test(a))).toEqual([]);
     expect(use).toEqual({
       Sid: "AccountUsesThroughServices",
       Effect: "Allow",

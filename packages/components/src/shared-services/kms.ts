@@ -5,9 +5,12 @@ import { kmsKeyArgs } from "./s3-bucket";
 /** AWS services that use Switchyard's keys on a caller's behalf (`kms:ViaService` is `<service>.<region>.amazonaws.com`). */
 export type KmsCallerService = "s3" | "secretsmanager" | "elasticache";
 
-/** What a key's administrators may do: everything but use it (AWS's "key administrators" statement). */
+/**
+ * What a key's administrators may do: everything but use it. AWS's "key administrators" statement, less the
+ * `kms:Create*` that includes CreateGrant (a grant to oneself would be a use outside the services).
+ */
 const KEY_ADMINISTRATION = [
-  "kms:Create*",
+  "kms:CreateAlias",
   "kms:Describe*",
   "kms:Enable*",
   "kms:List*",
