@@ -404,12 +404,12 @@ describe("read-only identities for the other clouds", () => {
         return [slot, { trigger: key.replacementTrigger, deleteBeforeReplace: key.deleteBeforeReplace }];
       }));
 
-    it("accessKeySlots: the previous and the current period, slot by parity, with the day each became due", () => {
+    it("accessKeySlots: the previous and the current period, slot by parity; a period starts at midnight UTC every 90 days since the epoch", () => {
       expect(accessKeySlots(new Date("2026-12-05T12:00:00Z"), 90)).toEqual([
-        { slot: "a", generation: 230, current: false, since: "2026-09-04" },
-        { slot: "b", generation: 231, current: true, since: "2026-12-03" },
+        { slot: "a", generation: 230, current: false },
+        { slot: "b", generation: 231, current: true },
       ]);
-      expect(accessKeySlots(new Date("2027-03-03T00:00:00Z"), 90)[1]).toEqual({ slot: "a", generation: 232, current: true, since: "2027-03-03" });
+      expect(accessKeySlots(new Date("2027-03-03T00:00:00Z"), 90)[1]).toEqual({ slot: "a", generation: 232, current: true });
       expect(accessKeySlots(new Date("2027-03-02T23:59:59Z"), 90)[1]!.generation).toBe(231);
       expect(accessKeySlots(new Date("2026-12-05T00:00:00Z"), 30).map((s) => s.generation)).toEqual([692, 693]);
     });

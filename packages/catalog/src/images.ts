@@ -36,8 +36,6 @@ export const IMAGES = {
   pause: { repository: "registry.k8s.io/pause", tag: "3.10", digest: "sha256:ee6521f290b2168b6e0935a181d4cff9be1ac3f505666ef0e3c98fae8199917a" },
 } as const satisfies Record<string, PinnedImage>;
 
-export type ImageName = keyof typeof IMAGES;
-
 /** `repository:tag@digest`, or `repository:tag` where no digest is recorded. */
 export function imageReference(image: PinnedImage): string {
   return `${image.repository}:${image.tag}${image.digest === undefined ? "" : `@${image.digest}`}`;

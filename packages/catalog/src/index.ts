@@ -100,5 +100,5 @@ export {
   vllmEphemeralStorageGiB,
 } from "./local-disk";
 export { IMAGES, imageReference } from "./images";
-export type { ImageName, PinnedImage } from "./images";
+export type { PinnedImage } from "./images";
 export { BYTES_PER_GB, BYTES_PER_GIB, decimalGBToGiB } from "./units";

@@ -17,8 +17,6 @@ export interface AccessKeySlot {
   generation: number;
   /** True for the key the reader's secret publishes. */
   current: boolean;
-  /** When the slot's key was due (the start of its period), ISO date. */
-  since: string;
 }
 
 /** The two slots at `now`: the previous period's key first, then the current one. */
@@ -29,6 +27,5 @@ export function accessKeySlots(now: Date, rotationDays: number): AccessKeySlot[]
     slot: generation % 2 === 0 ? "a" : "b",
     generation,
     current: generation === current,
-    since: new Date(generation * periodMs).toISOString().slice(0, 10),
   }));
 }
