@@ -26,6 +26,7 @@ import { FakeLambdaApi } from "../../packages/components/test/lambda/fake-lambda
 import { LocalWorkspace } from "@pulumi/pulumi/automation";
 import { collectEvents, inlineStack, pulumiEngine, stackFileConfig } from "./pulumi";
 import type { ConfigEntry, PulumiEngine } from "./pulumi";
+import type { Stack } from "@pulumi/pulumi/automation";
 
 const REPO_ROOT = path.resolve(import.meta.dirname, "../..");
 const KEY_SEED = "engine-test-key-seed-0123456789abcdef";
@@ -87,6 +88,32 @@ async function pods(namespace: string): Promise<Pod[]> {
  */
 const serving = (p: Pod) => p.metadata.deletionTimestamp === undefined && (p.status.conditions?.some((c) => c.type === "Ready" && c.status === "True") ?? false);
 
+/**
+ * The serving pods once a rollout has settled: the engine's Deployment await can return while the last replacement
+ * pods are still turning Ready on kwok's nodes (a CI run saw 18 of 20) and while an old pod is still Ready and not yet
+ * marked for deletion (a CI run saw one), so wait a bounded time for exactly `replicas` pods, all on `image`.
+ */
+async function servingAfterRollout(image: string, replicas: number): Promise<Pod[]> {
+  const settled = (ready: Pod[]) => ready.length === replicas && ready.every((p) => p.spec.containers[0]!.image === image);
+  let ready = (await pods("inference")).filter(serving);
+  for (let i = 0; !settled(ready) && i < 480; i++) {
+    await sleep(250);
+    ready = (await pods("inference")).filter(serving);
+  }
+  return ready;
+}
+
+/**
+ * Destroys what a failed test left behind, so the next stack starts on an empty cluster: the coreweave and lambda
+ * stacks plan pools of the same names, so one stack's leftover pods would take the next one's nodes.
+ */
+async function destroyLeftovers(stack: Stack): Promise<void> {
+  const state = (await stack.exportStack()) as { deployment?: { resources?: unknown[] } };
+  if ((state.deployment?.resources?.length ?? 0) === 0) return;
+  console.warn(`[engine] destroying what stack ${stack.name} left: ${state.deployment!.resources!.length} resources`);
+  await stack.destroy({ parallel: 64 });
+}
+
 /** Each pod runs on a node of the pool its nodeSelector names (the pool the plan put it on). */
 async function expectOnTheirPools(running: Pod[]): Promise<void> {
   const nodes = (await kube.ok<{ items: { metadata: { name: string; labels: Record<string, string> } }[] }>("GET", "/api/v1/nodes")).items;
@@ -142,8 +169,9 @@ describe("the coreweave stack under the real engine, on a real control plane", (
 
   // The next stacks plan pools of the same names (llama-70b-on-demand…): their pods must find only their own nodes.
   afterAll(async () => {
+    await destroyLeftovers(await inlineStack(engine, "switchyard", "coreweave", () => runEnvironment("coreweave"), coreweaveConfig()));
     for (const node of nodesFor(rendered)) await kube.ok("DELETE", `/api/v1/nodes/${node.name}`);
-  }, 60_000);
+  }, 600_000);
 
   it("stops before creating anything when its namespace is missing and the stack is not to create it", async () => {
     const stack = await inlineStack(engine, "switchyard", "coreweave-no-namespace", () => runEnvironment("coreweave"), coreweaveConfig({ "switchyard:createNamespace": { value: false }, "switchyard:namespace": { value: "not-created" } }));
@@ -184,13 +212,7 @@ describe("the coreweave stack under the real engine, on a real control plane", (
     const up = await stack.up({ parallel: 64 });
     expect(up.summary.result).toBe("succeeded");
     expect(up.summary.resourceChanges?.["update"]).toBeGreaterThan(0);
-    // The engine's Deployment await can return while the last replacement pods are still turning Ready on kwok's
-    // nodes (a CI run saw 18 of 20): wait a bounded time for every fixed replica to serve the new image.
-    let after = (await pods("inference")).filter(serving);
-    for (let i = 0; after.length < fixedReplicas && i < 240; i++) {
-      await sleep(250);
-      after = (await pods("inference")).filter(serving);
-    }
+    const after = await servingAfterRollout(image, fixedReplicas);
     expect(after.length).toBe(fixedReplicas);
     for (const p of after) expect(`${p.metadata.name}: ${p.spec.containers[0]!.image}`).toBe(`${p.metadata.name}: ${image}`);
 
@@ -228,7 +250,11 @@ describe("the lambda stack under the real engine: instances through a Lambda API
     lambda = await lambdaStandIn();
   }, 120_000);
 
-  afterAll(() => lambda?.stop());
+  afterAll(async () => {
+    // Its instances are terminated through the stand-in, so it stops after the destroy.
+    if (lambda !== undefined) await destroyLeftovers(await stackOf());
+    await lambda?.stop();
+  }, 600_000);
 
   it("comes up: every planned instance launched at Lambda's pace and joined, every fixed replica serving on its pool", async () => {
     const started = Date.now();
@@ -293,7 +319,7 @@ describe("the lambda stack under the real engine: instances through a Lambda API
     expect(up.summary.result).toBe("succeeded");
     expect(up.summary.resourceChanges?.["update"]).toBeGreaterThan(0);
     expect(lambda.api.launches().length).toBe(rendered.files.filter((f) => f.path.startsWith("pulumi-nodejs/")).length);
-    const after = (await pods("inference")).filter(serving);
+    const after = await servingAfterRollout(image, fixedReplicas);
     expect(after.length).toBe(fixedReplicas);
     for (const p of after) expect(`${p.metadata.name}: ${p.spec.containers[0]!.image}`).toBe(`${p.metadata.name}: ${image}`);
 
@@ -328,9 +354,7 @@ describe("the active-active example under the real engine: CoreWeave and Lambda 
     lambda = await lambdaStandIn();
   }, 120_000);
 
-  afterAll(() => lambda?.stop());
-
-  it("comes up with every replica serving on its pool, shows no change, and destroys everything it made", async () => {
+  const stackOf = async () => {
     const secret = (value: string): ConfigEntry => ({ value, secret: true });
     const config: Record<string, ConfigEntry> = {
       ...stackFileConfig(path.join(dir, "Pulumi.dev.yaml")),
@@ -345,7 +369,16 @@ describe("the active-active example under the real engine: CoreWeave and Lambda 
       [`${project}:keySeed`]: secret(KEY_SEED),
     };
     const program = ((await import(path.join(dir, "index.ts"))) as { default: () => unknown }).default;
-    const stack = await inlineStack(engine, project, "dev", program, config);
+    return inlineStack(engine, project, "dev", program, config);
+  };
+
+  afterAll(async () => {
+    if (lambda !== undefined) await destroyLeftovers(await stackOf());
+    await lambda?.stop();
+  }, 600_000);
+
+  it("comes up with every replica serving on its pool, shows no change, and destroys everything it made", async () => {
+    const stack = await stackOf();
     const started = Date.now();
     const up = await stack.up({ parallel: 64 });
     console.warn(`[engine] active-active up: ${JSON.stringify(up.summary.resourceChanges)} in ${Math.round((Date.now() - started) / 1000)} s`);

@@ -258,17 +258,22 @@ describe("LiteLLM gateway against the real proxy", () => {
     it("(f) reports spend = derived per-token price × tokens for every request (x-litellm-response-cost, relative error < 1e-9)", () => {
       const byId = new Map(config.model_list.map((d) => [d.model_info.id, d.litellm_params]));
       let worst = 0;
+      const mispriced: { modelId: string | undefined; retries: number; fallbacks: number; reportedOverExpected: number }[] = [];
       for (const r of results) {
         const params = byId.get(r.modelId!)!;
         const f = fake(r.modelId!);
         const expected = requestCost({ inputCostPerToken: params.input_cost_per_token, outputCostPerToken: params.output_cost_per_token }, f.promptTokens, f.completionTokens);
-        worst = Math.max(worst, Math.abs(r.cost! - expected) / expected);
+        const error = Math.abs(r.cost! - expected) / expected;
+        worst = Math.max(worst, error);
+        if (error >= 1e-9) mispriced.push({ modelId: r.modelId, retries: r.retries, fallbacks: r.fallbacks, reportedOverExpected: r.cost! / expected });
       }
       const sample = results.find((r) => r.modelId === "split-aws")!;
       const params = byId.get("split-aws")!;
       report("(f) spend", {
         requests: results.length,
         maxRelativeError: worst,
+        retried: results.filter((r) => r.retries > 0).length,
+        mispriced: mispriced.slice(0, 10),
         example: {
           backend: "split-aws",
           costPerHour: 2,
