@@ -28,6 +28,8 @@ import {
   spotAvailabilityFromTrace,
   traceFromSpec,
 } from "../../packages/planner/src";
+import { instanceTypesWithGpu } from "@switchyard/catalog";
+import type { Provider } from "@switchyard/catalog";
 import { burstgptSeries } from "./burstgpt";
 import type { DemandSeries, DemandTrace, FleetPlan, FleetSpecInput, LowerBoundResult, SimulationEvents, SimulationResult, SpotTraceFile } from "../../packages/planner/src";
 
@@ -133,6 +135,25 @@ interface Variant {
   forecast?: { confidence: number | "cost"; horizonDays: number };
   /** The hosted fallback's rate limit; none (unlimited) by default. */
   hostedRequestsPerMinute?: number;
+  /** Multiplies every spot price in the catalog (every provider). */
+  spotPriceFactor?: number;
+  /** Multiplies on-demand (and so reserved) prices outside AWS: the neoclouds' and GCP's, not the baselines'. */
+  nonAwsOnDemandPriceFactor?: number;
+  /** Multiplies the hosted API's per-token prices. */
+  hostedPriceFactor?: number;
+}
+
+/** `providers[].prices` for one variant: catalog H100 prices scaled as the variant says, the reserved discount set. */
+function pricesFor(provider: Provider, variant: Variant): Record<string, { onDemandPerNodeHour?: number; spotPerNodeHour?: number; reservedDiscount?: number }> {
+  const prices: Record<string, { onDemandPerNodeHour?: number; spotPerNodeHour?: number; reservedDiscount?: number }> = {};
+  for (const it of instanceTypesWithGpu("H100", provider)) {
+    const price: (typeof prices)[string] = {};
+    if (variant.spotPriceFactor !== undefined && it.spotPerNodeHour !== undefined) price.spotPerNodeHour = it.spotPerNodeHour * variant.spotPriceFactor;
+    if (variant.nonAwsOnDemandPriceFactor !== undefined && provider !== "aws") price.onDemandPerNodeHour = it.onDemandPerNodeHour * variant.nonAwsOnDemandPriceFactor;
+    if (variant.coreweaveReservedDiscount !== undefined && provider === "coreweave" && it.name === "gd-8xh100ib-i128") price.reservedDiscount = variant.coreweaveReservedDiscount;
+    if (Object.keys(price).length > 0) prices[it.name] = price;
+  }
+  return prices;
 }
 
 function specFor(name: string, series: DemandSeries, spot: { availability: number; meanUpHours: number }, variant: Variant = { label: "as configured" }): FleetSpecInput {
@@ -150,11 +171,11 @@ function specFor(name: string, series: DemandSeries, spot: { availability: numbe
         capacityTypes: ["reserved", "spot", "on-demand"],
         rttMs: 20,
         spot: s,
-        ...(variant.coreweaveReservedDiscount === undefined ? {} : { prices: { "gd-8xh100ib-i128": { reservedDiscount: variant.coreweaveReservedDiscount } } }),
+        prices: pricesFor("coreweave", variant),
       },
-      { provider: "lambda", region: "us-east-1", capacityTypes: ["on-demand"], ...(lambdaMax === null ? {} : { maxNodes: lambdaMax }), rttMs: 25 },
-      { provider: "aws", region: "us-east-1", capacityTypes: ["spot", "on-demand"], spot: s },
-      { provider: "gcp", region: "us-central1", capacityTypes: ["spot", "on-demand"], rttMs: 30, spot: s },
+      { provider: "lambda", region: "us-east-1", capacityTypes: ["on-demand"], ...(lambdaMax === null ? {} : { maxNodes: lambdaMax }), rttMs: 25, prices: pricesFor("lambda", variant) },
+      { provider: "aws", region: "us-east-1", capacityTypes: ["spot", "on-demand"], spot: s, prices: pricesFor("aws", variant) },
+      { provider: "gcp", region: "us-central1", capacityTypes: ["spot", "on-demand"], rttMs: 30, spot: s, prices: pricesFor("gcp", variant) },
     ],
     models: [
       {
@@ -165,7 +186,13 @@ function specFor(name: string, series: DemandSeries, spot: { availability: numbe
         quantization: "fp8",
         serving: { gpuType: "H100", gpusPerReplica: 2, ...THROUGHPUT, source: "examples/fleet.yaml" },
         latencySlo: { ttftMs: 2000, tpotMs: 40 },
-        hostedFallback: { ...HOSTED_FALLBACK, ...(variant.hostedRequestsPerMinute === undefined ? {} : { requestsPerMinute: variant.hostedRequestsPerMinute }) },
+        hostedFallback: {
+          ...HOSTED_FALLBACK,
+          ...(variant.hostedPriceFactor === undefined
+            ? {}
+            : { pricePerMillionInputTokens: HOSTED_FALLBACK.pricePerMillionInputTokens * variant.hostedPriceFactor, pricePerMillionOutputTokens: HOSTED_FALLBACK.pricePerMillionOutputTokens * variant.hostedPriceFactor }),
+          ...(variant.hostedRequestsPerMinute === undefined ? {} : { requestsPerMinute: variant.hostedRequestsPerMinute }),
+        },
         demand: {
           series: {
             stepMinutes: series.stepMinutes,
@@ -438,6 +465,47 @@ async function outOfSample(spot: { availability: number; meanUpHours: number }):
     );
     console.log(`    0 requests dropped                   ${w.dropped === 0 ? "met" : "missed"} (${Math.round(w.dropped).toLocaleString("en-US")})`);
     console.log(`    every outage absorbed                ${w.dropped === 0 ? "met" : "missed"} (worst ${w.outage.toFixed(2)}% served by GPUs; the rest by the hosted tier within its limit)`);
+  }
+
+  // Which physical input limits the cost targets: the perfect-foresight bound (GPU + hosted, the headline's policy)
+  // with one input changed at a time, beside the headline plan run on the same days. Baselines stay at AWS list prices.
+  if (SENSITIVITY) {
+    console.log(`\n  what moves the bound — ${HEADLINE.label}, seed ${SEED}, one input changed per row; baselines at AWS's list prices (targets: ≥ 70% vs peak-sized, ≥ 45% vs autoscaled):`);
+    const changes: Variant[] = [
+      { ...HEADLINE, label: "as configured" },
+      { ...HEADLINE, label: "spot obtainable 100% of the time", spot: { availability: 1, meanUpHours: spot.meanUpHours } },
+      { ...HEADLINE, label: "spot at half price", spotPriceFactor: 0.5 },
+      { ...HEADLINE, label: "on-demand outside AWS at half price", nonAwsOnDemandPriceFactor: 0.5 },
+      { ...HEADLINE, label: "CoreWeave reserved at 60% off", coreweaveReservedDiscount: 0.6 },
+      { ...HEADLINE, label: "Lambda without a node quota", lambdaMaxNodes: null },
+      { ...HEADLINE, label: "hosted API at half price", hostedPriceFactor: 0.5 },
+      { ...HEADLINE, label: "hosted API at twice the price", hostedPriceFactor: 2 },
+    ];
+    const lines: string[][] = [];
+    // Every row drills the same outages (the as-configured plan's: which providers it uses, its peak hour), so a
+    // row differs from the first only in its one input; its own spot series is drawn from its own availability.
+    let outages: SimulationEvents["outages"] | undefined;
+    for (const v of changes) {
+      const spec = specFor("burstgpt_oos", fit, spot, v);
+      const p = plan(spec);
+      const drilled = drillEvents(p, minutes, STEP, { seed: SEED });
+      outages ??= drilled.outages;
+      const events: SimulationEvents = { ...drilled, outages };
+      const run = simulate(p, trace, events);
+      const runTotal = run.cost.total + ((p.cost.weightEgress + p.cost.gatewayEgress) * RUN_DAYS * 24) / p.hoursPerMonth;
+      const bound = await lowerBound(spec, trace, events, { hostedSpikes: true });
+      lines.push([
+        v.label,
+        `${usd(bound.cost)} (${usd(bound.hosted)})`,
+        pct(savings(peakSized, bound.cost)),
+        pct(savings(autoscaled, bound.cost)),
+        usd(runTotal),
+        pct(savings(peakSized, runTotal)),
+        pct(savings(autoscaled, runTotal)),
+        pct(gap(runTotal, bound.cost)),
+      ]);
+    }
+    console.log(table(["one input changed", "GPU + hosted bound (of it hosted)", "bound vs peak-sized", "bound vs autoscaled", "plan run", "plan vs peak-sized", "plan vs autoscaled", "plan's gap to it"], lines));
   }
 
   // Re-fit weekly: week k of the run is planned from every day before it, as a team re-planning each week would.

@@ -59,7 +59,7 @@ export interface LiteLLMEntry {
 }
 
 /** The LiteLLM config the shared stack's gateway ConfigMap carries. */
-export function gatewayConfig(rs: RecordedResource[]): { model_list: LiteLLMEntry[]; router_settings: { fallbacks?: Record<string, string[]>[] } } & Record<string, unknown> {
+export function gatewayConfig(rs: RecordedResource[]): { model_list: LiteLLMEntry[]; router_settings: { fallbacks?: Record<string, string[]>[]; optional_pre_call_checks?: string[] } } & Record<string, unknown> {
   const configMap = rs.find((r) => r.type === "kubernetes:core/v1:ConfigMap" && r.parentName === "gateway")!;
   return parse(String(Object.values(configMap.inputs["data"] as Record<string, string>)[0]));
 }

@@ -184,6 +184,9 @@ describe.each([
       expect(priced.tokenPrices).toEqual({ inputCostPerToken: h.pricePerMillionInputTokens / 1e6, outputCostPerToken: h.pricePerMillionOutputTokens / 1e6 });
       expect(config.router_settings.fallbacks).toContainEqual({ [m.name]: [h.name] });
     }
+    // The rate limits the plan counts on are the ones the gateway holds the hosted API to (not routing hints).
+    const limited = withFallback.some((m) => m.hostedFallback!.requestsPerMinute !== null || m.hostedFallback!.tokensPerMinute !== null);
+    expect(config.router_settings.optional_pre_call_checks ?? null).toEqual(limited ? ["enforce_model_rate_limits"] : null);
     // A model the plan gives no fallback falls back to nothing.
     for (const m of d.plan.models.filter((x) => x.hostedFallback === null)) {
       expect((config.router_settings.fallbacks ?? []).some((f) => f[m.name] !== undefined)).toBe(false);

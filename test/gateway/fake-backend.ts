@@ -32,6 +32,11 @@ export interface FakeBackendOptions {
   completionTokens?: number;
   /** Pause between streamed chunks, as a GPU decodes tokens: a cut then comes after the client has content. Defaults to 25 ms. */
   streamChunkIntervalMs?: number;
+  /**
+   * A hosted API's account rate limit: client completions past this many in the last 60 s get a 429 with
+   * Retry-After, as the provider answers them. Defaults to none.
+   */
+  requestsPerMinute?: number;
 }
 
 /**
@@ -99,6 +104,9 @@ export class FakeBackend {
   /** `performance.now()` of every client completion that met a fault (`error`, `ratelimit`, `hang`; streams in `cut`, `drop`). */
   faultHits: number[] = [];
   private readonly apiKey: string;
+  private readonly requestsPerMinute: number | undefined;
+  /** `performance.now()` of the client completions accepted in the last minute (with `requestsPerMinute`). */
+  private accepted: number[] = [];
   private server: http.Server | undefined;
   private readonly sockets = new Set<Socket>();
   private readonly hanging = new Set<http.ServerResponse>();
@@ -112,6 +120,7 @@ export class FakeBackend {
     this.promptTokens = options.promptTokens ?? 12;
     this.completionTokens = options.completionTokens ?? 30;
     this.streamChunkIntervalMs = options.streamChunkIntervalMs ?? 25;
+    this.requestsPerMinute = options.requestsPerMinute;
   }
 
   /** Base URL ending in `/v1`, as the gateway config wants it. */
@@ -203,6 +212,16 @@ export class FakeBackend {
     if (body.model !== this.servedModelName) {
       json(res, 404, { error: { message: `model ${String(body.model)} does not exist`, type: "NotFoundError" } });
       return;
+    }
+    if (this.requestsPerMinute !== undefined && !healthCheck) {
+      const now = performance.now();
+      this.accepted = this.accepted.filter((t) => now - t < 60_000);
+      if (this.accepted.length >= this.requestsPerMinute) {
+        this.counts.rateLimited++;
+        json(res, 429, { error: { message: `${this.name}: rate limit of ${this.requestsPerMinute} requests per minute reached (test)`, type: "rate_limit_error" } }, { "retry-after": "60" });
+        return;
+      }
+      this.accepted.push(now);
     }
     this.respondByMode(
       res,

@@ -95,12 +95,19 @@ const specs: Spec[] = [
   { name: "overflow-aws", provider: "aws", capacityType: "spot", modelName: "overflow", costPerHour: 4, tokensPerSecond: 1000, expectedLatencyMs: 100, latencyMs: 500 },
   // Hosted fallback: a lone backend whose group falls back to a hosted (OpenAI-compatible) model.
   { name: "lone-coreweave", provider: "coreweave", capacityType: "reserved", modelName: "lone", costPerHour: 2, tokensPerSecond: 1000, expectedLatencyMs: 100 },
+  // (m) a lone backend whose group falls back to a hosted API with an account rate limit.
+  { name: "capped-coreweave", provider: "coreweave", capacityType: "reserved", modelName: "capped", costPerHour: 2, tokensPerSecond: 1000, expectedLatencyMs: 100 },
 ];
+
+/** (m) The rate-limited hosted API's account limit: what the plan counts on it to serve, and what the gateway holds it to. */
+const HOSTED_RPM = 8;
 
 const fakes = new Map<string, FakeBackend>(
   specs.map((s) => [s.name, new FakeBackend({ name: s.name, servedModelName: `${s.modelName}-served`, apiKey: `key-${s.name}`, ...(s.latencyMs === undefined ? {} : { latencyMs: s.latencyMs }) })]),
 );
 const hosted = new FakeBackend({ name: "hosted-openai", servedModelName: "gpt-4o-mini", apiKey: "key-hosted-openai" });
+/** (m) A hosted API that answers 429 past its account limit, as the provider does. */
+const hostedCapped = new FakeBackend({ name: "hosted-capped", servedModelName: "llama-70b-turbo", apiKey: "key-hosted-capped", requestsPerMinute: HOSTED_RPM });
 /** Never in the config: proves client-supplied api_base is refused before any connection is made. */
 const canary = new FakeBackend({ name: "ssrf-canary", servedModelName: "split-served", apiKey: "none" });
 
@@ -136,7 +143,7 @@ function okCount(results: ChatResult[]): number {
 describe("LiteLLM gateway against the real proxy", () => {
   beforeAll(async () => {
     const bin = ensureLiteLLM();
-    for (const f of [...fakes.values(), hosted, canary]) await f.start();
+    for (const f of [...fakes.values(), hosted, hostedCapped, canary]) await f.start();
     backends = specs.map((s) => ({
       name: s.name,
       provider: s.provider,
@@ -160,15 +167,30 @@ describe("LiteLLM gateway against the real proxy", () => {
       outputCostPerToken: 0.0000006,
       modelGroups: ["lone"],
     };
-    config = renderLiteLLMConfig(backends, { reliability, fallbacks: [fallback] });
-    const env: Record<string, string> = { LITELLM_MASTER_KEY: MASTER_KEY, LITELLM_SALT_KEY: "sk-switchyard-test-salt-0123456789", HOSTED_OPENAI_API_KEY: "key-hosted-openai" };
+    const capped: HostedFallbackArgs = {
+      modelName: "capped-fallback",
+      model: "openai/llama-70b-turbo",
+      apiKeySecretEnv: "HOSTED_CAPPED_API_KEY",
+      apiBase: hostedCapped.baseUrl,
+      inputCostPerToken: 0.00000088,
+      outputCostPerToken: 0.00000088,
+      requestsPerMinute: HOSTED_RPM,
+      modelGroups: ["capped"],
+    };
+    config = renderLiteLLMConfig(backends, { reliability, fallbacks: [fallback, capped] });
+    const env: Record<string, string> = {
+      LITELLM_MASTER_KEY: MASTER_KEY,
+      LITELLM_SALT_KEY: "sk-switchyard-test-salt-0123456789",
+      HOSTED_OPENAI_API_KEY: "key-hosted-openai",
+      HOSTED_CAPPED_API_KEY: "key-hosted-capped",
+    };
     for (const s of specs) env[envName(s.name)] = `key-${s.name}`;
     proxy = await LiteLLMProxy.start({ bin, config, env });
   }, 16 * 60_000);
 
   afterAll(async () => {
     await proxy?.stop();
-    for (const f of [...fakes.values(), hosted, canary]) await f.kill();
+    for (const f of [...fakes.values(), hosted, hostedCapped, canary]) await f.kill();
   }, 30_000);
 
   it("accepts every rendered key: router_settings are Router arguments, the rest are keys LiteLLM reads", () => {
@@ -588,6 +610,26 @@ describe("LiteLLM gateway against the real proxy", () => {
     expect(servedBy(down)).toEqual({ "fallback-hosted-fallback": 20 });
     expect(hosted.counts.served).toBe(20);
   }, 60_000);
+
+  it("(m) holds a hosted fallback to its rate limit: the gateway refuses the excess itself, so the provider never answers a 429", async () => {
+    await fake("capped-coreweave").kill();
+    // LiteLLM counts per UTC minute: send the burst within one, so the count is one window's.
+    const second = new Date().getUTCSeconds();
+    if (second > 45) await sleep((61 - second) * 1000);
+    const results = await runBatch(3 * HOSTED_RPM, 2, () => send("capped"));
+    const statuses = results.reduce<Record<number, number>>((acc, r) => ({ ...acc, [r.status]: (acc[r.status] ?? 0) + 1 }), {});
+    const refused = results.filter((r) => r.status !== 200);
+    const fallbackRefusals = refused.map((r) => /Fallback to capped-fallback also failed: ([^"\\]*)/.exec(r.body)?.[1] ?? r.body.slice(0, 300));
+    report("(m) hosted rate limit", { requestsPerMinute: HOSTED_RPM, sent: results.length, statuses, servedBy: servedBy(results), providerServed: hostedCapped.counts.served, provider429s: hostedCapped.counts.rateLimited, slowestMs: Math.round(Math.max(...results.map((r) => r.ms))), fallbackRefusals: [...new Set(fallbackRefusals)] });
+    expect(servedBy(results.filter((r) => r.status === 200))).toEqual({ "fallback-capped-fallback": HOSTED_RPM });
+    // LiteLLM answers with the group's own error (its dead backend's 500) and names the fallback's refusal in the body.
+    expect(statuses).toEqual({ 200: HOSTED_RPM, 500: 2 * HOSTED_RPM });
+    // Each excess request was refused by the gateway's count, none by a benched fallback: it stays in service.
+    const usage = fallbackRefusals.map((m) => Number(new RegExp(`^litellm\\.RateLimitError: Model rate limit exceeded\\. RPM limit=${HOSTED_RPM}, current usage=(\\d+)$`).exec(m)?.[1]));
+    expect(usage.sort((a, b) => a - b)).toEqual(refused.map((_, i) => HOSTED_RPM + 1 + i));
+    expect(hostedCapped.counts.served).toBe(HOSTED_RPM);
+    expect(hostedCapped.counts.rateLimited).toBe(0);
+  }, 90_000);
 });
 
 /**

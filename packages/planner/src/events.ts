@@ -69,7 +69,8 @@ export function seededSpotAvailability(
     let t = 0;
     while (t < horizonMinutes) {
       const mean = isUp ? upMean : downMean;
-      const length = mean <= 0 ? horizonMinutes : -Math.log(1 - rand()) * mean;
+      // availability 1 makes the down-runs' mean 0: they last no time (spot never goes away), not the horizon.
+      const length = mean <= 0 ? 0 : -Math.log(1 - rand()) * mean;
       const from = Math.floor(t / stepMinutes);
       const to = Math.min(steps, Math.floor((t + length) / stepMinutes));
       if (!isUp) for (let i = from; i < to; i++) fraction[i] = 0;

@@ -229,6 +229,14 @@ describe("spot", () => {
     expect(seededSpotAvailability({ aws: { availability: 0.7, meanUpHours: 4 } }, 365 * 1440, 60, 1)).toEqual(a);
     expect(seededSpotAvailability({ aws: { availability: 0.7, meanUpHours: 4 } }, 365 * 1440, 60, 2)).not.toEqual(a);
   });
+
+  it("keeps spot obtainable at every step when its availability is 1 (the schema's upper end), and at none when it is near 0", () => {
+    const always = seededSpotAvailability({ aws: { availability: 1, meanUpHours: 4 } }, 365 * 1440, 60, 1);
+    expect(always.aws!.fraction.length).toBe(365 * 24);
+    expect(always.aws!.fraction.every((f) => f === 1)).toBe(true);
+    const rarely = seededSpotAvailability({ aws: { availability: 1e-6, meanUpHours: 4 } }, 365 * 1440, 60, 1);
+    expect(rarely.aws!.fraction.filter((f) => f === 1).length).toBeLessThan(24);
+  });
 });
 
 describe("costDiff", () => {

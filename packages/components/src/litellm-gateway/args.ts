@@ -75,13 +75,14 @@ export interface HostedFallbackArgs {
   /** USD per completion token at the hosted API's list price. Required. */
   outputCostPerToken: number;
   /**
-   * The account's rate limit in requests per minute, rendered as the deployment's `rpm` (LiteLLM holds a
-   * deployment to it where its pre-call checks run). Defaults to none.
+   * The account's rate limit in requests per minute, rendered as the deployment's `rpm` and enforced by the gateway
+   * (LiteLLM's `enforce_model_rate_limits` pre-call check, per UTC minute, shared through Redis): a request over it
+   * is refused at once instead of meeting the provider's 429. Defaults to none.
    */
   requestsPerMinute?: number;
   /**
-   * The account's rate limit in prompt plus completion tokens per minute, rendered as the deployment's `tpm`.
-   * Defaults to none.
+   * The account's rate limit in prompt plus completion tokens per minute, rendered as the deployment's `tpm` and
+   * enforced the same way (tokens are counted when a request completes). Defaults to none.
    */
   tokensPerMinute?: number;
   /** Model groups that fall back to it. Defaults to every model group. */

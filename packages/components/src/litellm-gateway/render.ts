@@ -85,6 +85,7 @@ export interface LiteLLMConfig {
     allowed_fails: number;
     allowed_fails_policy: Record<string, number>;
     enable_weighted_failover: true;
+    optional_pre_call_checks?: ["enforce_model_rate_limits"];
     fallbacks?: Record<string, string[]>[];
     redis_host?: string;
     redis_port?: string;
@@ -177,6 +178,10 @@ function assembleConfig(routes: BackendRoute[], options: LiteLLMRenderOptions): 
       // After its retries, a failed request is re-sent to another backend of the same group, excluding the ones
       // that already failed it, before any cross-group fallback.
       enable_weighted_failover: true,
+      // A hosted API's rate limit held by the gateway (counted per UTC minute, in Redis across the replicas): a
+      // request over it is refused at once, so the provider never answers a 429, which the proxy would otherwise wait
+      // out (its Retry-After) while the client times out. Both seen with the real proxy (test/gateway, scenario m).
+      ...(fallbacks.some((f) => f.requestsPerMinute !== undefined || f.tokensPerMinute !== undefined) ? { optional_pre_call_checks: ["enforce_model_rate_limits"] as ["enforce_model_rate_limits"] } : {}),
       ...(fallbackChains.length > 0 ? { fallbacks: fallbackChains } : {}),
       ...(options.redis
         ? {
@@ -208,8 +213,6 @@ function backendDeployment(route: BackendRoute, r: Required<GatewayReliabilityAr
       api_key: envRef(b.apiKeySecretEnv),
       timeout: r.requestTimeoutSeconds,
       stream_timeout: r.streamTimeoutSecondsByTier[gatewayTier(b)] ?? r.streamTimeoutSeconds,
-      // Measured output tokens per minute of one replica.
-      tpm: Math.round(b.tokensPerSecond * 60),
       // What the backend serves at once, shared by the proxies (each counts its own): a request beyond it overflows
       // to the next tier at once, and the tier takes traffic back as its requests finish (proven with the real proxy).
       ...(b.maxConcurrentRequests === undefined ? {} : { max_parallel_requests: Math.max(1, Math.ceil(b.maxConcurrentRequests / proxyReplicas)) }),

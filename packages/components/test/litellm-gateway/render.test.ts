@@ -38,7 +38,10 @@ describe("renderLiteLLMConfig for a fleet on three providers", () => {
     expect(d.litellm_params.api_key).toBe(`os.environ/${b.apiKeySecretEnv}`);
     expect(d.litellm_params.timeout).toBe(120);
     expect(d.litellm_params.stream_timeout).toBe(30);
-    expect(d.litellm_params.tpm).toBe(b.tokensPerSecond * 60);
+    // No tpm/rpm on a backend: the gateway enforces the deployments' rate limits (for the hosted APIs), and a tier's
+    // limit is its replicas' concurrency (max_parallel_requests), not a token rate.
+    expect(d.litellm_params.tpm).toBeUndefined();
+    expect(d.litellm_params.rpm).toBeUndefined();
     expect(d.model_info).toEqual({ id: b.name, mode: "chat", health_check_timeout: 10 });
   });
 
@@ -236,6 +239,14 @@ describe("renderLiteLLMConfig: what a plan deploys", () => {
       ["gpt-4o-mini-fallback", "openai/gpt-4o-mini", undefined, undefined],
     ]);
     expect(config.router_settings.fallbacks).toEqual([{ "llama-3.1-8b": ["gpt-4o-mini-fallback"] }, { "llama-3.3-70b": ["together-llama-70b", "gpt-4o-mini-fallback"] }]);
+    // The limits are enforced by the gateway, not only read as routing hints.
+    expect(config.router_settings.optional_pre_call_checks).toEqual(["enforce_model_rate_limits"]);
+  });
+
+  it("enforces rate limits only when a hosted fallback has one (no pre-call check otherwise)", () => {
+    expect(renderLiteLLMConfig(fleet, { fallbacks: [openAiFallback] }).router_settings.optional_pre_call_checks).toBeUndefined();
+    expect(renderLiteLLMConfig(fleet, {}).router_settings.optional_pre_call_checks).toBeUndefined();
+    expect(renderLiteLLMConfig(fleet, { fallbacks: [{ ...openAiFallback, tokensPerMinute: 2_000_000 }] }).router_settings.optional_pre_call_checks).toEqual(["enforce_model_rate_limits"]);
   });
 
   it("tries a fixed backend (a replica count paid whether used or not) first, whatever its capacity type", () => {
