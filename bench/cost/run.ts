@@ -141,6 +141,8 @@ interface Variant {
   nonAwsOnDemandPriceFactor?: number;
   /** Multiplies the hosted API's per-token prices. */
   hostedPriceFactor?: number;
+  /** Nodes schedulable and vLLM serving as soon as their weights are read (provision and engine start 0 minutes). */
+  instantBoot?: true;
 }
 
 /** `providers[].prices` for one variant: catalog H100 prices scaled as the variant says, the reserved discount set. */
@@ -159,6 +161,7 @@ function pricesFor(provider: Provider, variant: Variant): Record<string, { onDem
 function specFor(name: string, series: DemandSeries, spot: { availability: number; meanUpHours: number }, variant: Variant = { label: "as configured" }): FleetSpecInput {
   const s = variant.spot ?? spot;
   const lambdaMax = variant.lambdaMaxNodes === undefined ? 6 : variant.lambdaMaxNodes;
+  const boot = variant.instantBoot === true ? { nodeProvisionMinutes: 0 } : {};
   return {
     name,
     gateway: { provider: "aws", region: "us-east-1" },
@@ -172,10 +175,11 @@ function specFor(name: string, series: DemandSeries, spot: { availability: numbe
         rttMs: 20,
         spot: s,
         prices: pricesFor("coreweave", variant),
+        ...boot,
       },
-      { provider: "lambda", region: "us-east-1", capacityTypes: ["on-demand"], ...(lambdaMax === null ? {} : { maxNodes: lambdaMax }), rttMs: 25, prices: pricesFor("lambda", variant) },
-      { provider: "aws", region: "us-east-1", capacityTypes: ["spot", "on-demand"], spot: s, prices: pricesFor("aws", variant) },
-      { provider: "gcp", region: "us-central1", capacityTypes: ["spot", "on-demand"], rttMs: 30, spot: s, prices: pricesFor("gcp", variant) },
+      { provider: "lambda", region: "us-east-1", capacityTypes: ["on-demand"], ...(lambdaMax === null ? {} : { maxNodes: lambdaMax }), rttMs: 25, prices: pricesFor("lambda", variant), ...boot },
+      { provider: "aws", region: "us-east-1", capacityTypes: ["spot", "on-demand"], spot: s, prices: pricesFor("aws", variant), ...boot },
+      { provider: "gcp", region: "us-central1", capacityTypes: ["spot", "on-demand"], rttMs: 30, spot: s, prices: pricesFor("gcp", variant), ...boot },
     ],
     models: [
       {
@@ -184,6 +188,7 @@ function specFor(name: string, series: DemandSeries, spot: { availability: numbe
         parameterCountBillions: 70,
         checkpointDtype: "bf16",
         quantization: "fp8",
+        ...(variant.instantBoot === true ? { engineStartMinutes: 0 } : {}),
         serving: { gpuType: "H100", gpusPerReplica: 2, ...THROUGHPUT, source: "examples/fleet.yaml" },
         latencySlo: { ttftMs: 2000, tpotMs: 40 },
         hostedFallback: {
@@ -480,6 +485,7 @@ async function outOfSample(spot: { availability: number; meanUpHours: number }):
       { ...HEADLINE, label: "Lambda without a node quota", lambdaMaxNodes: null },
       { ...HEADLINE, label: "hosted API at half price", hostedPriceFactor: 0.5 },
       { ...HEADLINE, label: "hosted API at twice the price", hostedPriceFactor: 2 },
+      { ...HEADLINE, label: "nodes ready at once (weights still load)", instantBoot: true },
     ];
     const lines: string[][] = [];
     // Every row drills the same outages (the as-configured plan's: which providers it uses, its peak hour), so a
