@@ -64,7 +64,12 @@ export function seededSpotAvailability(
     const rand = mulberry32(providerSeed(seed, provider));
     const upMean = behaviour.meanUpHours * 60;
     const downMean = (upMean * (1 - behaviour.availability)) / behaviour.availability;
-    const fraction = new Array<number>(steps).fill(1);
+    // Up-runs of no length: spot is never obtainable (and the loop below would not advance).
+    const fraction = new Array<number>(steps).fill(upMean > 0 ? 1 : 0);
+    if (upMean <= 0) {
+      out[provider] = { stepMinutes, fraction };
+      continue;
+    }
     let isUp = rand() < behaviour.availability;
     let t = 0;
     while (t < horizonMinutes) {

@@ -236,6 +236,8 @@ describe("spot", () => {
     expect(always.aws!.fraction.every((f) => f === 1)).toBe(true);
     const rarely = seededSpotAvailability({ aws: { availability: 1e-6, meanUpHours: 4 } }, 365 * 1440, 60, 1);
     expect(rarely.aws!.fraction.filter((f) => f === 1).length).toBeLessThan(24);
+    // Up-runs of no length (possible through this export, not through the spec's schema): never obtainable, and it ends.
+    expect(seededSpotAvailability({ aws: { availability: 1, meanUpHours: 0 } }, 1440, 60, 1).aws!.fraction).toEqual(new Array<number>(24).fill(0));
   });
 });
 

@@ -179,8 +179,8 @@ function assembleConfig(routes: BackendRoute[], options: LiteLLMRenderOptions): 
       // that already failed it, before any cross-group fallback.
       enable_weighted_failover: true,
       // A hosted API's rate limit held by the gateway (counted per UTC minute, in Redis across the replicas): a
-      // request over it is refused at once, so the provider never answers a 429, which the proxy would otherwise wait
-      // out (its Retry-After) while the client times out. Both seen with the real proxy (test/gateway, scenario m).
+      // request over it is refused at once and the provider never answers a 429. Without it the real proxy held the
+      // requests the provider refused until their clients timed out (test/gateway, scenario m).
       ...(fallbacks.some((f) => f.requestsPerMinute !== undefined || f.tokensPerMinute !== undefined) ? { optional_pre_call_checks: ["enforce_model_rate_limits"] as ["enforce_model_rate_limits"] } : {}),
       ...(fallbackChains.length > 0 ? { fallbacks: fallbackChains } : {}),
       ...(options.redis
