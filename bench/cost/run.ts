@@ -146,10 +146,12 @@ interface Variant {
 }
 
 /** `providers[].prices` for one variant: catalog H100 prices scaled as the variant says, the reserved discount set. */
-function pricesFor(provider: Provider, variant: Variant): Record<string, { onDemandPerNodeHour?: number; spotPerNodeHour?: number; reservedDiscount?: number }> {
-  const prices: Record<string, { onDemandPerNodeHour?: number; spotPerNodeHour?: number; reservedDiscount?: number }> = {};
+type PriceOverrides = NonNullable<FleetSpecInput["providers"][number]["prices"]>;
+
+function pricesFor(provider: Provider, variant: Variant): PriceOverrides {
+  const prices: PriceOverrides = {};
   for (const it of instanceTypesWithGpu("H100", provider)) {
-    const price: (typeof prices)[string] = {};
+    const price: PriceOverrides[string] = {};
     if (variant.spotPriceFactor !== undefined && it.spotPerNodeHour !== undefined) price.spotPerNodeHour = it.spotPerNodeHour * variant.spotPriceFactor;
     if (variant.nonAwsOnDemandPriceFactor !== undefined && provider !== "aws") price.onDemandPerNodeHour = it.onDemandPerNodeHour * variant.nonAwsOnDemandPriceFactor;
     if (variant.coreweaveReservedDiscount !== undefined && provider === "coreweave" && it.name === "gd-8xh100ib-i128") price.reservedDiscount = variant.coreweaveReservedDiscount;

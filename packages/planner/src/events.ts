@@ -65,11 +65,11 @@ export function seededSpotAvailability(
     const upMean = behaviour.meanUpHours * 60;
     const downMean = (upMean * (1 - behaviour.availability)) / behaviour.availability;
     // Up-runs of no length: spot is never obtainable (and the loop below would not advance).
-    const fraction = new Array<number>(steps).fill(upMean > 0 ? 1 : 0);
     if (upMean <= 0) {
-      out[provider] = { stepMinutes, fraction };
+      out[provider] = { stepMinutes, fraction: new Array<number>(steps).fill(0) };
       continue;
     }
+    const fraction = new Array<number>(steps).fill(1);
     let isUp = rand() < behaviour.availability;
     let t = 0;
     while (t < horizonMinutes) {
