@@ -45,7 +45,7 @@ export interface FakeBackendOptions {
  */
 export const STREAM_PIECES: readonly string[] = ["part 0", " part 1", " part 2", " part 3", " part 4"];
 /** Chunks a `cut` stream sends before its connection is destroyed. */
-const CHUNKS_BEFORE_CUT = 2;
+export const CHUNKS_BEFORE_CUT = 2;
 
 /** LiteLLM's background health check sends one of these two prompts (litellm/proxy/health_check.py). */
 const HEALTH_CHECK_PROMPTS = new Set(["Hey how's it going?", "What's 1 + 1?"]);
@@ -99,8 +99,11 @@ export class FakeBackend {
    */
   firstChunkDelayMs = 0;
   counts: FakeBackendCounts = zeroCounts();
-  /** `max_tokens` of every continued stream (undefined when the request had none). */
-  continuedMaxTokens: (number | undefined)[] = [];
+  /**
+   * Each continued stream: the pieces of STREAM_PIECES its final assistant message already held, and its `max_tokens`
+   * (undefined when the request had none).
+   */
+  continuations: { fromPiece: number; maxTokens: number | undefined }[] = [];
   /** `performance.now()` of every client completion that met a fault (`error`, `ratelimit`, `hang`; streams in `cut`, `drop`). */
   faultHits: number[] = [];
   private readonly apiKey: string;
@@ -170,7 +173,7 @@ export class FakeBackend {
   resetCounts(): void {
     this.counts = zeroCounts();
     this.faultHits = [];
-    this.continuedMaxTokens = [];
+    this.continuations = [];
   }
 
   private handle(req: http.IncomingMessage, res: http.ServerResponse): void {
@@ -253,7 +256,7 @@ export class FakeBackend {
     }
     if (first > 0) {
       this.counts.continued++;
-      this.continuedMaxTokens.push(typeof body.max_tokens === "number" ? body.max_tokens : undefined);
+      this.continuations.push({ fromPiece: first, maxTokens: typeof body.max_tokens === "number" ? body.max_tokens : undefined });
     }
     const cutAfter = this.mode === "cut" ? first + CHUNKS_BEFORE_CUT : undefined;
     const stallAfter = this.mode === "stall" ? first + CHUNKS_BEFORE_CUT : undefined;
