@@ -25,11 +25,13 @@
  *
  * **With the hosted tier for spikes** (`hostedSpikes: true`, LP only) — for models with a hosted fallback, a bound on
  * the GPU plus hosted spend of a run whose GPUs *or hosted API* serve every step outside outages, as `simulate`
- * bills them: per step a hosted amount h ∈ [0, what the rate limit takes of the step] at the step's hosted price per
+ * bills them: per step a hosted amount h_t ∈ [0, what the rate limit takes of the step] at the step's hosted price per
  * replica, and in place of the capacity row
- *   Σ_p k_p(R_p + s + o) + h  ≥ D_t                       (served; with perfect foresight no headroom is needed)
- *   Σ_p k_p(R_p + s + o)      ≥ max_{u ∈ [t, t+b]} (D_u − H_u)   (boot look-ahead: what the limit H_u leaves to GPUs)
- * The resilience rows stay. It is the bound for plans sized against the hosted price (`forecast.confidence: cost`),
+ *   Σ_p k_p(R_p + s + o) at τ + h_u  ≥ D_u   for every u ∈ [τ, τ+b]   (served, and its boot paid)
+ * What the GPUs serve at step u (D_u − h_u) ran on nodes ready at u, which were paid at every step since u − b: a
+ * spike the GPUs take costs its boot, so a short one is cheaper on the hosted API, as it is in a real run. With
+ * perfect foresight no headroom is needed. The rows couple the steps, so this LP keeps every step (no grouping). The
+ * resilience rows stay. It is the bound for plans sized against the hosted price (`forecast.confidence: cost`),
  * whose runs let the hosted API serve spikes and so fall outside the GPU-only bound's premise.
  *
  * Both know every outage, reclaim and demand spike in advance. They do pay for boot time: a burst node
@@ -59,6 +61,7 @@ import type { DemandTrace } from "./simulate";
 import { LpBuilder, loadSolver } from "./solver";
 import { parseFleetSpec } from "./spec";
 import type { FleetSpec, FleetSpecInput } from "./spec";
+import type { FleetPlan } from "./types";
 import { weightLoadMinutes } from "./weight-distribution";
 
 export interface LowerBoundResult {
@@ -103,7 +106,7 @@ interface StepGroup {
   /** Replicas the GPUs keep after losing any one provider or its spot (`survivorReplicas`: the policy's cover, less what the hosted API carries). */
   survivor: number;
   /** `hostedSpikes` only: replicas of the step the hosted API may serve within its limit, and its USD per replica-hour. */
-  hosted?: { cap: number; usdPerReplicaHour: number; serve: number; gpuAhead: number };
+  hosted?: { cap: number; usdPerReplicaHour: number; serve: number; lookAheadSteps: number };
 }
 
 /**
@@ -162,11 +165,7 @@ function stepGroups(
   for (let t = 0; t < steps; t++) {
     const minute = t * step;
     let ahead = 0;
-    let gpuAhead = 0;
-    for (let u = t; u <= Math.min(steps - 1, t + boot); u++) {
-      ahead = Math.max(ahead, mustServe[u]!);
-      gpuAhead = Math.max(gpuAhead, mustServe[u]! - hostedCap(u));
-    }
+    for (let u = t; u <= Math.min(steps - 1, t + boot); u++) ahead = Math.max(ahead, mustServe[u]!);
     const up = model.pools.map((p) => !isDown(events, p.provider.provider, minute));
     const capacity = Math.max(spec.policy.headroom * demand[t]! - (up.every(Boolean) ? 0 : outageHosted(t)), ahead);
     const spotOpen = model.pools.map((p) => (p.spotPrice === undefined ? 0 : spotFractionAt(events, p.provider.provider, minute)));
@@ -177,10 +176,11 @@ function stepGroups(
           cap: hostedCap(t),
           usdPerReplicaHour: demand[t]! > 0 ? (hostedUsd(h, tokens.input, tokens.output) / demand[t]!) * (60 / step) : 0,
           serve: mustServe[t]!,
-          gpuAhead,
+          lookAheadSteps: boot,
         }
       : undefined;
-    const key = `${demand[t]}|${capacity}|${up.map(Number).join("")}|${spotOpen.join(",")}|${covered}|${hostedStep === undefined ? "" : Object.values(hostedStep).join(",")}`;
+    // With the hosted tier, steps are coupled (a step's GPUs were paid a boot before): each step stays its own group, in order.
+    const key = `${spikes ? `${t}|` : ""}${demand[t]}|${capacity}|${up.map(Number).join("")}|${spotOpen.join(",")}|${covered}|${hostedStep === undefined ? "" : Object.values(hostedStep).join(",")}`;
     const g = groups.get(key);
     if (g === undefined) groups.set(key, { weight: 1, demand: demand[t]!, capacity, up, spotOpen, survivor: covered, ...(hostedStep ? { hosted: hostedStep } : {}) });
     else g.weight++;
@@ -189,14 +189,17 @@ function stepGroups(
 }
 
 /** The LP relaxation of one model (see the module comment), solved with HiGHS. */
-function relaxedBound(highs: Highs, spec: FleetSpec, pools: readonly ResolvedPool[], groups: readonly StepGroup[], step: number, hours: number) {
+function relaxedBound(highs: Highs, spec: FleetSpec, pools: readonly ResolvedPool[], groups: readonly StepGroup[], step: number, hours: number, fixedReserved: readonly number[] | undefined) {
   const { policy } = spec;
   const lp = new LpBuilder();
-  const R = pools.map((p, i) =>
-    p.reservedPrice === undefined ? -1 : lp.addVariable({ name: `R${i}`, cost: p.reservedPrice * hours, lower: 0, upper: p.maxNodes, integer: false }),
-  );
+  const R = pools.map((p, i) => {
+    if (p.reservedPrice === undefined) return -1;
+    const held = fixedReserved?.[i];
+    return lp.addVariable({ name: `R${i}`, cost: p.reservedPrice * hours, lower: held ?? 0, upper: held ?? p.maxNodes, integer: false });
+  });
   const stepHours = step / 60;
   const hostedVars: number[] = [];
+  const paidTerms: [number, number][][] = [];
   groups.forEach((g, gi) => {
     const cap: [number, number][] = [];
     const perPool: [number, number][][] = pools.map(() => []);
@@ -224,10 +227,10 @@ function relaxedBound(highs: Highs, spec: FleetSpec, pools: readonly ResolvedPoo
       lp.addRow(`cap${gi}`, cap, g.capacity, Infinity);
     } else {
       const hv = lp.addVariable({ name: `h${gi}`, cost: g.hosted.usdPerReplicaHour * stepHours * g.weight, lower: 0, upper: g.hosted.cap, integer: false });
-      hostedVars.push(hv);
+      hostedVars[gi] = hv;
       lp.addRow(`serve${gi}`, [...cap, [hv, 1]], g.hosted.serve, Infinity);
-      lp.addRow(`ahead${gi}`, cap, g.hosted.gpuAhead, Infinity);
     }
+    paidTerms[gi] = cap;
     if (g.survivor > 0 && g.up.every(Boolean)) {
       pools.forEach((_, q) => lp.addRow(`n1_${gi}_${q}`, perPool.filter((_, j) => j !== q).flat(), g.survivor, Infinity));
     } else if (g.survivor > 0) {
@@ -240,8 +243,17 @@ function relaxedBound(highs: Highs, spec: FleetSpec, pools: readonly ResolvedPoo
     const reservedUp = pools.flatMap((p, i) => (g.up[i] && R[i]! >= 0 ? [[R[i]!, -sigma * p.k] as [number, number]] : []));
     if (sigma < 1) lp.addRow(`spot${gi}`, [...spot.map(([v, c]) => [v, (1 - sigma) * c] as [number, number]), ...reservedUp], -Infinity, 0);
   });
+  // Boot look-ahead with the hosted tier (groups are single steps in order here): what GPUs serve at step u was
+  // ready then, so paid at every step τ from u − b on — paid(τ) + h_u ≥ D_u. A spike the GPUs take costs its boot.
+  groups.forEach((g, tau) => {
+    if (g.hosted === undefined) return;
+    for (let u = tau + 1; u <= Math.min(groups.length - 1, tau + g.hosted.lookAheadSteps); u++) {
+      const later = groups[u]!.hosted!;
+      if (later.serve > EPS) lp.addRow(`ahead${tau}_${u}`, [...paidTerms[tau]!, [hostedVars[u]!, 1]], later.serve, Infinity);
+    }
+  });
   const solution = lp.solve(highs);
-  const hostedCost = solution.status === "optimal" ? hostedVars.reduce((a, v) => a + lp.variables[v]!.cost * solution.values[v]!, 0) : Number.NaN;
+  const hostedCost = solution.status === "optimal" ? hostedVars.reduce((a, v) => a + (v === undefined ? 0 : lp.variables[v]!.cost * solution.values[v]!), 0) : Number.NaN;
   return { solution, R, hostedCost, variables: lp.variables.length, constraints: lp.rows.length };
 }
 
@@ -250,7 +262,7 @@ function relaxedBound(highs: Highs, spec: FleetSpec, pools: readonly ResolvedPoo
  * reserved(R) + Σ_groups weight · stepHours · allocate(group's rows, R).cost, or undefined when the
  * search is larger than {@link EXACT_SEARCH_LIMIT} vectors or nothing is feasible.
  */
-function exactBound(spec: FleetSpec, pools: readonly ResolvedPool[], groups: readonly StepGroup[], step: number, hours: number): { cost: number; reserved: number[] } | undefined {
+function exactBound(spec: FleetSpec, pools: readonly ResolvedPool[], groups: readonly StepGroup[], step: number, hours: number, fixedReserved: readonly number[] | undefined): { cost: number; reserved: number[] } | undefined {
   const { policy } = spec;
   const stepHours = step / 60;
   // The same rows `simulate` checks its paid capacity against (policyViolationSteps).
@@ -289,6 +301,10 @@ function exactBound(spec: FleetSpec, pools: readonly ResolvedPool[], groups: rea
     return cost;
   };
 
+  if (fixedReserved !== undefined) {
+    const cost = evaluate(fixedReserved, Infinity);
+    return cost === undefined ? undefined : { cost, reserved: [...fixedReserved] };
+  }
   const reservable = pools.map((p, i) => ({ p, i })).filter(({ p }) => p.reservedPrice !== undefined);
   const R = pools.map(() => 0);
   let best = evaluate(R, Infinity);
@@ -341,6 +357,25 @@ export interface LowerBoundOptions {
    * to false (the GPU-only bound of runs that keep the policy).
    */
   hostedSpikes?: boolean;
+  /**
+   * Hold each pool's reserved (fixed) nodes at what this plan of the same spec commits to, instead of choosing them
+   * with the rest: the cheapest run given the plan's commitments, with perfect foresight of everything after them.
+   * Its gap to the free bound is what the commitments cost; a run's gap to it is what the runtime costs.
+   */
+  reservedAsIn?: FleetPlan;
+}
+
+/** The reserved (fixed) nodes `committed` runs per pool of `model`, in the model's pool order. */
+function committedReserved(committed: FleetPlan, model: ResolvedModel): number[] {
+  const planned = committed.models.find((m) => m.name === model.name);
+  if (planned === undefined) throw new Error(`lowerBound: options.reservedAsIn has no model ${model.name}; pass the plan of the same spec`);
+  return model.pools.map((p) => {
+    const pool = planned.pools.find((x) => x.provider === p.provider.provider && x.instanceType === p.instance.name);
+    if (pool === undefined && p.reservedPrice !== undefined) {
+      throw new Error(`lowerBound: options.reservedAsIn has no ${p.provider.provider} ${p.instance.name} pool for ${model.name}; pass the plan of the same spec`);
+    }
+    return pool?.reservedNodes ?? 0;
+  });
 }
 
 export async function lowerBound(input: FleetSpecInput | FleetSpec, trace: DemandTrace, events: SimulationEvents = {}, options: LowerBoundOptions = {}): Promise<LowerBoundResult> {
@@ -355,7 +390,8 @@ export async function lowerBound(input: FleetSpecInput | FleetSpec, trace: Deman
     if (series === undefined) throw new Error(`trace has no demand for model ${model.name}; give trace.models["${model.name}"]`);
     const hours = (series.requests.length * step) / 60;
     const groups = stepGroups(spec, fleet, model, series, step, events, hostedSpikes);
-    const relaxed = relaxedBound(highs, spec, model.pools, groups, step, hours);
+    const fixedReserved = options.reservedAsIn === undefined ? undefined : committedReserved(options.reservedAsIn, model);
+    const relaxed = relaxedBound(highs, spec, model.pools, groups, step, hours, fixedReserved);
     if (relaxed.solution.status !== "optimal") {
       result.status = relaxed.solution.status === "infeasible" ? "infeasible" : "error";
       result.cost = Number.NaN;
@@ -364,7 +400,7 @@ export async function lowerBound(input: FleetSpecInput | FleetSpec, trace: Deman
       return result;
     }
     // The exact search has no hosted tier: with one, the relaxation is the bound.
-    const exact = options.exact === false || hostedSpikes ? undefined : exactBound(spec, model.pools, groups, step, hours);
+    const exact = options.exact === false || hostedSpikes ? undefined : exactBound(spec, model.pools, groups, step, hours, fixedReserved);
     const relaxation = relaxed.solution.objective;
     // The exact bound can only be higher; max() guards against solver tolerance.
     const cost = exact === undefined ? relaxation : Math.max(exact.cost, relaxation);

@@ -173,6 +173,44 @@ describe("lowerBound with the hosted tier for spikes (hostedSpikes)", () => {
     expect(none.cost).toBeCloseTo(24 * 8 * gpuPerReplicaHour(dear), 6);
   });
 
+  it("pays a GPU spike's boot: a 5-minute spike goes to the hosted API at 1.5× a GPU replica's price, a 6-hour one to GPUs", async () => {
+    // AWS alone, 4 replicas of demand around the clock; a GPU node serving at step u was paid from u − b (its boot) on.
+    const awsOnly = (outputPrice: number): FleetSpecInput => ({
+      ...fleet({ resilience: "none" }, { ...HOSTED, pricePerMillionInputTokens: 0, pricePerMillionOutputTokens: outputPrice }),
+      providers: [{ provider: "aws", region: "us-east-1", capacityTypes: ["on-demand"] }],
+    });
+    const gpu = gpuPerReplicaHour(awsOnly(2));
+    // $/million output tokens at which a replica-hour of the hosted API (DECODE tokens/s) costs 1.5 GPU replica-hours.
+    const spec = awsOnly((1.5 * gpu * 1e6) / (DECODE * 3600));
+    const flat = traceFromSpec({ ...spec, models: [{ ...spec.models[0]!, demand: { hourly: { requestsPerSecond: new Array<number>(24).fill(4), inputTokensPerSecond: new Array<number>(24).fill(0), outputTokensPerSecond: new Array<number>(24).fill(4 * DECODE) } } }] });
+    const withSpike = (from: number, steps: number) => {
+      const s = structuredClone(flat);
+      const m = s.models[spec.models[0]!.name]!;
+      for (let t = from; t < from + steps; t++) {
+        m.requests[t] = m.requests[t]! * 3;
+        m.outputTokens[t] = m.outputTokens[t]! * 3;
+      }
+      return s;
+    };
+    const stepHours = 5 / 60;
+    const base = 4 * 24 * gpu;
+
+    const short = await lowerBound(spec, withSpike(100, 1), {}, { hostedSpikes: true });
+    expect(short.status).toBe("optimal");
+    expect(short.hosted).toBeCloseTo(8 * stepHours * 1.5 * gpu, 6);
+    expect(short.cost).toBeCloseTo(base + short.hosted, 6);
+
+    const sustained = await lowerBound(spec, withSpike(100, 72), {}, { hostedSpikes: true });
+    expect(sustained.hosted).toBeCloseTo(0, 9);
+    // Eight more replicas for the 72 steps and the b before them: the shortest boot (provisioning, weights read at
+    // same-cloud speed, engine start) in whole steps.
+    const p = plan(spec);
+    const bootMinutes = p.providers[0]!.nodeProvisionMinutes + p.models[0]!.weightsGB / 1 / 60 + p.models[0]!.engineStartMinutes;
+    const b = Math.ceil(bootMinutes / 5);
+    expect(b).toBeGreaterThanOrEqual(2);
+    expect(sustained.cost).toBeCloseTo(base + 8 * (72 + b) * stepHours * gpu, 6);
+  });
+
   it("keeps the resilience rows: under outageCover spare each provider still runs all of the demand, so the hosted API buys nothing", async () => {
     const spec = fleet({ outageCover: "spare" });
     const lb = await lowerBound(spec, traceFromSpec(spec), {}, { hostedSpikes: true });

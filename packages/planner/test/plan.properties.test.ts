@@ -248,6 +248,33 @@ describe("plan properties", () => {
     );
   });
 
+  it("bounds every run whose GPUs or hosted API serve each step: the GPU + hosted bound (hostedSpikes) is at most the simulated spend", async () => {
+    // Without resilience rows nothing excuses a run from the bound; 5-minute steps scaled at random make spikes
+    // shorter than any boot, which the bound must price as a real run pays them (hosted, or GPUs paid from a boot before).
+    const hostedArb = fc.constantFrom(0.5, 2, 8, 30).map((usd) => ({ name: "hosted", model: "openai/gpt-4o-mini", pricePerMillionInputTokens: 0, pricePerMillionOutputTokens: usd }));
+    await fc.assert(
+      fc.asyncProperty(specArb, hostedArb, fc.array(pct(0, 300), { minLength: 288, maxLength: 288 }), async (spec0, hosted, noise) => {
+        const spec: FleetSpecInput = { ...spec0, policy: { ...spec0.policy, resilience: "none" }, models: [{ ...spec0.models[0]!, hostedFallback: hosted }], simulation: { stepMinutes: 5, days: 1 } };
+        const p = tryPlan(spec);
+        fc.pre(p !== undefined);
+        const trace = traceFromSpec(spec, 1);
+        const m = trace.models[p.models[0]!.name]!;
+        noise.forEach((x, t) => {
+          m.requests[t] = m.requests[t]! * x;
+          m.inputTokens[t] = m.inputTokens[t]! * x;
+          m.outputTokens[t] = m.outputTokens[t]! * x;
+        });
+        const sim = simulate(p, trace);
+        fc.pre(sim.spotOverCapSteps === 0);
+        expect(sim.unmet.requests).toBeCloseTo(0, 6);
+        const lb = await lowerBound(spec, trace, {}, { hostedSpikes: true });
+        expect(lb.status).toBe("optimal");
+        expect(lb.cost).toBeLessThanOrEqual(sim.cost.total * (1 + 1e-6) + 1e-6);
+      }),
+      { numRuns: 40, seed: 11 },
+    );
+  });
+
   it("simulates deterministically, accounting for every request and dollar once", async () => {
     await fc.assert(
       fc.asyncProperty(specArb, fc.integer({ min: 1, max: 1000 }), async (spec0, seed) => {

@@ -50,6 +50,21 @@ describe("lowerBound and simulate, hand-computed", () => {
     expect(lb.models[0]!.reservedNodes).toEqual([{ provider: "coreweave", nodes: 1 }]);
     expect(lb.cost).toBeCloseTo(2107.472, 6);
     expect(lb.relaxation).toBeLessThanOrEqual(lb.cost + 1e-6);
+
+    // Held at a plan's commitments (reservedAsIn), the bound prices the rest around them: the R = 0 and R = 2 rows.
+    const committing = (nodes: number) => {
+      const p = structuredClone(plan(spec));
+      p.models[0]!.pools[0]!.reservedNodes = nodes;
+      return p;
+    };
+    const none = await lowerBound(spec, traceFromSpec(spec), {}, { reservedAsIn: committing(0) });
+    expect(none.models[0]!.reservedNodes).toEqual([{ provider: "coreweave", nodes: 0 }]);
+    expect(none.cost).toBeCloseTo(2462, 6);
+    const two = await lowerBound(spec, traceFromSpec(spec), {}, { reservedAsIn: committing(2) });
+    expect(two.cost).toBeCloseTo(2294.584, 6);
+    expect(two.relaxation).toBeCloseTo(2294.584, 6);
+    const other = plan({ ...spec, models: [{ ...spec.models[0]!, name: "another-model" }] });
+    await expect(lowerBound(spec, traceFromSpec(spec), {}, { reservedAsIn: other })).rejects.toThrow(/options\.reservedAsIn has no model .*; pass the plan of the same spec/);
   });
 });
 
