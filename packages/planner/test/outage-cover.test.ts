@@ -202,11 +202,9 @@ describe("lowerBound with the hosted tier for spikes (hostedSpikes)", () => {
 
     const sustained = await lowerBound(spec, withSpike(100, 72), {}, { hostedSpikes: true });
     expect(sustained.hosted).toBeCloseTo(0, 9);
-    // Eight more replicas for the 72 steps and the b before them: the shortest boot (provisioning, weights read at
-    // same-cloud speed, engine start) in whole steps.
-    const p = plan(spec);
-    const bootMinutes = p.providers[0]!.nodeProvisionMinutes + p.models[0]!.weightsGB / 1 / 60 + p.models[0]!.engineStartMinutes;
-    const b = Math.ceil(bootMinutes / 5);
+    // Eight more replicas for the 72 steps and the b before them: the pool's boot (provisioning, weights read
+    // in-cloud, engine start), as the plan states it, in whole steps.
+    const b = Math.ceil(plan(spec).models[0]!.pools[0]!.scaleUpMinutes / 5);
     expect(b).toBeGreaterThanOrEqual(2);
     expect(sustained.cost).toBeCloseTo(base + 8 * (72 + b) * stepHours * gpu, 6);
   });
