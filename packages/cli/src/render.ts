@@ -95,7 +95,9 @@ export function renderForecast(plan: FleetPlan, fromHistory: string[], start: st
         b === null
           ? pct(f.confidence * 100)
           : `${pct(f.confidence * 100)} by cost (GPU ${usd(b.gpuPerReplicaHour, 2)} vs hosted ${usd(b.hostedPerReplicaHour, 2)} per replica-hour${b.hoursRaisedForRateLimit > 0 ? `; ${b.hoursRaisedForRateLimit} h raised for its rate limit` : ""})`;
-      return [m.name, `${f.historyDays} days × ${f.stepMinutes} min`, `${confidence}, ${f.horizonDays} days`, trend, `×${f.calibration}`, coverage, peak.toPrecision(3)];
+      // Under confidence: cost the multiplier is the one that cost the held-out weeks least (each step weighed by its forecast).
+      const calibration = `×${f.calibration}${b !== null && f.heldOutCoverage !== null ? " (least held-out cost)" : ""}`;
+      return [m.name, `${f.historyDays} days × ${f.stepMinutes} min`, `${confidence}, ${f.horizonDays} days`, trend, calibration, coverage, peak.toPrecision(3)];
     });
   const head = ["model", "history (at the planning step)", "confidence, horizon", "trend", "calibration", "held-out coverage (before → after)", "peak hour (replicas)"];
   const others = plan.models.filter((m) => !fromHistory.includes(m.name)).map((m) => m.name);

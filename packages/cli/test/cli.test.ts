@@ -3,7 +3,10 @@ import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
+import { applyHistory, loadFleetSpec, parseHistoryCsv, plan } from "@switchyard/planner";
+import type { FleetSpec } from "@switchyard/planner";
 import { main } from "../src/main";
+import { renderForecast } from "../src/render";
 
 const repoRoot = resolve(__dirname, "..", "..", "..");
 const bin = join(repoRoot, "packages", "cli", "bin", "switchyard.mjs");
@@ -101,6 +104,17 @@ describe("switchyard plan on the example fleet", () => {
     const quick = capture(true, 0);
     expect(await main(["plan", "--no-out", "--days", "1"], quick.io)).toBe(0);
     expect(quick.err()).toBe("");
+  });
+
+  it("says what the forecast was sized and calibrated by: the prices, and the held-out cost under confidence: cost", () => {
+    // The example history (14 days: week 2 held out) for llama-70b, whose spec asks for GPUs sized by cost.
+    const history = parseHistoryCsv(readFileSync(join(repoRoot, "examples", "demand", "history.csv"), "utf8"), "history.csv");
+    const base = loadFleetSpec(example);
+    const byCost = { ...base, models: base.models.map((m) => (m.name === "llama-70b" ? { ...m, demand: { series: { forecast: { confidence: "cost", horizonDays: 7 } } } } : m)) } as FleetSpec;
+    const text = renderForecast(plan(applyHistory(byCost, history, "history.csv")), ["llama-70b"], history.start);
+    expect(text).toMatch(/│ llama-70b +│ 14 days × 5 min +│ [\d.]+% by cost \(GPU \$[\d.]+ vs hosted \$[\d.]+ per replica-hour[^)]*\), 7 days +│ none \(< 21 days\) +│ ×[\d.]+ \(least held-out cost\) +│ [\d.]+% → [\d.]+% of [\d,]+ steps/);
+    // A stated confidence is calibrated to the share of held-out steps it covers, as before.
+    expect(renderForecast(plan(applyHistory(base, history, "history.csv")), ["llama-70b"], history.start)).toMatch(/│ 95\.0%, 7 days +│ none \(< 21 days\) +│ ×[\d.]+ +│ [\d.]+% → [\d.]+% of [\d,]+ steps/);
   });
 
   it("cost-diff prints a Markdown table and rejects files that are not plans", () => {

@@ -96,6 +96,22 @@ export function quantile(values: readonly number[], q: number): number {
   return sorted[rank - 1]!;
 }
 
+/**
+ * The `q` quantile of `values` with each value counted `weights[i]` times: the least value whose weight, with every
+ * smaller value's, reaches `q` of the total (with equal weights, {@link quantile}). 0 when there is no weight.
+ */
+export function weightedQuantile(values: readonly number[], weights: readonly number[], q: number): number {
+  const order = values.map((_, i) => i).sort((a, b) => values[a]! - values[b]!);
+  const total = weights.reduce((a, w) => a + w, 0);
+  if (!(total > 0)) return 0;
+  let reached = 0;
+  for (const i of order) {
+    reached += weights[i]!;
+    if (reached >= q * total * (1 - 1e-12)) return values[i]!;
+  }
+  return values[order.at(-1)!]!;
+}
+
 /** What the planner sizes against, per hour of a cyclic profile. */
 export interface DemandProfile {
   /** Replicas busy in each profile hour (for a series: the chosen quantile over that hour's steps). */

@@ -16,10 +16,14 @@
  *    assumes. Only folds fitted as the final forecast is are scored: when it follows a trend, folds with three weeks
  *    before them (which can have one), so the growth the trend follows is not counted a second time as a miss. With no such fold the
  *    multiplier is 1, and the report says nothing was held out.
+ *    With `calibrateFor: "cost"` (`forecast.confidence: cost`) each held-out step counts in proportion to its forecast
+ *    replicas, so the multiplier is the one that would have cost the held-out weeks least: a GPU replica costs the same
+ *    at every step, and a night step whose forecast is a tenth of a replica should not move the level as much as a
+ *    busy hour's (BurstGPT's weekly re-fit: ×3.24 by steps, ×0.90 by cost, on its fifth week).
  *
  * The mean rates per hour (traffic and egress costs) carry the trend, not the quantile or the calibration.
  */
-import { quantile, replicasFor } from "./demand";
+import { quantile, replicasFor, weightedQuantile } from "./demand";
 import type { DemandProfile, DemandSeries, Throughput } from "./demand";
 import type { CostBasis } from "./hosted-capacity";
 import { HOURS_PER_WEEK } from "./schedule";
@@ -37,6 +41,12 @@ export interface ForecastOptions {
   horizonDays: number;
   /** Minute of the week (0 = Monday 00:00 UTC) of the history's step 0. */
   startMinuteOfWeek: number;
+  /**
+   * What the calibration holds to: the share of held-out steps under the forecast (`coverage`, a stated confidence),
+   * or the held-out weeks' cost of GPUs against the hosted API (`cost`, the confidence `costConfidence` chose), where
+   * each step weighs its forecast replicas. Default `coverage`.
+   */
+  calibrateFor?: "coverage" | "cost";
 }
 
 /** What the forecast was made from and how far it held: `PlanProfile.forecast` reports it. */
@@ -71,7 +81,8 @@ export function forecastProfile(history: DemandSeries, t: Throughput, o: Forecas
   checkStep(history.stepMinutes);
   const fit = fitProfile(history, t, o);
   const backtest = rollingBacktest(history, t, o, fit.growthPerDay !== 0);
-  const calibration = backtest.ratios.length === 0 ? 1 : clamp(quantile(backtest.ratios, o.confidence), ...CALIBRATION_RANGE);
+  const asked = o.calibrateFor === "cost" ? weightedQuantile(backtest.ratios, backtest.forecasts, o.confidence) : quantile(backtest.ratios, o.confidence);
+  const calibration = backtest.ratios.length === 0 ? 1 : clamp(asked, ...CALIBRATION_RANGE);
   const coverage = (k: number) => backtest.ratios.filter((r) => r <= k + 1e-12).length / backtest.ratios.length;
   return {
     profile: { ...fit.profile, demandReplicas: fit.profile.demandReplicas.map((x) => x * calibration) },
@@ -189,12 +200,14 @@ function median(xs: readonly number[]): number {
 
 /**
  * Each whole week after the first (after the second when the history has a trend), forecast from the weeks before it
- * (uncalibrated, with a horizon of that week) and scored step by step: actual ÷ forecast replicas, over the steps whose forecast is above zero.
+ * (uncalibrated, with a horizon of that week) and scored step by step: actual ÷ forecast replicas, over the steps whose
+ * forecast is above zero, with each step's forecast beside its ratio.
  */
-function rollingBacktest(history: DemandSeries, t: Throughput, o: ForecastOptions, withTrend: boolean): { ratios: number[] } {
+function rollingBacktest(history: DemandSeries, t: Throughput, o: ForecastOptions, withTrend: boolean): { ratios: number[]; forecasts: number[] } {
   const stepsPerWeek = (7 * MINUTES_PER_DAY) / history.stepMinutes;
   const weeks = Math.floor(history.requests.length / stepsPerWeek);
   const ratios: number[] = [];
+  const forecasts: number[] = [];
   const seconds = history.stepMinutes * 60;
   // A final fit that follows a trend is scored on folds that can have one too (three weeks before them).
   const firstFold = withTrend ? TREND_MIN_DAYS / 7 : 1;
@@ -205,9 +218,10 @@ function rollingBacktest(history: DemandSeries, t: Throughput, o: ForecastOption
       const forecast = fitted[h]!;
       if (forecast <= 0) continue;
       ratios.push(replicasFor(history.inputTokens[i] ?? 0, history.outputTokens[i] ?? 0, seconds, t) / forecast);
+      forecasts.push(forecast);
     }
   }
-  return { ratios };
+  return { ratios, forecasts };
 }
 
 function slice(s: DemandSeries, from: number, to: number): DemandSeries {

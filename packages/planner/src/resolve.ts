@@ -191,7 +191,7 @@ function costSizedForecast(
   pools: readonly ResolvedPool[],
 ): { profile: DemandProfile; report: ForecastReport } {
   const basis = costBasis(history, throughput, hosted, pools);
-  const { profile, report } = forecastProfile(history, throughput, { ...options, confidence: costConfidence(basis) });
+  const { profile, report } = forecastProfile(history, throughput, { ...options, confidence: costConfidence(basis), calibrateFor: "cost" });
   const limit = rateLimitOf(hosted);
   let raised = 0;
   if (limit.requestsPerMinute !== null || limit.tokensPerMinute !== null) {

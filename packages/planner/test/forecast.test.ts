@@ -69,6 +69,21 @@ describe("forecastProfile", () => {
     expect(Math.min(...profile.demandReplicas)).toBeGreaterThan(10);
   });
 
+  it("calibrates for cost by weighing each held-out step by its forecast: a night's miss does not buy a day's GPUs", () => {
+    // Hours 0–19 of each day need 1 replica in weeks 1–2 and 4 in week 3; hours 20–23 need 20 throughout. Held out:
+    // week 2 (all at the forecast) and week 3 (its night steps 4× it). By steps, 5/12 of them ran 4× over, so the 0.618
+    // quantile of actual ÷ forecast is 4; by replicas the night steps are 20 of every 100 forecast in week 3, 1/10 overall.
+    const history = seriesOf(3 * WEEK_STEPS, 5, (i) => (Math.floor(i / HOUR_STEPS) % 24 >= 20 ? 20 : i >= 2 * WEEK_STEPS ? 4 : 1));
+    const options = { confidence: 0.618, horizonDays: 7, startMinuteOfWeek: 0 };
+    const byCoverage = forecastProfile(history, T, options);
+    const byCost = forecastProfile(history, T, { ...options, calibrateFor: "cost" });
+    expect([byCoverage.report.calibration, byCost.report.calibration]).toEqual([4, 1]);
+    expect(byCost.report.heldOutCoverage).toEqual({ before: 0.5833, after: 0.5833 });
+    // The profile before calibration: nights at 1 (24 of their 36 steps), days at 20.
+    expect([byCoverage.profile.demandReplicas[0], byCoverage.profile.demandReplicas[20]]).toEqual([4, 80]);
+    expect([byCost.profile.demandReplicas[0], byCost.profile.demandReplicas[20]]).toEqual([1, 20]);
+  });
+
   it("refuses a step that does not divide an hour", () => {
     expect(() => forecastProfile(seriesOf(100, 7, () => 1), T, { confidence: 0.9, horizonDays: 7, startMinuteOfWeek: 0 })).toThrow(/7-minute step does not divide an hour/);
   });
@@ -193,6 +208,16 @@ describe("forecast.confidence: cost", () => {
     const p = plan(specFor({ ...hosted, requestsPerMinute: 120 }));
     expect(p.models[0]!.profile.forecast!.costBasis).toEqual({ gpuPerReplicaHour: 13.76, hostedPerReplicaHour: 36, hoursRaisedForRateLimit: 168 });
     expect(new Set(p.models[0]!.profile.demandReplicas)).toEqual(new Set([20]));
+  });
+
+  it("calibrates by the held-out weeks' cost, as forecastProfile does with calibrateFor: cost", () => {
+    // The history of the calibration test above: held out by steps it reads ×4, by cost ×1.
+    const nights = seriesOf(3 * WEEK_STEPS, 5, (i) => (Math.floor(i / HOUR_STEPS) % 24 >= 20 ? 20 : i >= 2 * WEEK_STEPS ? 4 : 1));
+    const spec = specFor(hosted);
+    (spec.models[0] as Record<string, unknown>).demand = { series: { ...nights, forecast: { confidence: "cost", horizonDays: 7 } } };
+    const f = plan(spec).models[0]!.profile;
+    expect(f.forecast!.calibration).toBe(1);
+    expect([f.demandReplicas[0], f.demandReplicas[20]]).toEqual([1, 20]);
   });
 
   it("is refused without a hosted fallback to weigh the GPUs against", () => {
