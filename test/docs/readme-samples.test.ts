@@ -125,6 +125,10 @@ const RUNNABLE: Runnable[] = [
     command: /^bash scripts\/dev\.sh switchyard plan --spec examples\/fleet\.yaml --history examples\/demand\/history\.csv --no-out --no-simulate$/,
     expect: () => /Forecast from history[\s\S]*│ llama-70b +│ 14 days × 5 min[\s\S]*Placement \(per provider × model\)/,
   },
+  {
+    command: /^bash scripts\/dev\.sh switchyard plan --spec examples\/fleet\.yaml --history examples\/demand\/history\.csv --confidence cost --no-out --no-simulate$/,
+    expect: () => /Forecast from history[\s\S]*│ llama-70b +│ 14 days × 5 min +│ [\d.]+% by cost \(GPU[\s\S]*\(least held-out cost\)[\s\S]*Placement \(per provider × model\)/,
+  },
   { command: /^bash scripts\/dev\.sh render$/, expect: () => new RegExp(ENVIRONMENTS.map((e) => `^${e}: \\d+ files in \\S+/out/render/${e}$`).join("[\\s\\S]*"), "m") },
   { command: /^bash scripts\/dev\.sh switchyard render (examples\/[\w-]+)$/, expect: (m) => new RegExp(`^${m[1]}: \\d+ files in \\S+/out/render/${m[1]}$`, "m") },
   // A folder the following commands run in: it exists.

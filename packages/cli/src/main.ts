@@ -83,6 +83,14 @@ function integer(name: string) {
   };
 }
 
+/** `--confidence`: a quantile in (0, 1), or `cost` (GPUs sized against the hosted API). */
+function confidence(value: string): number | "cost" {
+  if (value === "cost") return "cost";
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0 || n >= 1) throw new CliError(`--confidence must be a number between 0 and 1 (e.g. 0.95) or cost, got ${JSON.stringify(value)}`, 2);
+  return n;
+}
+
 interface PlanOptions {
   spec: string;
   json?: boolean;
@@ -91,6 +99,7 @@ interface PlanOptions {
   days?: number;
   seed?: number;
   history?: string;
+  confidence?: number | "cost";
 }
 
 function runPlan(options: PlanOptions, io: Io): void {
@@ -98,8 +107,11 @@ function runPlan(options: PlanOptions, io: Io): void {
   const specPath = at(options.spec);
   if (!existsSync(specPath)) throw new CliError(`no fleet spec at ${specPath}; pass one with --spec <path> (the repository ships examples/fleet.yaml)`, 2);
   const loaded = loadFleetSpec(specPath);
+  if (options.confidence !== undefined && options.history === undefined) {
+    throw new CliError("--confidence sets the forecast of a --history; pass --history <file> too (a spec's own series takes demand.series.forecast.confidence)", 2);
+  }
   const history = options.history === undefined ? undefined : readHistory(at(options.history));
-  const spec = history === undefined ? loaded : applyHistory(loaded, history, options.history!);
+  const spec = history === undefined ? loaded : applyHistory(loaded, history, options.history!, { confidence: options.confidence });
   const planned = planFleet(spec);
   const json = `${JSON.stringify(planned, null, 2)}\n`;
   if (options.out !== false) {
@@ -231,6 +243,9 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
     .option("--no-out", "do not write the plan JSON")
     .option("--no-simulate", "skip the resilience drill (simulated week with spot reclaims and outages)")
     .option("--history <path>", "plan from your own demand history (CSV: timestamp,model,requests,input_tokens,output_tokens per 1 or 5 minutes): a per-hour-of-week forecast")
+    .addOption(
+      new Option("--confidence <q>", "with --history: the quantile of each hour's demand the GPUs hold, e.g. 0.95, or cost (GPUs sized against the model's hosted fallback)").argParser(confidence),
+    )
     .addOption(new Option("--days <n>", "days to simulate (default: the spec's simulation.days)").argParser(positiveNumber("--days")))
     .addOption(new Option("--seed <n>", "seed for spot reclaims (default: the spec's simulation.seed)").argParser(integer("--seed")))
     .action((options: PlanOptions) => runPlan(options, io));

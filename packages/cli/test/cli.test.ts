@@ -3,10 +3,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
-import { applyHistory, loadFleetSpec, parseHistoryCsv, plan } from "@switchyard/planner";
-import type { FleetSpec } from "@switchyard/planner";
 import { main } from "../src/main";
-import { renderForecast } from "../src/render";
 
 const repoRoot = resolve(__dirname, "..", "..", "..");
 const bin = join(repoRoot, "packages", "cli", "bin", "switchyard.mjs");
@@ -106,15 +103,38 @@ describe("switchyard plan on the example fleet", () => {
     expect(quick.err()).toBe("");
   });
 
-  it("says what the forecast was sized and calibrated by: the prices, and the held-out cost under confidence: cost", () => {
-    // The example history (14 days: week 2 held out) for llama-70b, whose spec asks for GPUs sized by cost.
-    const history = parseHistoryCsv(readFileSync(join(repoRoot, "examples", "demand", "history.csv"), "utf8"), "history.csv");
-    const base = loadFleetSpec(example);
-    const byCost = { ...base, models: base.models.map((m) => (m.name === "llama-70b" ? { ...m, demand: { series: { forecast: { confidence: "cost", horizonDays: 7 } } } } : m)) } as FleetSpec;
-    const text = renderForecast(plan(applyHistory(byCost, history, "history.csv")), ["llama-70b"], history.start);
-    expect(text).toMatch(/│ llama-70b +│ 14 days × 5 min +│ [\d.]+% by cost \(GPU \$[\d.]+ vs hosted \$[\d.]+ per replica-hour[^)]*\), 7 days +│ none \(< 21 days\) +│ ×[\d.]+ \(least held-out cost\) +│ [\d.]+% → [\d.]+% of [\d,]+ steps/);
-    // A stated confidence is calibrated to the share of held-out steps it covers, as before.
-    expect(renderForecast(plan(applyHistory(base, history, "history.csv")), ["llama-70b"], history.start)).toMatch(/│ 95\.0%, 7 days +│ none \(< 21 days\) +│ ×[\d.]+ +│ [\d.]+% → [\d.]+% of [\d,]+ steps/);
+  it("plans a --history at the --confidence given, cost included, and says what it was sized and calibrated by", async () => {
+    // The example history: 14 days of llama-70b, so week 2 is held out.
+    const history = ["--history", "examples/demand/history.csv", "--no-out", "--no-simulate"];
+    const byCost = capture();
+    expect(await main(["plan", ...history, "--confidence", "cost"], byCost.io)).toBe(0);
+    expect(byCost.out()).toMatch(
+      /│ llama-70b +│ 14 days × 5 min +│ [\d.]+% by cost \(GPU \$[\d.]+ vs hosted \$[\d.]+ per replica-hour[^)]*\), 7 days +│ none \(< 21 days\) +│ ×[\d.]+ \(least held-out cost\) +│ [\d.]+% → [\d.]+% of [\d,]+ steps/,
+    );
+    // A stated confidence is calibrated to the share of held-out steps it covers.
+    const stated = capture();
+    expect(await main(["plan", ...history, "--confidence", "0.8"], stated.io)).toBe(0);
+    expect(stated.out()).toMatch(/│ 80\.0%, 7 days +│ none \(< 21 days\) +│ ×[\d.]+ +│ [\d.]+% → [\d.]+% of [\d,]+ steps/);
+  });
+
+  it("refuses a --confidence it cannot use, naming the fix", () => {
+    for (const [args, message] of [
+      [["--history", "examples/demand/history.csv", "--confidence", "1.5"], /--confidence must be a number between 0 and 1 \(e\.g\. 0\.95\) or cost, got "1\.5"/],
+      [["--confidence", "cost"], /--confidence sets the forecast of a --history; pass --history <file> too/],
+    ] as const) {
+      const r = run(["plan", "--no-out", "--no-simulate", ...args]);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toMatch(message);
+      expect(r.stdout).toBe("");
+      noStack(r.stderr);
+    }
+    // llama-8b has no hosted fallback to weigh its GPUs against.
+    const dir = mkdtempSync(join(tmpdir(), "switchyard-"));
+    writeFileSync(join(dir, "h.csv"), "timestamp,model,requests,input_tokens,output_tokens\n2026-11-02T00:00:00Z,llama-8b,10,1000,100\n2026-11-02T00:05:00Z,llama-8b,10,1000,100\n");
+    const r = run(["plan", "--no-out", "--no-simulate", "--history", join(dir, "h.csv"), "--confidence", "cost"]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/--confidence: is cost, but llama-8b has no hostedFallback to weigh its GPUs against.*give llama-8b a hostedFallback in the spec, or pass a confidence, e\.g\. --confidence 0\.95/s);
+    noStack(r.stderr);
   });
 
   it("cost-diff prints a Markdown table and rejects files that are not plans", () => {

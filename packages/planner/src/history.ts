@@ -85,11 +85,12 @@ export function parseHistoryCsv(text: string, what = "history"): History {
 
 /**
  * The spec with each model the history names demanded by that history, forecast (the model's own
- * `demand.series.forecast` if it had one, else confidence 0.95 over 7 days). Models the history does not name keep
- * their demand. Throws `FleetSpecError` (path `--history`) for a model the spec lacks, or a file without a model
- * column for a spec with several.
+ * `demand.series.forecast` if it had one, else confidence 0.95 over 7 days; `options.confidence` replaces the
+ * confidence of every model the history names). Models the history does not name keep their demand. Throws
+ * `FleetSpecError` (path `--history`) for a model the spec lacks, or a file without a model column for a spec with
+ * several; (path `--confidence`) for `cost` on a model with no hosted fallback to weigh its GPUs against.
  */
-export function applyHistory(spec: FleetSpec, history: History, source: string): FleetSpec {
+export function applyHistory(spec: FleetSpec, history: History, source: string, options: { confidence?: number | "cost" } = {}): FleetSpec {
   const names = spec.models.map((m) => m.name);
   const issues: SpecIssue[] = [];
   if (history.models.has(null) && spec.models.length > 1) {
@@ -98,11 +99,20 @@ export function applyHistory(spec: FleetSpec, history: History, source: string):
   for (const name of history.models.keys()) {
     if (name !== null && !names.includes(name)) issues.push({ path: "--history", message: `${source} names model ${JSON.stringify(name)}, which the spec does not have`, fix: `use the spec's model names (${names.join(", ")}), or leave that model's rows out` });
   }
+  const countsOf = (name: string) => history.models.get(name) ?? (spec.models.length === 1 ? history.models.get(null) : undefined);
+  if (options.confidence === "cost") {
+    for (const m of spec.models) {
+      if (countsOf(m.name) !== undefined && m.hostedFallback === undefined) {
+        issues.push({ path: "--confidence", message: `is cost, but ${m.name} has no hostedFallback to weigh its GPUs against`, fix: `give ${m.name} a hostedFallback in the spec, or pass a confidence, e.g. --confidence 0.95` });
+      }
+    }
+  }
   if (issues.length > 0) throw new FleetSpecError(issues, source);
   const models = spec.models.map((m) => {
-    const counts = history.models.get(m.name) ?? (spec.models.length === 1 ? history.models.get(null) : undefined);
+    const counts = countsOf(m.name);
     if (counts === undefined) return m;
-    const forecast = m.demand.series?.forecast ?? { confidence: 0.95, horizonDays: 7 };
+    const own = m.demand.series?.forecast ?? { confidence: 0.95, horizonDays: 7 };
+    const forecast = options.confidence === undefined ? own : { ...own, confidence: options.confidence };
     return { ...m, demand: { series: { stepMinutes: history.stepMinutes, ...counts, scale: 1, profileHours: 168 as const, quantile: 1, startMinuteOfWeek: history.startMinuteOfWeek, forecast } } };
   });
   return parseFleetSpec({ ...spec, models }, source);
