@@ -17,6 +17,7 @@ import { cpus } from "node:os";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import {
+  defaults,
   drillEvents,
   lowerBound,
   parsePerMinuteCsv,
@@ -27,7 +28,6 @@ import {
   singleCloudSpec,
   spotAvailabilityFromTrace,
   traceFromSpec,
-  defaults,
 } from "../../packages/planner/src";
 import { instanceTypesWithGpu } from "@switchyard/catalog";
 import type { Provider } from "@switchyard/catalog";

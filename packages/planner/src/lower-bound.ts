@@ -198,6 +198,7 @@ function relaxedBound(highs: Highs, spec: FleetSpec, pools: readonly ResolvedPoo
     return lp.addVariable({ name: `R${i}`, cost: p.reservedPrice * hours, lower: held ?? 0, upper: held ?? p.maxNodes, integer: false });
   });
   const stepHours = step / 60;
+  // Indexed by group: with the hosted tier every group has one, so the list has no holes.
   const hostedVars: number[] = [];
   const paidTerms: [number, number][][] = [];
   groups.forEach((g, gi) => {
@@ -253,7 +254,7 @@ function relaxedBound(highs: Highs, spec: FleetSpec, pools: readonly ResolvedPoo
     }
   });
   const solution = lp.solve(highs);
-  const hostedCost = solution.status === "optimal" ? hostedVars.reduce((a, v) => a + (v === undefined ? 0 : lp.variables[v]!.cost * solution.values[v]!), 0) : Number.NaN;
+  const hostedCost = solution.status === "optimal" ? hostedVars.reduce((a, v) => a + lp.variables[v]!.cost * solution.values[v]!, 0) : Number.NaN;
   return { solution, R, hostedCost, variables: lp.variables.length, constraints: lp.rows.length };
 }
 
