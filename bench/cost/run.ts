@@ -218,30 +218,65 @@ function specFor(name: string, series: DemandSeries, spot: { availability: numbe
   };
 }
 
+type StepCounts = { requests: number; inputTokens: number; outputTokens: number };
+
+/** The trace with every step of a clock hour carrying the one value `pick` reads from that hour's steps. */
+function perClockHour(trace: DemandTrace, pick: (s: DemandTrace["models"][string], from: number, to: number) => StepCounts): DemandTrace {
+  const perHour = Math.max(1, Math.round(60 / trace.stepMinutes));
+  const models: DemandTrace["models"] = {};
+  for (const [name, s] of Object.entries(trace.models)) {
+    const out = { requests: [...s.requests], inputTokens: [...s.inputTokens], outputTokens: [...s.outputTokens] };
+    for (let from = 0; from < s.requests.length; from += perHour) {
+      const to = Math.min(s.requests.length, from + perHour);
+      const value = pick(s, from, to);
+      for (let t = from; t < to; t++) {
+        out.requests[t] = value.requests;
+        out.inputTokens[t] = value.inputTokens;
+        out.outputTokens[t] = value.outputTokens;
+      }
+    }
+    models[name] = out;
+  }
+  return { stepMinutes: trace.stepMinutes, models };
+}
+
 /**
  * The trace with every step carrying its clock hour's busiest step: the demand a controller has to be
  * ready for when it can only know the hour, not the five minutes, ahead. Its lower bound is a
  * reference for the gap (not a bound on the plan: the plan could, in principle, follow the steps).
  */
 function hourPeakTrace(trace: DemandTrace): DemandTrace {
-  const perHour = Math.max(1, Math.round(60 / trace.stepMinutes));
-  const models: DemandTrace["models"] = {};
-  for (const [name, s] of Object.entries(trace.models)) {
-    const out = { requests: [...s.requests], inputTokens: [...s.inputTokens], outputTokens: [...s.outputTokens] };
-    for (let h = 0; h * perHour < s.requests.length; h++) {
-      let peak = h * perHour;
-      for (let t = h * perHour; t < Math.min(s.requests.length, (h + 1) * perHour); t++) {
-        if (replicasFor(s.inputTokens[t]!, s.outputTokens[t]!, 60, THROUGHPUT) > replicasFor(s.inputTokens[peak]!, s.outputTokens[peak]!, 60, THROUGHPUT)) peak = t;
-      }
-      for (let t = h * perHour; t < Math.min(s.requests.length, (h + 1) * perHour); t++) {
-        out.requests[t] = s.requests[peak]!;
-        out.inputTokens[t] = s.inputTokens[peak]!;
-        out.outputTokens[t] = s.outputTokens[peak]!;
-      }
+  return perClockHour(trace, (s, from, to) => {
+    let peak = from;
+    for (let t = from; t < to; t++) {
+      if (replicasFor(s.inputTokens[t]!, s.outputTokens[t]!, 60, THROUGHPUT) > replicasFor(s.inputTokens[peak]!, s.outputTokens[peak]!, 60, THROUGHPUT)) peak = t;
     }
-    models[name] = out;
+    return { requests: s.requests[peak]!, inputTokens: s.inputTokens[peak]!, outputTokens: s.outputTokens[peak]! };
+  });
+}
+
+/** The trace with each clock hour's demand spread evenly over its steps: the same hourly totals, no bursts within the hour. */
+function hourMeanTrace(trace: DemandTrace): DemandTrace {
+  const mean = (xs: number[], from: number, to: number) => xs.slice(from, to).reduce((a, b) => a + b, 0) / (to - from);
+  return perClockHour(trace, (s, from, to) => ({ requests: mean(s.requests, from, to), inputTokens: mean(s.inputTokens, from, to), outputTokens: mean(s.outputTokens, from, to) }));
+}
+
+/**
+ * `p` as deployed with each on-demand burst tier's maximum raised to what the trace's busiest step needs (at most its
+ * provider's quota): a what-if on the deployed maxima, which `plan` sizes from the fit window's forecast.
+ */
+function withOnDemandMaximaFor(p: FleetPlan, trace: DemandTrace): FleetPlan {
+  const d = trace.models[MODEL]!;
+  const peak = Math.max(...d.requests.map((_, i) => replicasFor(d.inputTokens[i]!, d.outputTokens[i]!, STEP * 60, THROUGHPUT)));
+  const raised = structuredClone(p);
+  for (const pool of raised.models[0]!.pools) {
+    for (const tier of pool.tiers) {
+      if (tier.fixed || tier.capacityType !== "on-demand") continue;
+      tier.maxNodes = Math.max(tier.maxNodes, Math.min(pool.quotaNodes ?? Infinity, Math.ceil((p.policy.headroom * peak) / pool.replicasPerNode)));
+      tier.maxReplicas = tier.maxNodes * pool.replicasPerNode;
+    }
   }
-  return { stepMinutes: trace.stepMinutes, models };
+  return raised;
 }
 
 interface Scenario {
@@ -523,6 +558,31 @@ async function outOfSample(spot: { availability: number; meanUpHours: number }):
       ]);
     }
     console.log(table(["one input changed", "GPU + hosted bound (of it hosted)", "bound vs peak-sized", "bound vs autoscaled", "plan run", "plan vs peak-sized", "plan vs autoscaled", "plan's gap to it", "bound at the plan's fixed nodes (plan's gap to it)"], lines));
+
+    // What separates the headline plan from its bound: the run's limits lifted one after another (each row keeps the
+    // ones above it), each row against its own bound on the same demand and outages.
+    console.log(`\n  what separates the plan from the bound — ${HEADLINE.label}, seed ${SEED}, the run's limits lifted one after another (each row keeps the rows above):`);
+    const instant: Variant = { ...HEADLINE, bootFactor: 0 };
+    const lifts: { label: string; variant: Variant; maxima: boolean; hourMean: boolean }[] = [
+      { label: "as configured", variant: HEADLINE, maxima: false, hourMean: false },
+      { label: "on-demand maxima for the run's busiest step", variant: HEADLINE, maxima: true, hourMean: false },
+      { label: "nodes ready at once (weights still load)", variant: instant, maxima: true, hourMean: false },
+      { label: "each hour's demand spread evenly over it", variant: instant, maxima: true, hourMean: true },
+      { label: "no headroom (policy.headroom 1)", variant: { ...instant, policy: { ...HEADLINE.policy, headroom: 1 } }, maxima: true, hourMean: true },
+    ];
+    const liftLines: string[][] = [];
+    for (const lift of lifts) {
+      const spec = specFor("burstgpt_oos", fit, spot, lift.variant);
+      const p = plan(spec);
+      const demand = lift.hourMean ? hourMeanTrace(trace) : trace;
+      const drilled = drillEvents(p, minutes, STEP, { seed: SEED });
+      const events: SimulationEvents = { ...drilled, outages: outages ?? drilled.outages };
+      const run = simulate(lift.maxima ? withOnDemandMaximaFor(p, demand) : p, demand, events);
+      const runTotal = run.cost.total + ((p.cost.weightEgress + p.cost.gatewayEgress) * RUN_DAYS * 24) / p.hoursPerMonth;
+      const bound = await lowerBound(spec, demand, events, { hostedSpikes: true });
+      liftLines.push([lift.label, `${usd(bound.cost)} (${usd(bound.hosted)})`, usd(run.cost.compute), usd(run.cost.hostedFallback), usd(runTotal), pct(gap(runTotal, bound.cost)), run.nodeStarts.toLocaleString("en-US")]);
+    }
+    console.log(table(["limit lifted", "GPU + hosted bound (of it hosted)", "plan run: GPUs", "hosted", "total", "gap to its bound", "node starts"], liftLines));
   }
 
   // Re-fit weekly: week k of the run is planned from every day before it, as a team re-planning each week would.
