@@ -570,11 +570,12 @@ async function outOfSample(spot: { availability: number; meanUpHours: number }):
       { label: "each hour's demand spread evenly over it", variant: instant, maxima: true, hourMean: true },
       { label: "no headroom (policy.headroom 1)", variant: { ...instant, policy: { ...HEADLINE.policy, headroom: 1 } }, maxima: true, hourMean: true },
     ];
+    const evenHours = hourMeanTrace(trace);
     const liftLines: string[][] = [];
     for (const lift of lifts) {
       const spec = specFor("burstgpt_oos", fit, spot, lift.variant);
       const p = plan(spec);
-      const demand = lift.hourMean ? hourMeanTrace(trace) : trace;
+      const demand = lift.hourMean ? evenHours : trace;
       const drilled = drillEvents(p, minutes, STEP, { seed: SEED });
       const events: SimulationEvents = { ...drilled, outages: outages ?? drilled.outages };
       const run = simulate(lift.maxima ? withOnDemandMaximaFor(p, demand) : p, demand, events);

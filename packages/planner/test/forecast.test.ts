@@ -14,6 +14,11 @@ function seriesOf(steps: number, stepMinutes: number, replicas: (i: number) => n
 }
 const HOUR_STEPS = 12; // 5-minute steps
 const WEEK_STEPS = 168 * HOUR_STEPS;
+/**
+ * Three weeks where hours 0–19 of each day need 1 replica in weeks 1–2 and 4 in week 3, and hours 20–23 need 20
+ * throughout: held out by steps the calibration reads ×4, by cost ×1.
+ */
+const nightShiftHistory = () => seriesOf(3 * WEEK_STEPS, 5, (i) => (Math.floor(i / HOUR_STEPS) % 24 >= 20 ? 20 : i >= 2 * WEEK_STEPS ? 4 : 1));
 
 describe("forecastProfile", () => {
   it("takes each hour of the week's quantile at the stated confidence, not its busiest step", () => {
@@ -73,7 +78,7 @@ describe("forecastProfile", () => {
     // Hours 0–19 of each day need 1 replica in weeks 1–2 and 4 in week 3; hours 20–23 need 20 throughout. Held out:
     // week 2 (all at the forecast) and week 3 (its night steps 4× it). By steps, 5/12 of them ran 4× over, so the 0.618
     // quantile of actual ÷ forecast is 4; by replicas the night steps are 20 of every 100 forecast in week 3, 1/10 overall.
-    const history = seriesOf(3 * WEEK_STEPS, 5, (i) => (Math.floor(i / HOUR_STEPS) % 24 >= 20 ? 20 : i >= 2 * WEEK_STEPS ? 4 : 1));
+    const history = nightShiftHistory();
     const options = { confidence: 0.618, horizonDays: 7, startMinuteOfWeek: 0 };
     const byCoverage = forecastProfile(history, T, options);
     const byCost = forecastProfile(history, T, { ...options, calibrateFor: "cost" });
@@ -211,8 +216,7 @@ describe("forecast.confidence: cost", () => {
   });
 
   it("calibrates by the held-out weeks' cost, as forecastProfile does with calibrateFor: cost", () => {
-    // The history of the calibration test above: held out by steps it reads ×4, by cost ×1.
-    const nights = seriesOf(3 * WEEK_STEPS, 5, (i) => (Math.floor(i / HOUR_STEPS) % 24 >= 20 ? 20 : i >= 2 * WEEK_STEPS ? 4 : 1));
+    const nights = nightShiftHistory();
     const spec = specFor(hosted);
     (spec.models[0] as Record<string, unknown>).demand = { series: { ...nights, forecast: { confidence: "cost", horizonDays: 7 } } };
     const f = plan(spec).models[0]!.profile;
